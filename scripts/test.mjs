@@ -1,0 +1,41 @@
+// Runs the test suites with Node's own test runner under tsx, the loader users run with.
+//   node scripts/test.mjs            fast suites (npm test)
+//   node scripts/test.mjs --slow     the slow suites: load, nginx, browser (*.slow.test.ts)
+//   node scripts/test.mjs FILE...    only these files
+import { spawnSync } from 'node:child_process'
+import { readdirSync, statSync } from 'node:fs'
+import { join, relative } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const args = process.argv.slice(2)
+const slow = args.includes('--slow')
+const named = args.filter((a) => !a.startsWith('--'))
+
+function walk (dir, out) {
+  for (const entry of readdirSync(dir)) {
+    if (entry === 'node_modules' || entry === 'dist' || entry === 'fixtures' || entry.startsWith('.')) continue
+    const path = join(dir, entry)
+    if (statSync(path).isDirectory()) walk(path, out)
+    else if (entry.endsWith('.test.ts')) out.push(relative(root, path))
+  }
+  return out
+}
+
+const files = named.length > 0
+  ? named
+  : walk(join(root, 'packages'), []).filter((f) => f.endsWith('.slow.test.ts') === slow).sort()
+
+if (files.length === 0) {
+  console.error('No test files found.')
+  process.exit(1)
+}
+
+const result = spawnSync(process.execPath, [
+  '--import', 'tsx',
+  '--test',
+  '--test-concurrency=2',
+  ...(process.env.TAO_TEST_REPORTER ? ['--test-reporter', process.env.TAO_TEST_REPORTER] : []),
+  ...files,
+], { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } })
+process.exit(result.status ?? 1)
