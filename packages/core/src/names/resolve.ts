@@ -1,0 +1,38 @@
+import { realpathSync } from 'node:fs'
+import { realpath } from 'node:fs/promises'
+import { resolve, sep } from 'node:path'
+
+/** True when `child` is `dir` itself or lies below it (on resolved paths, not a prefix test). */
+export function isInside (dir: string, child: string): boolean {
+  return child === dir || child.startsWith(dir.endsWith(sep) ? dir : dir + sep)
+}
+
+/**
+ * Joins a validated relative path to a component folder and returns the real file path, or
+ * null when the result would leave the folder: through `..`, or through a symlink that points
+ * outside it. `realDir` must already be a real path (computed once at boot).
+ */
+export async function resolveWithin (realDir: string, relPath: string): Promise<string | null> {
+  const joined = resolve(realDir, relPath)
+  if (!isInside(realDir, joined)) return null
+  let real: string
+  try {
+    real = await realpath(joined)
+  } catch {
+    return null
+  }
+  return isInside(realDir, real) ? real : null
+}
+
+/** Synchronous {@link resolveWithin}, for loaders that must answer synchronously. */
+export function resolveWithinSync (realDir: string, relPath: string): string | null {
+  const joined = resolve(realDir, relPath)
+  if (!isInside(realDir, joined)) return null
+  let real: string
+  try {
+    real = realpathSync(joined)
+  } catch {
+    return null
+  }
+  return isInside(realDir, real) ? real : null
+}

@@ -1,0 +1,5 @@
+export { route, ws, isRouteDef, type WsHandler } from './route.js'
+export { Reverser, compilePath, queryString, type CompiledPath } from './reverse.js'
+export { routingPlugin } from './register.js'
+export { routeTypes, writeRouteTypes } from './typegen.js'
+export type { PathParams, Request, Reply, Handler, RouteOptions, RouteDef, RouteParamsMap, RouteName, Query, ParamsFor, UrlArgs, Method } from './types.js'

@@ -1,0 +1,68 @@
+import type { FastifyReply, FastifyRequest, HTTPMethods, RouteShorthandOptions } from 'fastify'
+
+type Simplify<T> = { [K in keyof T]: T[K] } & {}
+
+/** `':slug'`, `':id(^\\d+)'`, `':page?'` → the parameter's name. */
+type ParamName<S extends string> = S extends `${infer N}(${string}` ? N : S extends `${infer N}?` ? N : S
+
+type Params<P extends string> =
+  P extends `${string}:${infer Rest}`
+    ? Rest extends `${infer Param}/${infer Tail}`
+      ? { [K in ParamName<Param>]: string } & Params<Tail>
+      : { [K in ParamName<Rest>]: string }
+    : P extends `${string}*` ? { '*': string } : unknown
+
+/**
+ * The parameters of a route path, typed from the path string:
+ * `PathParams<'/post/:slug'>` is `{ slug: string }`.
+ */
+export type PathParams<P extends string> = Simplify<Params<P> & {}>
+
+/** The request a tao handler receives: a Fastify request with typed path parameters. */
+export type Request<P = Record<string, string>> = FastifyRequest<{ Params: P }>
+
+/** The reply a tao handler receives: Fastify's, with `render` and `redirectTo`. */
+export type Reply = FastifyReply
+
+/** A handler for the route at path `P`. */
+export type Handler<P extends string = string> = (req: Request<PathParams<P>>, reply: Reply) => unknown
+
+/** Per-route options: a name, and Fastify route options (schema, config, hooks ...). */
+export interface RouteOptions extends Omit<RouteShorthandOptions, 'handler'> {
+  /** Route name inside its app; the full name is 'app:name'. */
+  name?: string
+  /** CSRF protection for unsafe methods (default true); turn off for APIs with their own auth. */
+  csrf?: boolean
+}
+
+export type Method = HTTPMethods | Lowercase<HTTPMethods>
+
+/** A declared route: plain, frozen data returned by `route()` and `ws()`. */
+export interface RouteDef {
+  readonly kind: 'http' | 'ws'
+  readonly methods: readonly HTTPMethods[]
+  readonly path: string
+  readonly handler: (...args: never[]) => unknown
+  readonly name: string | undefined
+  readonly options: Readonly<RouteOptions>
+}
+
+/**
+ * Route names and their parameters, filled in by the declaration file that `tao types`
+ * (and `tao dev`, `tao build`) generate from the discovered routes. Empty until then, in which
+ * case any string is accepted.
+ */
+
+export interface RouteParamsMap {}
+
+type Known = keyof RouteParamsMap
+/** A route name: checked against the generated map once it exists. */
+export type RouteName = [Known] extends [never] ? string : Known
+/** Query string values for `url()`. */
+export type Query = Record<string, string | number | boolean | null | undefined | ReadonlyArray<string | number | boolean>>
+/** The parameters `url(name, …)` needs for route `N`. */
+export type ParamsFor<N> = N extends Known ? RouteParamsMap[N] : Record<string, string | number>
+/** The rest arguments of `url()`: params are required when the route has any. */
+export type UrlArgs<N> = N extends Known
+  ? (keyof RouteParamsMap[N] extends never ? [params?: Record<string, never>, query?: Query] : [params: RouteParamsMap[N], query?: Query])
+  : [params?: Record<string, string | number>, query?: Query]

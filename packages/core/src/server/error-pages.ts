@@ -1,0 +1,107 @@
+import { STATUS_CODES } from 'node:http'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import { isTaoError } from '../errors/index.js'
+import type { AppRegistry } from '../apps/index.js'
+import { kErrorPages } from '../symbols.js'
+import { escapeHtml, prefersJson } from './negotiate.js'
+
+/** What an error page is given to show. */
+export interface ErrorPageContext {
+  status: number
+  title: string
+  message: string
+  code: string | undefined
+  /** Only in debug: stack, tried paths, routes. */
+  debug: { stack?: string | undefined, tried?: readonly string[] | undefined, routes?: string[] | undefined } | undefined
+}
+
+/** Renders an error page from project templates; returns null to fall back to the built-in page. */
+export type ErrorPageRenderer = (req: FastifyRequest, ctx: ErrorPageContext) => Promise<string | null> | string | null
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Slot the templates concern fills at boot so `404.html`, `500.html` … are used. */
+    [kErrorPages]: { render: ErrorPageRenderer | null }
+  }
+}
+
+function builtinPage (ctx: ErrorPageContext): string {
+  const d = ctx.debug
+  const parts = [
+    '<!doctype html><html lang="en"><head><meta charset="utf-8">',
+    `<title>${ctx.status} ${escapeHtml(ctx.title)}</title>`,
+    '<style>body{font:16px/1.5 system-ui,sans-serif;max-width:60rem;margin:3rem auto;padding:0 1rem;color:#222}pre{background:#f5f5f5;padding:1rem;overflow:auto}code{color:#a33}</style>',
+    `</head><body><h1>${ctx.status} ${escapeHtml(ctx.title)}</h1><p>${escapeHtml(ctx.message)}</p>`,
+  ]
+  if (ctx.code) parts.push(`<p>Error code: <code>${escapeHtml(ctx.code)}</code></p>`)
+  if (d?.tried?.length) parts.push(`<h2>Tried</h2><ul>${d.tried.map((t) => `<li><code>${escapeHtml(t)}</code></li>`).join('')}</ul>`)
+  if (d?.routes) parts.push(`<h2>Routes</h2><ul>${d.routes.map((t) => `<li><code>${escapeHtml(t)}</code></li>`).join('')}</ul>`)
+  if (d?.stack) parts.push(`<h2>Traceback</h2><pre>${escapeHtml(d.stack)}</pre>`)
+  if (d) parts.push('<p><small>You see this page because debug is on. Turn it off in production.</small></p>')
+  parts.push('</body></html>')
+  return parts.join('')
+}
+
+interface ErrorsOptions {
+  debug: boolean
+  registry: AppRegistry
+}
+
+/**
+ * Error and not-found handling: HTML or JSON by Accept, project error templates when present,
+ * no stack traces unless debug is on. Client errors keep their message; server errors show a
+ * generic one (the cause is logged).
+ */
+async function errorPages (fastify: FastifyInstance, opts: ErrorsOptions): Promise<void> {
+  fastify.decorate(kErrorPages, { render: null })
+  const routeList = opts.debug
+    ? opts.registry.routes.map((r) => `${r.kind === 'ws' ? 'WS' : r.methods.join(',')} ${r.path}  [${r.name}]`)
+    : undefined
+
+  async function send (req: FastifyRequest, reply: FastifyReply, status: number, err: Error | undefined, fallbackMessage: string): Promise<void> {
+    const title = STATUS_CODES[status] ?? 'Error'
+    const exposed = status < 500 || opts.debug
+    const message = exposed ? (err?.message ?? fallbackMessage) : 'Something went wrong on our side. It has been logged.'
+    const errCode = (err as { code?: unknown } | undefined)?.code
+    const code = typeof errCode === 'string' && (isTaoError(err) || errCode.startsWith('FST_')) ? errCode : undefined
+    reply.code(status)
+    if (prefersJson(req)) {
+      await reply.type('application/json; charset=utf-8').send({ statusCode: status, error: title, message, ...(code && exposed ? { code } : {}) })
+      return
+    }
+    const ctx: ErrorPageContext = {
+      status,
+      title,
+      message,
+      code: exposed ? code : undefined,
+      debug: opts.debug
+        ? { stack: status >= 500 ? err?.stack : undefined, tried: isTaoError(err) ? err.details.tried : undefined, routes: status === 404 ? routeList : undefined }
+        : undefined,
+    }
+    let html: string | null = null
+    const render = fastify[kErrorPages].render
+    if (render) {
+      try {
+        html = await render(req, ctx)
+      } catch (renderErr) {
+        req.log.error({ err: renderErr }, `the ${status} error template failed; the built-in page was used`)
+      }
+    }
+    await reply.type('text/html; charset=utf-8').send(html ?? builtinPage(ctx))
+  }
+
+  fastify.setNotFoundHandler(async (req, reply) => {
+    await send(req, reply, 404, undefined, `No page at ${req.method} ${req.url}.`)
+  })
+
+  fastify.setErrorHandler(async (err: Error & { statusCode?: number, validation?: unknown }, req, reply) => {
+    let status = err.statusCode ?? 500
+    if (status < 400 || status > 599) status = 500
+    if (status >= 500) req.log.error({ err }, err.message)
+    else req.log.info({ err: { message: err.message, code: (err as { code?: string }).code } }, 'client error')
+    await send(req, reply, status, err, err.message)
+  })
+}
+
+export const errorPagesPlugin = fp(errorPages, { name: 'tao:errors', fastify: '5.x' })

@@ -1,0 +1,8 @@
+/** Every internal Symbol key of tao, in one place (description `tao.<name>`). */
+export const kUserSettings = Symbol.for('tao.userSettings')
+// Registered symbols: a project may load two copies of @tao/core (a linked checkout and a
+// package app's own), and route declarations must be recognised by either.
+export const kRouteDef = Symbol.for('tao.routeDef')
+export const kTaoApp = Symbol('tao.app')
+export const kReverse = Symbol('tao.reverse')
+export const kErrorPages = Symbol('tao.errorPages')
