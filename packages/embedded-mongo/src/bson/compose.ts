@@ -1,0 +1,80 @@
+import { BSON, type Document } from 'bson'
+import { encode } from './codec.js'
+
+const TYPE_DOCUMENT = 0x03
+const TYPE_ARRAY = 0x04
+
+/**
+ * Builds a BSON document from already-encoded elements. Replies embed stored documents
+ * this way, so a find sends the bytes it holds instead of decoding and re-encoding them.
+ */
+export function composeDocument (elements: Uint8Array[]): Buffer {
+  let size = 5
+  for (const e of elements) size += e.length
+  const out = Buffer.allocUnsafe(size)
+  out.writeInt32LE(size, 0)
+  let at = 4
+  for (const e of elements) {
+    out.set(e, at)
+    at += e.length
+  }
+  out[at] = 0
+  return out
+}
+
+function element (type: number, name: string, value: Uint8Array): Buffer {
+  const nameBytes = Buffer.from(name, 'utf8')
+  const out = Buffer.allocUnsafe(1 + nameBytes.length + 1 + value.length)
+  out[0] = type
+  out.set(nameBytes, 1)
+  out[1 + nameBytes.length] = 0
+  out.set(value, 2 + nameBytes.length)
+  return out
+}
+
+/** An embedded-document element `name: <doc>` from an encoded document. */
+export function documentElement (name: string, doc: Uint8Array): Buffer {
+  return element(TYPE_DOCUMENT, name, doc)
+}
+
+/** An array element `name: [<doc>, ...]` from encoded documents. */
+export function arrayElement (name: string, docs: Uint8Array[]): Buffer {
+  return element(TYPE_ARRAY, name, composeDocument(docs.map((d, i) => documentElement(String(i), d))))
+}
+
+/** The encoded elements of a plain document, to splice into a composed one. */
+export function elementsOf (doc: Document): Uint8Array {
+  const bytes = encode(doc)
+  return bytes.subarray(4, bytes.length - 1)
+}
+
+/** A cursor reply `{ cursor: { <batchName>: [...], id, ns }, ok: 1 }` around encoded documents. */
+export function cursorReply (batchName: 'firstBatch' | 'nextBatch', docs: Uint8Array[], cursor: Document): Buffer {
+  const inner = composeDocument([arrayElement(batchName, docs), elementsOf(cursor)])
+  return composeDocument([documentElement('cursor', inner), elementsOf({ ok: 1 })])
+}
+
+function isIdName (bytes: Uint8Array, at: number, length: number): boolean {
+  return length === 3 && bytes[at] === 0x5f && bytes[at + 1] === 0x69 && bytes[at + 2] === 0x64
+}
+
+/**
+ * A copy of an encoded document with `_id` as its first field, as MongoDB stores it: the
+ * driver appends the `_id` it generates. With `id`, that `_id` is added first. Bytes are
+ * moved, values never re-encoded.
+ */
+export function withIdFirst (raw: Uint8Array, id?: unknown): Buffer {
+  const body = raw.subarray(4, raw.length - 1)
+  if (id !== undefined) return composeDocument([elementsOf({ _id: id }), body])
+  let first = true
+  for (const [, nameOffset, nameLength, offset, length] of BSON.onDemand.parseToElements(raw, 0)) {
+    if (isIdName(raw, nameOffset, nameLength)) {
+      if (first) break
+      const start = nameOffset - 1
+      const end = offset + length
+      return composeDocument([raw.subarray(start, end), raw.subarray(4, start), raw.subarray(end, raw.length - 1)])
+    }
+    first = false
+  }
+  return Buffer.from(raw)
+}

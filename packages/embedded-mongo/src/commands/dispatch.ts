@@ -1,0 +1,44 @@
+import type { Document } from 'bson'
+import { debug } from '../debug.js'
+import { asCommandError, CommandError } from '../engine/command-error.js'
+import { aggregateCommands } from './aggregate.js'
+import type { CommandContext, Reply } from './context.js'
+import { databaseCommands } from './databases.js'
+import { indexCommands } from './indexes.js'
+import { readCommands } from './read.js'
+import { serverCommands, transactionError } from './server-info.js'
+import { updateCommands } from './update.js'
+import { writeCommands } from './write.js'
+
+const handlers = new Map(Object.entries({
+  ...serverCommands,
+  ...databaseCommands,
+  ...writeCommands,
+  ...updateCommands,
+  ...readCommands,
+  ...aggregateCommands,
+  ...indexCommands,
+}))
+
+// A standalone mongod refuses any command that carries transaction fields.
+const TRANSACTION_FIELDS = ['txnNumber', 'startTransaction', 'autocommit']
+
+/** The names of every supported command. */
+export const supportedCommands: readonly string[] = [...handlers.keys()]
+
+/**
+ * Runs one command and returns its reply; failures become MongoDB's `{ ok: 0 }` replies,
+ * so nothing a client sends can throw out of here.
+ */
+export function runCommand (cmd: Document, ctx: CommandContext): Reply {
+  const name = Object.keys(cmd)[0] ?? ''
+  try {
+    const handler = handlers.get(name)
+    if (handler === undefined) throw new CommandError('CommandNotFound', `no such command: '${name}'`)
+    if (TRANSACTION_FIELDS.some((f) => f in cmd)) throw transactionError()
+    return handler(cmd, ctx)
+  } catch (err) {
+    if (!(err instanceof CommandError)) debug('command %s failed: %s', name, err instanceof Error ? err.stack : String(err))
+    return asCommandError(err).toReply()
+  }
+}

@@ -1,0 +1,106 @@
+import type { Socket } from 'node:net'
+import type { Document } from 'bson'
+import { decode, encode, rawArrayField } from './bson/codec.js'
+import type { CommandContext } from './commands/context.js'
+import { runCommand } from './commands/dispatch.js'
+import { MAX_MESSAGE_SIZE } from './commands/server-info.js'
+import { debug } from './debug.js'
+import { CommandError } from './engine/command-error.js'
+import type { CursorRegistry } from './engine/cursors.js'
+import type { Store } from './engine/store.js'
+import { isPlainObject } from './engine/values.js'
+import { MessageFramer, OP_MSG, OP_QUERY, ProtocolError, readHeader } from './wire/framing.js'
+import { encodeOpMsg, MORE_TO_COME, parseOpMsg } from './wire/op-msg.js'
+import { encodeOpReply, parseOpQuery } from './wire/op-query.js'
+
+/** What every connection of a server shares. */
+export interface ServerState {
+  readonly store: Store
+  readonly cursors: CursorRegistry
+  /** The disk journal, when the store is durable. */
+  readonly journal: { readonly appended: number, sync (): Promise<void> } | undefined
+  nextRequestId (): number
+}
+
+interface Request {
+  cmd: Document
+  db: string
+  moreToCome: boolean
+  rawDocuments: (name: string) => Uint8Array[] | undefined
+  reply: (doc: Uint8Array) => Buffer
+}
+
+function parseRequest (msg: Buffer, state: ServerState): Request {
+  const header = readHeader(msg)
+  if (header.opCode === OP_MSG) {
+    const req = parseOpMsg(msg)
+    const cmd = decode(req.body)
+    for (const [id, docs] of req.sequences) cmd[id] = docs.map(decode)
+    return {
+      cmd,
+      db: typeof cmd.$db === 'string' ? cmd.$db : 'admin',
+      moreToCome: (req.flags & MORE_TO_COME) !== 0,
+      rawDocuments: (name) => req.sequences.get(name) ?? rawArrayField(req.body, name),
+      reply: (doc) => encodeOpMsg(state.nextRequestId(), header.requestId, doc),
+    }
+  }
+  if (header.opCode === OP_QUERY) {
+    const req = parseOpQuery(msg)
+    let cmd = decode(req.query)
+    if (isPlainObject(cmd.$query)) cmd = cmd.$query
+    return {
+      cmd,
+      db: req.collection.split('.')[0] ?? 'admin',
+      moreToCome: false,
+      rawDocuments: () => undefined,
+      reply: (doc) => encodeOpReply(state.nextRequestId(), header.requestId, doc),
+    }
+  }
+  // OP_COMPRESSED is never negotiated (hello advertises no compressors); legacy CRUD opcodes are gone from drivers.
+  throw new ProtocolError(`unsupported opcode ${header.opCode}`)
+}
+
+/**
+ * Serves one client connection: messages are handled one at a time, in order; a write is
+ * acknowledged only after the journal has made it durable.
+ */
+export function serveConnection (socket: Socket, connectionId: number, state: ServerState): void {
+  const framer = new MessageFramer(MAX_MESSAGE_SIZE + 16 * 1024)
+  let queue = Promise.resolve()
+  socket.setNoDelay(true)
+
+  const handle = async (msg: Buffer): Promise<void> => {
+    if (socket.destroyed) return
+    const req = parseRequest(msg, state)
+    const ctx: CommandContext = { store: state.store, cursors: state.cursors, db: req.db, connectionId, rawDocuments: req.rawDocuments }
+    const before = state.journal?.appended ?? 0
+    let reply = runCommand(req.cmd, ctx)
+    if (state.journal !== undefined && state.journal.appended > before) {
+      try {
+        await state.journal.sync()
+      } catch (err) {
+        reply = new CommandError('InternalError', (err as Error).message).toReply()
+      }
+    }
+    if (req.moreToCome || socket.destroyed) return
+    socket.write(req.reply(reply instanceof Uint8Array ? reply : encode(reply)))
+  }
+
+  socket.on('data', (chunk: Buffer) => {
+    let messages: Buffer[]
+    try {
+      messages = framer.push(chunk)
+    } catch (err) {
+      debug('connection %d: %s', connectionId, (err as Error).message)
+      socket.destroy()
+      return
+    }
+    for (const msg of messages) {
+      queue = queue.then(() => handle(msg)).catch((err: unknown) => {
+        debug('connection %d closed: %s', connectionId, err instanceof Error ? err.stack : String(err))
+        socket.destroy()
+      })
+    }
+  })
+  socket.on('error', (err) => { debug('connection %d error: %s', connectionId, err.message) })
+}

@@ -1,0 +1,198 @@
+import type { Binary, Document } from 'bson'
+import { decode, encode } from '../bson/codec.js'
+import { CommandError } from './command-error.js'
+import { duplicateKeyError, Index, type IndexKey } from './indexes.js'
+import type { JournalOp } from './journal.js'
+import { compileFilter } from './mingo.js'
+import { isPlainObject, valueKey } from './values.js'
+
+/** Largest document MongoDB accepts (and this store advertises). */
+export const MAX_BSON_SIZE = 16 * 1024 * 1024
+
+/**
+ * A stored document. `obj` is shared with queries and cursors and is never mutated: an
+ * update stores a new entry. `raw` is the encoded form, sent to clients as is.
+ */
+export interface Entry {
+  readonly id: string
+  readonly obj: Document
+  readonly raw: Uint8Array
+}
+
+/** The implicit `_id` index, as `listIndexes` shows it. */
+export const ID_INDEX_SPEC = { v: 2, key: { _id: 1 }, name: '_id_' }
+
+const NO_VALUE = Symbol('no equality value')
+
+// The value an equality condition compares against, when an index can answer it.
+function equalityValue (cond: unknown, allowDocuments: boolean): unknown {
+  if (isPlainObject(cond)) {
+    const keys = Object.keys(cond)
+    if (keys.length === 1 && keys[0] === '$eq') return equalityValue(cond.$eq, allowDocuments)
+    if (!allowDocuments || keys.some((k) => k.startsWith('$'))) return NO_VALUE
+    return cond
+  }
+  if (cond === undefined || Array.isArray(cond) || cond instanceof RegExp) return NO_VALUE
+  return cond
+}
+
+/** A collection: documents by `_id`, its secondary indexes, and the checks writes must pass. */
+export class Collection {
+  readonly db: string
+  name: string
+  readonly options: Document
+  readonly uuid: Binary
+  readonly docs = new Map<string, Entry>()
+  readonly indexes = new Map<string, Index>()
+  readonly #log: (op: JournalOp) => void
+
+  constructor (db: string, name: string, options: Document, uuid: Binary, log: (op: JournalOp) => void) {
+    this.db = db
+    this.name = name
+    this.options = options
+    this.uuid = uuid
+    this.#log = log
+  }
+
+  get ns (): string {
+    return `${this.db}.${this.name}`
+  }
+
+  /** Inserts a document that already has an `_id`. @throws CommandError on a duplicate key. */
+  insert (obj: Document, raw: Uint8Array = encode(obj)): Entry {
+    checkDocument(obj, raw)
+    const entry: Entry = { id: valueKey(obj._id), obj, raw }
+    if (this.docs.has(entry.id)) throw duplicateKeyError(this.ns, '_id_', { _id: 1 }, { _id: obj._id })
+    const keys = this.#checkUnique(entry.id, obj)
+    for (const [index, k] of keys) index.add(entry.id, k)
+    this.docs.set(entry.id, entry)
+    this.#log({ op: 'put', ns: this.ns, raw })
+    return entry
+  }
+
+  /** Replaces a stored document by a new version with the same `_id`. */
+  replace (old: Entry, obj: Document, raw: Uint8Array = encode(obj)): Entry {
+    checkDocument(obj, raw)
+    const entry: Entry = { id: old.id, obj, raw }
+    const keys = this.#checkUnique(old.id, obj)
+    for (const [index, k] of keys) {
+      index.remove(old.id, index.keysOf(old.obj))
+      index.add(old.id, k)
+    }
+    this.docs.set(old.id, entry)
+    this.#log({ op: 'put', ns: this.ns, raw })
+    return entry
+  }
+
+  remove (entry: Entry): void {
+    for (const index of this.indexes.values()) index.remove(entry.id, index.keysOf(entry.obj))
+    this.docs.delete(entry.id)
+    this.#log({ op: 'del', ns: this.ns, id: entry.obj._id })
+  }
+
+  /** Stores a document read back from disk; indexes are rebuilt once loading is done. */
+  load (raw: Uint8Array): void {
+    const obj = decode(raw)
+    const id = valueKey(obj._id)
+    this.docs.set(id, { id, obj, raw })
+  }
+
+  /** Removes a document by `_id` while loading from disk. */
+  unload (id: unknown): void {
+    this.docs.delete(valueKey(id))
+  }
+
+  /** The documents matching `filter`, in natural order, at most `limit` (0: all). */
+  find (filter: Document, limit = 0): Entry[] {
+    const candidates = this.#candidates(filter) ?? this.docs.values()
+    const query = Object.keys(filter).length > 0 ? compileFilter(filter) : null
+    const out: Entry[] = []
+    for (const entry of candidates) {
+      if (query !== null && !query.test(entry.obj)) continue
+      out.push(entry)
+      if (limit > 0 && out.length >= limit) break
+    }
+    return out
+  }
+
+  // Entries that may match `filter`, found by `_id` or a full-key index equality; undefined means scan.
+  #candidates (filter: Document): Entry[] | undefined {
+    if ('_id' in filter) {
+      const cond = filter._id
+      const values = isPlainObject(cond) && Object.keys(cond).length === 1 && Array.isArray(cond.$in)
+        ? cond.$in as unknown[]
+        : [equalityValue(cond, true)]
+      if (values.every((v) => v !== NO_VALUE && !(v instanceof RegExp))) return this.#byIds(new Set(values.map(valueKey)))
+    }
+    for (const index of this.indexes.values()) {
+      if (!index.complete) continue
+      const values = index.fields.map((f) => equalityValue(filter[f], false))
+      if (values.some((v) => v === NO_VALUE || (typeof v === 'object' && v !== null && !(v instanceof Date) && !('_bsontype' in v)))) continue
+      return this.#byIds(new Set(index.lookup(index.lookupKey(values))))
+    }
+    return undefined
+  }
+
+  #byIds (ids: Set<string>): Entry[] {
+    const out: Entry[] = []
+    for (const id of ids) {
+      const entry = this.docs.get(id)
+      if (entry !== undefined) out.push(entry)
+    }
+    return out
+  }
+
+  // Keys per index for a new version of document `id`, after checking every unique index.
+  #checkUnique (id: string, obj: Document): Array<[Index, IndexKey[]]> {
+    const out: Array<[Index, IndexKey[]]> = []
+    for (const index of this.indexes.values()) {
+      const keys = index.keysOf(obj)
+      const clash = index.conflict(id, keys)
+      if (clash !== undefined) throw duplicateKeyError(this.ns, index.name, index.spec.key as Document, clash.values)
+      out.push([index, keys])
+    }
+    return out
+  }
+
+  /** Adds an index, refusing it if existing documents break its uniqueness. */
+  addIndex (spec: Document): void {
+    const index = new Index(spec)
+    for (const entry of this.docs.values()) {
+      const keys = index.keysOf(entry.obj)
+      const clash = index.conflict(entry.id, keys)
+      if (clash !== undefined) throw duplicateKeyError(this.ns, index.name, spec.key as Document, clash.values)
+      index.add(entry.id, keys)
+    }
+    this.indexes.set(index.name, index)
+    this.#log({ op: 'createIndex', ns: this.ns, spec })
+  }
+
+  /** Registers an index read back from disk; {@link rebuildIndexes} fills it. */
+  loadIndex (spec: Document): void {
+    const index = new Index(spec)
+    this.indexes.set(index.name, index)
+  }
+
+  dropIndex (name: string, log = true): void {
+    this.indexes.delete(name)
+    if (log) this.#log({ op: 'dropIndex', ns: this.ns, name })
+  }
+
+  /** Rebuilds every index from the documents, after loading from disk. */
+  rebuildIndexes (): void {
+    for (const index of this.indexes.values()) {
+      index.clear()
+      for (const entry of this.docs.values()) index.add(entry.id, index.keysOf(entry.obj))
+    }
+  }
+}
+
+function checkDocument (obj: Document, raw: Uint8Array): void {
+  if (raw.length > MAX_BSON_SIZE) {
+    throw new CommandError('BadValue', `object to insert too large. size in bytes: ${raw.length}, max size: ${MAX_BSON_SIZE}`)
+  }
+  const id: unknown = obj._id
+  if (Array.isArray(id)) throw new CommandError('InvalidIdField', 'The \'_id\' value cannot be of type array')
+  if (id instanceof RegExp) throw new CommandError('InvalidIdField', 'The \'_id\' value cannot be of type regex')
+  if (id === undefined) throw new CommandError('InvalidIdField', 'document is missing an _id field')
+}

@@ -1,0 +1,124 @@
+import type { Document } from 'bson'
+import type { Query } from 'mingo/query'
+import { CommandError } from './command-error.js'
+import { compileFilter } from './mingo.js'
+import { formatDocument, pathValues, valueKey } from './values.js'
+
+/** One key of a document in an index: the lookup string and the field values it came from. */
+export interface IndexKey {
+  key: string
+  values: Document
+}
+
+/** The conventional name MongoDB gives an index, e.g. `name_1_age_-1`. */
+export function defaultIndexName (key: Document): string {
+  return Object.entries(key).map(([field, dir]) => `${field}_${String(dir)}`).join('_')
+}
+
+const SEPARATOR = '\u0001'
+
+/**
+ * A secondary index: its spec as listed by `listIndexes`, and a map from key to document
+ * ids. Unique indexes reject a second document with the same key; all indexes serve
+ * equality lookups on their full key, so such queries do not scan the collection.
+ */
+export class Index {
+  readonly spec: Document
+  readonly name: string
+  readonly fields: string[]
+  readonly unique: boolean
+  readonly sparse: boolean
+  readonly #partial: Query | null
+  // One id per key in the common case; a Set only when several documents share a key.
+  readonly #map = new Map<string, string | Set<string>>()
+
+  constructor (spec: Document) {
+    this.spec = spec
+    this.name = String(spec.name)
+    this.fields = Object.keys(spec.key as Document)
+    this.unique = spec.unique === true
+    this.sparse = spec.sparse === true
+    this.#partial = isDocument(spec.partialFilterExpression) ? compileFilter(spec.partialFilterExpression) : null
+  }
+
+  /** Whether equality lookups on all fields can be answered from the map alone. */
+  get complete (): boolean {
+    return !this.sparse && this.#partial === null
+  }
+
+  /** The keys of `doc` in this index (several for arrays), none if sparse/partial excludes it. */
+  keysOf (doc: Document): IndexKey[] {
+    if (this.#partial !== null && !this.#partial.test(doc)) return []
+    let keys: IndexKey[] = [{ key: '', values: {} }]
+    let present = false
+    for (const field of this.fields) {
+      const values = pathValues(doc, field)
+      if (values.length > 1 || values[0] !== null) present = true
+      const next: IndexKey[] = []
+      for (const k of keys) {
+        for (const v of values) {
+          next.push({ key: k.key === '' ? valueKey(v) : k.key + SEPARATOR + valueKey(v), values: { ...k.values, [field]: v } })
+        }
+      }
+      keys = next
+    }
+    if (this.sparse && !present) return []
+    const seen = new Set<string>()
+    return keys.filter((k) => !seen.has(k.key) && seen.add(k.key))
+  }
+
+  /** The lookup string for an equality query giving one value per field. */
+  lookupKey (values: unknown[]): string {
+    return values.map(valueKey).join(SEPARATOR)
+  }
+
+  /** Ids of the documents holding `key`. */
+  lookup (key: string): string[] {
+    const hit = this.#map.get(key)
+    if (hit === undefined) return []
+    return typeof hit === 'string' ? [hit] : [...hit]
+  }
+
+  /** For a unique index, the first key of `doc` already held by another document. */
+  conflict (id: string, keys: IndexKey[]): IndexKey | undefined {
+    if (!this.unique) return undefined
+    return keys.find((k) => {
+      const hit = this.#map.get(k.key)
+      return hit !== undefined && hit !== id
+    })
+  }
+
+  add (id: string, keys: IndexKey[]): void {
+    for (const { key } of keys) {
+      const hit = this.#map.get(key)
+      if (hit === undefined) this.#map.set(key, id)
+      else if (typeof hit === 'string') { if (hit !== id) this.#map.set(key, new Set([hit, id])) } else hit.add(id)
+    }
+  }
+
+  remove (id: string, keys: IndexKey[]): void {
+    for (const { key } of keys) {
+      const hit = this.#map.get(key)
+      if (hit === id) this.#map.delete(key)
+      else if (typeof hit === 'object') {
+        hit.delete(id)
+        if (hit.size === 1) this.#map.set(key, hit.values().next().value as string)
+      }
+    }
+  }
+
+  clear (): void {
+    this.#map.clear()
+  }
+}
+
+function isDocument (v: unknown): v is Document {
+  return typeof v === 'object' && v !== null && !Array.isArray(v)
+}
+
+/** The E11000 error MongoDB reports, message shape included. */
+export function duplicateKeyError (ns: string, index: string, keyPattern: Document, keyValue: Document): CommandError {
+  return new CommandError('DuplicateKey',
+    `E11000 duplicate key error collection: ${ns} index: ${index} dup key: ${formatDocument(keyValue)}`,
+    { keyPattern, keyValue })
+}

@@ -1,0 +1,84 @@
+import type { Document } from 'bson'
+import { Aggregator } from 'mingo/aggregator'
+import { Context, ProcessingMode } from 'mingo/core'
+import * as accumulator from 'mingo/operators/accumulator'
+import * as expression from 'mingo/operators/expression'
+import * as pipeline from 'mingo/operators/pipeline'
+import * as projection from 'mingo/operators/projection'
+import * as query from 'mingo/operators/query'
+import * as window from 'mingo/operators/window'
+import { Query } from 'mingo/query'
+import type { CollectionResolver, Options, QueryOperator } from 'mingo/types'
+import { resolve } from 'mingo/util'
+import { isPlainObject } from './values.js'
+
+type Ops<T> = Record<`$${string}`, T>
+
+// Namespace imports of mingo's CommonJS build also carry `default`; only `$name` keys are operators.
+function ops<T> (ns: object): Ops<T> {
+  return Object.fromEntries(Object.entries(ns).filter(([k]) => k.startsWith('$'))) as Ops<T>
+}
+
+const BSON_TYPE_ALIASES: Record<string, string> = {
+  1: 'double', 2: 'string', 3: 'object', 4: 'array', 5: 'binData', 7: 'objectId', 8: 'bool', 9: 'date', 10: 'null', 11: 'regex', 13: 'javascript', 16: 'int', 17: 'timestamp', 18: 'long', 19: 'decimal', '-1': 'minKey', 127: 'maxKey',
+}
+
+/** The BSON type name of a stored value, as `$type` reports it. */
+export function bsonTypeName (v: unknown): string {
+  if (v === null) return 'null'
+  if (typeof v === 'string') return 'string'
+  if (typeof v === 'boolean') return 'bool'
+  if (typeof v === 'number') return Number.isInteger(v) && v >= -(2 ** 31) && v < 2 ** 31 ? 'int' : 'double'
+  if (Array.isArray(v)) return 'array'
+  if (v instanceof Date) return 'date'
+  if (v instanceof RegExp) return 'regex'
+  if (isPlainObject(v)) return 'object'
+  const t = (v as { _bsontype?: string })._bsontype
+  const names: Record<string, string> = { ObjectId: 'objectId', Long: 'long', Decimal128: 'decimal', Binary: 'binData', Timestamp: 'timestamp', MinKey: 'minKey', MaxKey: 'maxKey', Code: 'javascript', Int32: 'int', Double: 'double' }
+  return (t !== undefined ? names[t] : undefined) ?? 'object'
+}
+
+function typeMatches (v: unknown, wanted: unknown): boolean {
+  const name = BSON_TYPE_ALIASES[String(wanted)] ?? String(wanted)
+  if (name === 'number') return ['int', 'long', 'double', 'decimal'].includes(bsonTypeName(v))
+  return bsonTypeName(v) === name
+}
+
+// mingo's own $type only knows JavaScript types; this one also knows ObjectId, Long, Decimal128...
+const $type = ((selector: string, value: unknown, _options: Options) => {
+  const wanted = Array.isArray(value) ? value : [value]
+  return (doc: Document) => {
+    const v = resolve(doc, selector)
+    if (v === undefined) return false
+    const candidates = Array.isArray(v) ? [v, ...v] : [v]
+    return candidates.some((c) => wanted.some((w) => typeMatches(c, w)))
+  }
+}) as QueryOperator
+
+const context = Context.init({
+  accumulator: ops(accumulator),
+  expression: ops(expression),
+  pipeline: ops(pipeline),
+  projection: ops(projection),
+  query: { ...ops<QueryOperator>(query), $type },
+  window: ops(window),
+})
+
+/** Options for every mingo call: MongoDB-strict, no server-side JavaScript. */
+export function mingoOptions (extra: Partial<Options> = {}): Partial<Options> {
+  return { context, useStrictMode: true, scriptEnabled: false, processingMode: ProcessingMode.CLONE_OFF, ...extra }
+}
+
+/** Compiles a query filter. */
+export function compileFilter (filter: Document): Query {
+  return new Query(filter, mingoOptions())
+}
+
+/**
+ * Runs an aggregation pipeline. Inputs are cloned because some stages ($set on a nested
+ * path) write into the documents they receive, and stored documents must never change.
+ */
+export function runPipeline (docs: Document[], stages: Document[], resolver?: CollectionResolver): Document[] {
+  const options = mingoOptions({ processingMode: ProcessingMode.CLONE_INPUT, ...(resolver ? { collectionResolver: resolver } : {}) })
+  return new Aggregator(stages, options).run(docs)
+}

@@ -1,0 +1,103 @@
+import { ObjectId, type Document } from 'bson'
+import { update as applyOperators } from 'mingo/updater'
+import { decode } from '../bson/codec.js'
+import type { Entry } from './collection.js'
+import { asCommandError, CommandError } from './command-error.js'
+import { mingoOptions, runPipeline } from './mingo.js'
+import { checkOperators, isOperatorUpdate, prepareOperators } from './update-operators.js'
+import { formatValue, idFirst, isPlainObject, setPath, valueKey } from './values.js'
+
+/** The `u` of an update statement: operators, a replacement document, or a pipeline. */
+export type UpdateSpec = Document | Document[]
+
+const PIPELINE_STAGES = new Set(['$addFields', '$set', '$project', '$unset', '$replaceRoot', '$replaceWith'])
+
+/** Checks an update before any document is touched, so a bad update fails as a whole. */
+export function validateUpdate (update: unknown): UpdateSpec {
+  if (Array.isArray(update)) {
+    for (const stage of update) {
+      const name = isPlainObject(stage) ? Object.keys(stage)[0] ?? '' : ''
+      if (!PIPELINE_STAGES.has(name)) throw new CommandError('InvalidOptions', `${name || 'this stage'} is not allowed to be used within an update`)
+    }
+    return update as Document[]
+  }
+  if (!isPlainObject(update)) throw new CommandError('FailedToParse', 'Update argument must be either an object or an array')
+  if (isOperatorUpdate(update)) checkOperators(update)
+  else checkReplacement(update)
+  return update
+}
+
+function checkReplacement (doc: Document): void {
+  for (const key of Object.keys(doc)) {
+    if (key.startsWith('$')) {
+      throw new CommandError('BadValue', `The dollar ($) prefixed field '${key}' in '${key}' is not allowed in the context of an update's replacement document. Consider using an aggregation pipeline with $replaceWith.`)
+    }
+  }
+}
+
+/** The new version of a stored document; the stored one is left untouched. */
+export function applyUpdate (entry: Entry, update: UpdateSpec, filter: Document, arrayFilters?: Document[]): Document {
+  const id: unknown = entry.obj._id
+  let next: Document
+  if (Array.isArray(update)) {
+    next = runUpdatePipeline(decode(entry.raw), update)
+  } else if (isOperatorUpdate(update)) {
+    next = runOperators(decode(entry.raw), update, filter, arrayFilters, false)
+  } else {
+    if ('_id' in update && valueKey(update._id) !== entry.id) {
+      throw new CommandError('ImmutableField', `After applying the update, the (immutable) field '_id' was found to have been altered to _id: ${formatValue(update._id)}`)
+    }
+    next = { ...update, _id: id }
+  }
+  if (!('_id' in next)) next._id = id
+  if (valueKey(next._id) !== entry.id) {
+    throw new CommandError('ImmutableField', 'Performing an update on the path \'_id\' would modify the immutable field \'_id\'')
+  }
+  return idFirst(next)
+}
+
+/** The document an upsert inserts when nothing matched: query equalities plus the update. */
+export function upsertDocument (filter: Document, update: UpdateSpec, arrayFilters?: Document[]): Document {
+  const seed: Document = {}
+  seedFromFilter(filter, seed)
+  let doc: Document
+  if (Array.isArray(update)) doc = runUpdatePipeline(seed, update)
+  else if (isOperatorUpdate(update)) doc = runOperators(seed, update, filter, arrayFilters, true)
+  else doc = { ...update, _id: update._id ?? seed._id }
+  if (doc._id === undefined) doc._id = new ObjectId()
+  return idFirst(doc)
+}
+
+function runOperators (doc: Document, update: Document, filter: Document, arrayFilters: Document[] | undefined, inserting: boolean): Document {
+  const modifier = prepareOperators(update, doc, inserting)
+  try {
+    applyOperators(doc, modifier, arrayFilters, inserting ? undefined : filter, { cloneMode: 'copy', queryOptions: mingoOptions() })
+  } catch (err) {
+    throw asCommandError(err)
+  }
+  return doc
+}
+
+function runUpdatePipeline (doc: Document, stages: Document[]): Document {
+  try {
+    return runPipeline([doc], stages)[0] ?? doc
+  } catch (err) {
+    throw asCommandError(err)
+  }
+}
+
+// MongoDB seeds an upserted document with the filter's equality conditions ({ a: 1 }, { a: { $eq: 1 } }, $and).
+function seedFromFilter (filter: Document, out: Document): void {
+  for (const [key, cond] of Object.entries(filter)) {
+    if (key === '$and' && Array.isArray(cond)) {
+      for (const sub of cond) if (isPlainObject(sub)) seedFromFilter(sub, out)
+      continue
+    }
+    if (key.startsWith('$') || cond instanceof RegExp) continue
+    if (isPlainObject(cond) && Object.keys(cond).some((k) => k.startsWith('$'))) {
+      if ('$eq' in cond) setPath(out, key, cond.$eq)
+      continue
+    }
+    setPath(out, key, cond)
+  }
+}

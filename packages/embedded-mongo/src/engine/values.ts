@@ -1,0 +1,123 @@
+import { EJSON, type Document } from 'bson'
+
+/** True for `{...}` literals, false for arrays, dates and BSON values such as ObjectId. */
+export function isPlainObject (v: unknown): v is Document {
+  if (v === null || typeof v !== 'object') return false
+  const proto = Object.getPrototypeOf(v) as unknown
+  return proto === Object.prototype || proto === null
+}
+
+function bsonType (v: object): string | undefined {
+  return (v as { _bsontype?: string })._bsontype
+}
+
+/**
+ * A string that is equal for two values exactly when MongoDB would call them equal in an
+ * index: numbers of any width compare by value, embedded documents by fields in order.
+ * It keys the `_id` map and every index.
+ */
+export function valueKey (v: unknown): string {
+  if (v === undefined || v === null) return 'z'
+  switch (typeof v) {
+    case 'number': return Object.is(v, -0) ? 'n0' : 'n' + String(v)
+    case 'string': return JSON.stringify(v)
+    case 'boolean': return v ? 'T' : 'F'
+    case 'bigint': return 'n' + v.toString()
+    case 'object': break
+    default: return 'e' + String(v)
+  }
+  if (Array.isArray(v)) return '[' + v.map(valueKey).join(',') + ']'
+  if (v instanceof Date) return 'd' + String(v.getTime())
+  if (v instanceof RegExp) return 'r' + String(v)
+  switch (bsonType(v)) {
+    case 'ObjectId': return 'o' + String(v)
+    case 'Long': case 'Int32': case 'Double': return 'n' + String(v)
+    case 'Decimal128': return 'm' + String(v)
+    case 'Timestamp': return 't' + String(v)
+    case 'MinKey': return '-'
+    case 'MaxKey': return '+'
+    case undefined: break
+    default: return 'e' + EJSON.stringify(v, { relaxed: false })
+  }
+  const obj = v as Document
+  return '{' + Object.keys(obj).map((k) => JSON.stringify(k) + ':' + valueKey(obj[k])).join(',') + '}'
+}
+
+/** Marks an indexed field that is absent (indexed as null, as MongoDB does). */
+const MISSING = null
+
+/**
+ * The values an index holds for `path` in `doc`: one per array element when the path
+ * crosses arrays (a multikey index), `null` when the field is missing.
+ */
+export function pathValues (doc: unknown, path: string): unknown[] {
+  const out: unknown[] = []
+  collect(doc, path.split('.'), 0, out)
+  return out.length > 0 ? out : [MISSING]
+}
+
+function collect (value: unknown, parts: string[], i: number, out: unknown[]): void {
+  if (i === parts.length) {
+    if (Array.isArray(value)) {
+      if (value.length === 0) out.push(value)
+      else out.push(...value)
+    } else {
+      out.push(value === undefined ? MISSING : value)
+    }
+    return
+  }
+  const part = parts[i] ?? ''
+  if (Array.isArray(value)) {
+    if (/^\d+$/.test(part)) collect(value[Number(part)], parts, i + 1, out)
+    else for (const el of value) if (isPlainObject(el) && part in el) collect(el[part], parts, i + 1, out)
+  } else if (isPlainObject(value) && part in value) {
+    collect(value[part], parts, i + 1, out)
+  }
+}
+
+/** Reads a dotted path through embedded documents (not arrays). */
+export function getPath (doc: Document, path: string): unknown {
+  let cur: unknown = doc
+  for (const part of path.split('.')) {
+    if (!isPlainObject(cur)) return undefined
+    cur = cur[part]
+  }
+  return cur
+}
+
+/** Writes a dotted path, creating embedded documents on the way. */
+export function setPath (doc: Document, path: string, value: unknown): void {
+  const parts = path.split('.')
+  let cur = doc
+  for (const part of parts.slice(0, -1)) {
+    if (!isPlainObject(cur[part])) cur[part] = {}
+    cur = cur[part] as Document
+  }
+  cur[parts[parts.length - 1] ?? ''] = value
+}
+
+/** Renders a value the way the mongod shell-style messages do, e.g. in `dup key: { name: "x" }`. */
+export function formatValue (v: unknown): string {
+  if (v === null || v === undefined) return 'null'
+  if (typeof v === 'string') return JSON.stringify(v)
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v)
+  if (v instanceof Date) return `new Date(${v.getTime()})`
+  if (typeof v === 'object' && bsonType(v) === 'ObjectId') return `ObjectId('${String(v)}')`
+  if (isPlainObject(v)) return formatDocument(v)
+  return EJSON.stringify(v, { relaxed: true })
+}
+
+/** Renders `{ a: 1, b: "x" }`. */
+export function formatDocument (doc: Document): string {
+  const fields = Object.keys(doc).map((k) => `${k}: ${formatValue(doc[k])}`)
+  return fields.length > 0 ? `{ ${fields.join(', ')} }` : '{}'
+}
+
+/** Returns `doc` with `_id` as its first field, as MongoDB stores and returns documents. */
+export function idFirst (doc: Document): Document {
+  const keys = Object.keys(doc)
+  if (keys[0] === '_id' || !keys.includes('_id')) return doc
+  const out: Document = { _id: doc._id }
+  for (const k of keys) if (k !== '_id') out[k] = doc[k]
+  return out
+}

@@ -1,0 +1,114 @@
+import { createServer, isIP, type Server, type Socket } from 'node:net'
+import { resolve as resolvePath } from 'node:path'
+import { serveConnection, type ServerState } from './connection.js'
+import { debug } from './debug.js'
+import { CursorRegistry } from './engine/cursors.js'
+import { Store } from './engine/store.js'
+import { EmbeddedMongoError } from './errors.js'
+import { DiskStorage } from './storage/disk-storage.js'
+
+/** Options of {@link startEmbeddedMongo}. */
+export interface EmbeddedMongoOptions {
+  /** Data directory (e.g. `<project>/var/db`). Omit it for an in-memory store that writes nothing. */
+  dir?: string
+  /** Loopback address to listen on. @default '127.0.0.1' */
+  host?: string
+  /** TCP port; 0 picks a free one. @default 0 */
+  port?: number
+  /** Receives warnings meant for the developer (e.g. a damaged journal that was repaired). */
+  log?: (msg: string) => void
+}
+
+/** A running embedded database. */
+export interface EmbeddedMongo {
+  /** Connection string for the official driver, e.g. `mongodb://127.0.0.1:PORT/?directConnection=true`. */
+  readonly uri: string
+  readonly host: string
+  readonly port: number
+  /** The data directory, absolute; undefined in memory mode. */
+  readonly dir: string | undefined
+  /** Stops listening, closes client connections, flushes the journal and releases the directory. */
+  close (): Promise<void>
+}
+
+function isLoopback (host: string): boolean {
+  return host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'))
+}
+
+function checkOptions (host: string, port: number): void {
+  if (!isLoopback(host)) {
+    throw new EmbeddedMongoError('TAO_ERR_EMBEDDED_OPTIONS',
+      `The embedded database only listens on loopback, but host '${host}' was given. Use '127.0.0.1' (the default), or run a MongoDB server and set TAO_DATABASE_URL to share a database across machines.`,
+      { host })
+  }
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new EmbeddedMongoError('TAO_ERR_EMBEDDED_OPTIONS',
+      `The embedded database port must be an integer from 0 to 65535, but ${String(port)} was given. Use 0 to pick a free port.`,
+      { port })
+  }
+}
+
+async function listen (server: Server, host: string, port: number): Promise<number> {
+  return await new Promise((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      reject(new EmbeddedMongoError('TAO_ERR_EMBEDDED_LISTEN',
+        `The embedded database could not listen on ${host}:${port} (${err.code ?? err.message}). ${err.code === 'EADDRINUSE' ? 'Another process uses that port: stop it, or ' : ''}Choose another port, or use port 0 to pick a free one.`,
+        { host, port }, { cause: err }))
+    })
+    server.listen(port, host, () => {
+      const address = server.address()
+      resolve(typeof address === 'object' && address !== null ? address.port : port)
+    })
+  })
+}
+
+/**
+ * Starts an in-process server that speaks the MongoDB wire protocol on loopback, for the
+ * official `mongodb` driver. With `dir`, data survives restarts; without, it lives in memory.
+ * @throws TAO_ERR_EMBEDDED_OPTIONS, TAO_ERR_EMBEDDED_DIR, TAO_ERR_EMBEDDED_LOCKED,
+ *   TAO_ERR_EMBEDDED_CORRUPT, TAO_ERR_EMBEDDED_FORMAT, TAO_ERR_EMBEDDED_LISTEN
+ * @example
+ * const db = await startEmbeddedMongo({ dir: 'var/db' })
+ * const client = new MongoClient(db.uri)
+ */
+export async function startEmbeddedMongo (options: EmbeddedMongoOptions = {}): Promise<EmbeddedMongo> {
+  const host = options.host ?? '127.0.0.1'
+  checkOptions(host, options.port ?? 0)
+  const dir = options.dir === undefined ? undefined : resolvePath(options.dir)
+  const store = new Store()
+  const storage = dir === undefined ? undefined : DiskStorage.open(dir, store, { log: options.log ?? (() => {}) })
+  const cursors = new CursorRegistry()
+  let requestId = 0
+  const state: ServerState = { store, cursors, journal: storage?.writer, nextRequestId: () => (requestId = (requestId + 1) & 0x7fffffff) }
+  const sockets = new Set<Socket>()
+  let connections = 0
+  const server = createServer((socket) => {
+    sockets.add(socket)
+    socket.once('close', () => sockets.delete(socket))
+    serveConnection(socket, ++connections, state)
+  })
+  let port: number
+  try {
+    port = await listen(server, host, options.port ?? 0)
+  } catch (err) {
+    cursors.close()
+    await storage?.close()
+    throw err
+  }
+  const uriHost = host.includes(':') ? `[${host}]` : host
+  debug('listening on %s:%d (%s)', host, port, dir ?? 'in memory')
+
+  let closing: Promise<void> | undefined
+  const close = async (): Promise<void> => {
+    closing ??= (async () => {
+      const stopped = new Promise<void>((resolve) => server.close(() => resolve()))
+      for (const socket of sockets) socket.destroy()
+      await stopped
+      cursors.close()
+      await storage?.close()
+      debug('closed %s:%d', host, port)
+    })()
+    return await closing
+  }
+  return { uri: `mongodb://${uriHost}:${port}/?directConnection=true`, host, port, dir, close }
+}

@@ -1,0 +1,117 @@
+import { crc32 } from 'node:zlib'
+import type { Binary, Document } from 'bson'
+import { decode, encode } from '../bson/codec.js'
+import type { JournalOp } from '../engine/journal.js'
+
+/*
+ * Record framing, shared by the journal and the snapshot:
+ *   u32 payload length | u32 crc32(payload) | payload
+ * payload = u8 opcode | u16 namespace length | namespace (utf8) | body (BSON, per opcode)
+ * The checksum lets recovery tell a torn final write from valid data.
+ */
+const FRAME_HEADER = 8
+
+const OPCODES = { put: 1, del: 2, createCollection: 3, dropCollection: 4, createIndex: 5, dropIndex: 6, rename: 7 } as const
+/** Snapshot-only records. */
+export const HEADER_OP = 100
+export const END_OP = 101
+
+function body (op: JournalOp): Uint8Array {
+  switch (op.op) {
+    case 'put': return op.raw
+    case 'del': return encode({ _id: op.id })
+    case 'createCollection': return encode({ options: op.options, uuid: op.uuid })
+    case 'dropCollection': return new Uint8Array(0)
+    case 'createIndex': return encode(op.spec)
+    case 'dropIndex': return encode({ name: op.name })
+    case 'rename': return encode({ to: op.to })
+  }
+}
+
+/** Frames a payload with its length and checksum. */
+export function frame (opcode: number, ns: string, data: Uint8Array): Buffer {
+  const nsBytes = Buffer.from(ns, 'utf8')
+  const payloadLength = 3 + nsBytes.length + data.length
+  const out = Buffer.allocUnsafe(FRAME_HEADER + payloadLength)
+  out.writeUInt32LE(payloadLength, 0)
+  out[FRAME_HEADER] = opcode
+  out.writeUInt16LE(nsBytes.length, FRAME_HEADER + 1)
+  out.set(nsBytes, FRAME_HEADER + 3)
+  out.set(data, FRAME_HEADER + 3 + nsBytes.length)
+  out.writeUInt32LE(crc32(out.subarray(FRAME_HEADER)), 4)
+  return out
+}
+
+/** Encodes one change as a framed record. */
+export function encodeRecord (op: JournalOp): Buffer {
+  return frame(OPCODES[op.op], op.ns, body(op))
+}
+
+/** A decoded record: a change, or a snapshot header/end marker. */
+export type Record = JournalOp | { op: 'header', meta: Document } | { op: 'end' }
+
+/** Decodes a payload checked by {@link scanRecords}. */
+export function decodeRecord (payload: Buffer): Record {
+  const opcode = payload[0]
+  const nsLength = payload.readUInt16LE(1)
+  const ns = payload.toString('utf8', 3, 3 + nsLength)
+  const data = payload.subarray(3 + nsLength)
+  switch (opcode) {
+    case OPCODES.put: return { op: 'put', ns, raw: Buffer.from(data) }
+    case OPCODES.del: return { op: 'del', ns, id: decode(data)._id }
+    case OPCODES.createCollection: {
+      const { options, uuid } = decode(data)
+      return { op: 'createCollection', ns, options: options as Document, uuid: uuid as Binary }
+    }
+    case OPCODES.dropCollection: return { op: 'dropCollection', ns }
+    case OPCODES.createIndex: return { op: 'createIndex', ns, spec: decode(data) }
+    case OPCODES.dropIndex: return { op: 'dropIndex', ns, name: String(decode(data).name) }
+    case OPCODES.rename: return { op: 'rename', ns, to: String(decode(data).to) }
+    case HEADER_OP: return { op: 'header', meta: decode(data) }
+    case END_OP: return { op: 'end' }
+    default: throw new RangeError(`unknown record opcode ${String(opcode)}`)
+  }
+}
+
+/** The outcome of reading a record file. */
+export interface Scan {
+  payloads: Buffer[]
+  /** Bytes of whole, valid records from the start of the file; anything after is dropped. */
+  validLength: number
+  /**
+   * True when an intact record follows the first bad one. A crash only tears the tail
+   * (writes after the last fsync), so this hints at damage and the dropped bytes are kept aside.
+   */
+  damaged: boolean
+}
+
+// How far past a bad record to look for intact ones; a torn batch is at most one write.
+const DAMAGE_WINDOW = 1 << 20
+
+function recordAt (buf: Buffer, at: number): Buffer | undefined {
+  if (at + FRAME_HEADER > buf.length) return undefined
+  const length = buf.readUInt32LE(at)
+  const end = at + FRAME_HEADER + length
+  if (length < 3 || end > buf.length) return undefined
+  const payload = buf.subarray(at + FRAME_HEADER, end)
+  return crc32(payload) === buf.readUInt32LE(at + 4) ? payload : undefined
+}
+
+/** Reads framed records up to the first bad one (a torn write, or damage). */
+export function scanRecords (buf: Buffer): Scan {
+  const payloads: Buffer[] = []
+  let at = 0
+  while (at < buf.length) {
+    const payload = recordAt(buf, at)
+    if (payload === undefined) return { payloads, validLength: at, damaged: validRecordAfter(buf, at) }
+    payloads.push(payload)
+    at += FRAME_HEADER + payload.length
+  }
+  return { payloads, validLength: at, damaged: false }
+}
+
+function validRecordAfter (buf: Buffer, from: number): boolean {
+  const last = Math.min(buf.length, from + DAMAGE_WINDOW) - FRAME_HEADER
+  for (let at = from + 1; at <= last; at++) if (recordAt(buf, at) !== undefined) return true
+  return false
+}
