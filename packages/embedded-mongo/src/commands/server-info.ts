@@ -40,6 +40,19 @@ export function transactionError (): CommandError {
 
 const ok: CommandHandler = () => ({ ok: 1 })
 
+const buildInfo: CommandHandler = () => ({
+  version: SERVER_VERSION,
+  gitVersion: 'tao-embedded',
+  versionArray: [7, 0, 0, 0],
+  bits: 64,
+  debug: false,
+  maxBsonObjectSize: MAX_BSON_SIZE,
+  storageEngines: ['tao-embedded'],
+  javascriptEngine: 'none',
+  modules: [],
+  ok: 1,
+})
+
 /** Handshake, sessions and server-information commands. */
 export const serverCommands: Record<string, CommandHandler> = {
   hello: helloReply(false),
@@ -54,18 +67,8 @@ export const serverCommands: Record<string, CommandHandler> = {
   startSession: () => ({ id: { id: new UUID() }, timeoutMinutes: 30, ok: 1 }),
   commitTransaction: () => { throw transactionError() },
   abortTransaction: () => { throw transactionError() },
-  buildInfo: () => ({
-    version: SERVER_VERSION,
-    gitVersion: 'tao-embedded',
-    versionArray: [7, 0, 0, 0],
-    bits: 64,
-    debug: false,
-    maxBsonObjectSize: MAX_BSON_SIZE,
-    storageEngines: ['tao-embedded'],
-    javascriptEngine: 'none',
-    modules: [],
-    ok: 1,
-  }),
+  buildInfo,
+  buildinfo: buildInfo,
   connectionStatus: () => ({ authInfo: { authenticatedUsers: [], authenticatedUserRoles: [] }, ok: 1 }),
   getParameter: (cmd) => ({
     ...('featureCompatibilityVersion' in cmd ? { featureCompatibilityVersion: { version: '7.0' } } : {}),

@@ -58,6 +58,7 @@ export function asCommandError (err: unknown): CommandError {
   if (err instanceof CommandError) return err
   const message = err instanceof Error ? err.message : String(err)
   // mingo reports conflicting update paths in its own words; MongoDB has a dedicated code.
+  if (/would modify the immutable field/.test(message)) return new CommandError('ImmutableField', message.replace(/\.$/, ''))
   if (/would create a conflict at/i.test(message)) {
     return new CommandError('ConflictingUpdateOperators', message.replace(/^updating/, 'Updating'))
   }

@@ -4,9 +4,10 @@ import type { SortSpec } from 'mingo/types'
 import { compare, resolve } from 'mingo/util'
 import { encode } from '../bson/codec.js'
 import type { Entry } from './collection.js'
-import { asCommandError, CommandError } from './command-error.js'
+import { CommandError } from './command-error.js'
 import { mingoOptions } from './mingo.js'
-import { idFirst, valueKey } from './values.js'
+import { makeProjector } from './projection.js'
+import { valueKey } from './values.js'
 
 /** Normalises a sort document to mingo's `{ field: 1 | -1 }`. */
 export function sortSpec (sort: Document): SortSpec {
@@ -27,22 +28,6 @@ export function sortEntries (entries: Entry[], sort: Document): Entry[] {
   const byObj = new Map(entries.map((e) => [e.obj, e]))
   const sorted = new Query({}, mingoOptions()).find(entries.map((e) => e.obj)).sort(spec).all()
   return sorted.map((obj) => byObj.get(obj as Document) as Entry)
-}
-
-/**
- * Applies a find projection to documents. The filter is needed for the positional
- * `field.$` projection. Returns undefined when there is nothing to project.
- */
-export function makeProjector (filter: Document, projection: Document | undefined): ((docs: Document[]) => Document[]) | undefined {
-  if (projection === undefined || Object.keys(projection).length === 0) return undefined
-  const query = new Query(filter, mingoOptions())
-  return (docs) => {
-    try {
-      return query.find(docs, projection).all().map((d) => idFirst(d as Document))
-    } catch (err) {
-      throw asCommandError(err)
-    }
-  }
 }
 
 /** A cursor encoder for stored entries: their stored bytes, or the projection of them. */
