@@ -156,7 +156,7 @@ describe('contract: CRUD', () => {
   it('finds by _id with $in', async () => {
     const c = db.collection('by_ids')
     const { insertedIds } = await c.insertMany([{ n: 0 }, { n: 1 }, { n: 2 }])
-    const docs = await c.find({ _id: { $in: [insertedIds[0], insertedIds[2]] } }).toArray()
+    const docs = await c.find({ _id: { $in: [insertedIds[0] as ObjectId, insertedIds[2] as ObjectId] } }).toArray()
     assert.deepEqual(docs.map((d) => d.n).sort(), [0, 2])
   })
 
