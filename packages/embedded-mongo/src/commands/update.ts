@@ -14,13 +14,21 @@ function sameBytes (a: Uint8Array, b: Uint8Array): boolean {
   return Buffer.compare(a, b) === 0
 }
 
-/** Updates one stored document; false when the update changed nothing (MongoDB then writes nothing). */
-function updateEntry (coll: Collection, entry: Entry, spec: UpdateSpec, filter: Document, arrayFilters?: Document[]): [Document, boolean] {
-  const next = applyUpdate(entry, spec, filter, arrayFilters)
-  const raw = encode(next)
-  if (sameBytes(raw, entry.raw)) return [entry.obj, false]
-  coll.replace(entry, next, raw)
-  return [next, true]
+/**
+ * Updates stored documents; returns their new versions and how many changed. A document
+ * the update leaves byte-identical is not rewritten, as in MongoDB.
+ */
+function updateEntries (coll: Collection, entries: Entry[], spec: UpdateSpec, filter: Document, arrayFilters?: Document[]): [Document[], number] {
+  const next = applyUpdate(entries, spec, filter, arrayFilters)
+  let modified = 0
+  next.forEach((doc, i) => {
+    const entry = entries[i] as Entry
+    const raw = encode(doc)
+    if (sameBytes(raw, entry.raw)) return
+    coll.replace(entry, doc, raw)
+    modified++
+  })
+  return [next, modified]
 }
 
 const update: CommandHandler = (cmd, ctx) => {
@@ -47,10 +55,9 @@ const update: CommandHandler = (cmd, ctx) => {
       upserted.push({ index, _id: doc._id })
       return
     }
-    for (const entry of matches) {
-      n++
-      if (updateEntry(existing as Collection, entry, spec, filter, arrayFilters)[1]) nModified++
-    }
+    if (matches.length === 0) return
+    nModified += updateEntries(existing as Collection, matches, spec, filter, arrayFilters)[1]
+    n += matches.length
   })
   return writeReply(upserted.length > 0 ? { n, nModified, upserted } : { n, nModified }, writeErrors)
 }
@@ -77,8 +84,8 @@ const findAndModify: CommandHandler = (cmd, ctx) => {
   const arrayFilters = docsArg(cmd, 'arrayFilters')
   const returnNew = boolArg(cmd, 'new')
   if (coll !== undefined && target !== undefined) {
-    const [next] = updateEntry(coll, target, spec, query, arrayFilters)
-    return { lastErrorObject: { n: 1, updatedExisting: true }, value: shape(returnNew ? next : target.obj), ok: 1 }
+    const [[next]] = updateEntries(coll, [target], spec, query, arrayFilters)
+    return { lastErrorObject: { n: 1, updatedExisting: true }, value: shape(returnNew ? next ?? null : target.obj), ok: 1 }
   }
   if (!boolArg(cmd, 'upsert')) return { lastErrorObject: { n: 0, updatedExisting: false }, value: null, ok: 1 }
   const doc = upsertDocument(query, spec, arrayFilters)

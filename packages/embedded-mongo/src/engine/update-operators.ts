@@ -26,11 +26,10 @@ export function checkOperators (update: Document): void {
 }
 
 /**
- * Rewrites an operator update into what mingo applies, filling the gaps between mingo and
- * mongod: `$setOnInsert` (only when inserting), `$currentDate` (Date or Timestamp), `$inc`
- * and `$mul` on Int64 values (exact Long arithmetic), and mongod's type errors.
+ * Rewrites an operator update into what mingo applies, for every document alike:
+ * `$setOnInsert` (kept only when inserting) and `$currentDate` become `$set`.
  */
-export function prepareOperators (update: Document, doc: Document, inserting: boolean): Document {
+export function rewriteOperators (update: Document, inserting: boolean): Document {
   const out: Document = {}
   const set: Document = { ...(update.$set as Document | undefined) }
   const addSet = (path: string, value: unknown): void => {
@@ -46,21 +45,44 @@ export function prepareOperators (update: Document, doc: Document, inserting: bo
         const ts = isPlainObject(spec) && spec.$type === 'timestamp'
         addSet(path, ts ? Timestamp.fromBits(0, Math.floor(Date.now() / 1000)) : new Date())
       }
-    } else if (op === '$inc' || op === '$mul') {
-      const rest: Document = {}
-      for (const [path, operand] of Object.entries(fields)) {
-        const result = numericUpdate(op, path, getPath(doc, path), operand, doc)
-        if (result === undefined) rest[path] = operand
-        else addSet(path, result)
-      }
-      if (Object.keys(rest).length > 0) out[op] = rest
     } else {
-      if (ARRAY_OPERATORS.includes(op)) for (const path of Object.keys(fields)) checkArray(op, path, doc)
       out[op] = fields
     }
   }
   if (Object.keys(set).length > 0) out.$set = set
   return out
+}
+
+/**
+ * Checks a rewritten update against one document, with mongod's type errors, and returns a
+ * modifier of its own when `$inc`/`$mul` meet Int64 values (computed here exactly, where
+ * mingo would not), or undefined when the shared modifier applies.
+ */
+export function modifierFor (modifier: Document, doc: Document): Document | undefined {
+  let own: Document | undefined
+  for (const op of ARRAY_OPERATORS) {
+    const fields = modifier[op] as Document | undefined
+    if (fields !== undefined) for (const path of Object.keys(fields)) checkArray(op, path, doc)
+  }
+  for (const op of ['$inc', '$mul'] as const) {
+    const fields = modifier[op] as Document | undefined
+    if (fields === undefined) continue
+    for (const [path, operand] of Object.entries(fields)) {
+      const result = numericUpdate(op, path, getPath(doc, path), operand, doc)
+      if (result === undefined) continue
+      own ??= { ...modifier, $inc: { ...modifier.$inc }, $mul: { ...modifier.$mul }, $set: { ...modifier.$set } }
+      delete (own[op] as Document)[path]
+      if (path in (own.$set as Document)) throw new CommandError('ConflictingUpdateOperators', `Updating the path '${path}' would create a conflict at '${path}'`)
+      ;(own.$set as Document)[path] = result
+    }
+  }
+  if (own !== undefined) for (const op of ['$inc', '$mul', '$set']) if (Object.keys(own[op] as Document).length === 0) delete own[op]
+  return own
+}
+
+/** Whether the update uses the positional `$` operator, which needs the query to find its element. */
+export function usesPositional (modifier: Document): boolean {
+  return Object.values(modifier).some((fields) => Object.keys(fields as Document).some((path) => /(^|\.)\$(\.|$)/.test(path)))
 }
 
 // Computes $inc/$mul itself when Int64 is involved (mingo would concatenate strings); undefined leaves it to mingo.

@@ -1,10 +1,10 @@
 import { ObjectId, type Document } from 'bson'
-import { update as applyOperators } from 'mingo/updater'
+import { updateMany } from 'mingo/updater'
 import { decode } from '../bson/codec.js'
 import type { Entry } from './collection.js'
 import { asCommandError, CommandError } from './command-error.js'
 import { mingoOptions, runPipeline } from './mingo.js'
-import { checkOperators, isOperatorUpdate, prepareOperators } from './update-operators.js'
+import { checkOperators, isOperatorUpdate, modifierFor, rewriteOperators, usesPositional } from './update-operators.js'
 import { formatValue, idFirst, isPlainObject, setPath, valueKey } from './values.js'
 
 /** The `u` of an update statement: operators, a replacement document, or a pipeline. */
@@ -35,25 +35,32 @@ function checkReplacement (doc: Document): void {
   }
 }
 
-/** The new version of a stored document; the stored one is left untouched. */
-export function applyUpdate (entry: Entry, update: UpdateSpec, filter: Document, arrayFilters?: Document[]): Document {
-  const id: unknown = entry.obj._id
-  let next: Document
+/**
+ * The new versions of stored documents after `update`, in the same order; the stored ones
+ * are left untouched. One statement compiles its update once for all its documents.
+ */
+export function applyUpdate (entries: Entry[], update: UpdateSpec, filter: Document, arrayFilters?: Document[]): Document[] {
+  let next: Document[]
   if (Array.isArray(update)) {
-    next = runUpdatePipeline(decode(entry.raw), update)
+    next = runUpdatePipeline(entries.map((e) => decode(e.raw)), update)
   } else if (isOperatorUpdate(update)) {
-    next = runOperators(decode(entry.raw), update, filter, arrayFilters, false)
+    next = runOperators(entries.map((e) => decode(e.raw)), update, filter, arrayFilters, false)
   } else {
-    if ('_id' in update && valueKey(update._id) !== entry.id) {
-      throw new CommandError('ImmutableField', `After applying the update, the (immutable) field '_id' was found to have been altered to _id: ${formatValue(update._id)}`)
+    next = entries.map((e) => {
+      if ('_id' in update && valueKey(update._id) !== e.id) {
+        throw new CommandError('ImmutableField', `After applying the update, the (immutable) field '_id' was found to have been altered to _id: ${formatValue(update._id)}`)
+      }
+      return { ...update, _id: e.obj._id }
+    })
+  }
+  return next.map((doc, i) => {
+    const entry = entries[i] as Entry
+    if (!('_id' in doc)) doc._id = entry.obj._id
+    if (valueKey(doc._id) !== entry.id) {
+      throw new CommandError('ImmutableField', 'Performing an update on the path \'_id\' would modify the immutable field \'_id\'')
     }
-    next = { ...update, _id: id }
-  }
-  if (!('_id' in next)) next._id = id
-  if (valueKey(next._id) !== entry.id) {
-    throw new CommandError('ImmutableField', 'Performing an update on the path \'_id\' would modify the immutable field \'_id\'')
-  }
-  return idFirst(next)
+    return idFirst(doc)
+  })
 }
 
 /** The document an upsert inserts when nothing matched: query equalities plus the update. */
@@ -61,26 +68,39 @@ export function upsertDocument (filter: Document, update: UpdateSpec, arrayFilte
   const seed: Document = {}
   seedFromFilter(filter, seed)
   let doc: Document
-  if (Array.isArray(update)) doc = runUpdatePipeline(seed, update)
-  else if (isOperatorUpdate(update)) doc = runOperators(seed, update, filter, arrayFilters, true)
+  if (Array.isArray(update)) doc = runUpdatePipeline([seed], update)[0] ?? seed
+  else if (isOperatorUpdate(update)) doc = runOperators([seed], update, filter, arrayFilters, true)[0] ?? seed
   else doc = { ...update, _id: update._id ?? seed._id }
   if (doc._id === undefined) doc._id = new ObjectId()
   return idFirst(doc)
 }
 
-function runOperators (doc: Document, update: Document, filter: Document, arrayFilters: Document[] | undefined, inserting: boolean): Document {
-  const modifier = prepareOperators(update, doc, inserting)
+// Applies operators in place; documents needing exact Int64 arithmetic get their own modifier.
+function runOperators (docs: Document[], update: Document, filter: Document, arrayFilters: Document[] | undefined, inserting: boolean): Document[] {
+  const modifier = rewriteOperators(update, inserting)
+  const shared: Document[] = []
+  const apply = (targets: Document[], mod: Document): void => {
+    if (targets.length === 0 || Object.keys(mod).length === 0) return
+    // The query is only needed to resolve the positional `$`; it also re-tests documents we already matched.
+    const condition = !inserting && usesPositional(mod) ? filter : {}
+    updateMany(targets, condition, mod, { arrayFilters, cloneMode: 'copy' }, mingoOptions())
+  }
   try {
-    applyOperators(doc, modifier, arrayFilters, inserting ? undefined : filter, { cloneMode: 'copy', queryOptions: mingoOptions() })
+    for (const doc of docs) {
+      const own = modifierFor(modifier, doc)
+      if (own === undefined) shared.push(doc)
+      else apply([doc], own)
+    }
+    apply(shared, modifier)
   } catch (err) {
     throw asCommandError(err)
   }
-  return doc
+  return docs
 }
 
-function runUpdatePipeline (doc: Document, stages: Document[]): Document {
+function runUpdatePipeline (docs: Document[], stages: Document[]): Document[] {
   try {
-    return runPipeline([doc], stages)[0] ?? doc
+    return runPipeline(docs, stages)
   } catch (err) {
     throw asCommandError(err)
   }
