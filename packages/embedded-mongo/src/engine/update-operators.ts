@@ -91,6 +91,9 @@ function numericUpdate (op: '$inc' | '$mul', path: string, current: unknown, ope
     throw new CommandError('TypeMismatch', `Cannot ${op === '$inc' ? 'increment' : 'multiply'} with non-numeric argument: {${path}: ${formatValue(operand)}}`)
   }
   if (path.includes('$')) return undefined
+  if (bsonTypeName(operand) === 'decimal' || bsonTypeName(current) === 'decimal') {
+    throw new CommandError('CommandNotSupported', `The embedded database cannot do arithmetic on Decimal128 values (${op} on '${path}'). Set TAO_DATABASE_URL to use a MongoDB server for this.`)
+  }
   if (current !== undefined && !NUMERIC.has(bsonTypeName(current))) {
     throw new CommandError('TypeMismatch', `Cannot apply ${op} to a value of non-numeric type. ${formatDocument({ _id: doc._id })} has the field '${path.split('.').pop() ?? path}' of non-numeric type ${bsonTypeName(current)}`)
   }

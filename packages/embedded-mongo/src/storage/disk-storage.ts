@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, openSync, readdirSync, readFileSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs'
+import { closeSync, copyFileSync, mkdirSync, openSync, readdirSync, readFileSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { debug } from '../debug.js'
 import type { Store } from '../engine/store.js'
@@ -28,17 +28,19 @@ export class DiskStorage {
   readonly #store: Store
   readonly #lock: DirLock
   readonly #compactBytes: number
+  readonly #log: (msg: string) => void
   #gen: number
   #snapshotBytes: number
 
-  private constructor (dir: string, store: Store, lock: DirLock, writer: JournalWriter, gen: number, snapshotBytes: number, compactBytes: number) {
+  private constructor (dir: string, store: Store, lock: DirLock, writer: JournalWriter, gen: number, snapshotBytes: number, options: DiskStorageOptions) {
     this.dir = dir
     this.#store = store
     this.#lock = lock
     this.writer = writer
     this.#gen = gen
     this.#snapshotBytes = snapshotBytes
-    this.#compactBytes = compactBytes
+    this.#compactBytes = options.compactBytes ?? DEFAULT_COMPACT_BYTES
+    this.#log = options.log ?? (() => {})
     writer.onDurable = () => { this.#maybeCompact() }
   }
 
@@ -75,7 +77,7 @@ export class DiskStorage {
       const file = journalFile(dir, gen)
       const writer = new JournalWriter(openSync(file, 'a'), file, 0)
       fsyncDir(dir)
-      const storage = new DiskStorage(dir, store, lock, writer, gen, snapshot?.size ?? 0, options.compactBytes ?? DEFAULT_COMPACT_BYTES)
+      const storage = new DiskStorage(dir, store, lock, writer, gen, snapshot?.size ?? 0, options)
       store.attach(writer)
       debug('opened %s: snapshot gen %d, %d journal bytes', dir, snapGen, journalBytes)
       if (journalBytes > storage.#threshold()) storage.compact()
@@ -93,7 +95,13 @@ export class DiskStorage {
   // Only when nothing is buffered: the store then equals what is on disk, so the snapshot
   // and the new journal start at the same point.
   #maybeCompact (): void {
-    if (this.writer.buffered === 0 && this.writer.size > this.#threshold()) this.compact()
+    if (this.writer.buffered > 0 || this.writer.size <= this.#threshold()) return
+    try {
+      this.compact()
+    } catch (err) {
+      // Not fatal: the journal stays complete and keeps growing; the next flush tries again.
+      this.#log(`Could not compact the embedded database in ${this.dir} (${(err as Error).message}); it keeps working from its journal. Free disk space to let it compact.`)
+    }
   }
 
   /** Writes a snapshot of the store and starts a new journal; older journals are deleted. */
@@ -104,7 +112,13 @@ export class DiskStorage {
     // leaves the old snapshot plus both journals: still the complete history.
     const fd = openSync(file, 'a')
     fsyncDir(this.dir)
-    this.#snapshotBytes = writeSnapshot(this.dir, gen, this.#store.dump())
+    try {
+      this.#snapshotBytes = writeSnapshot(this.dir, gen, this.#store.dump())
+    } catch (err) {
+      closeSync(fd)
+      unlinkSync(file)
+      throw err
+    }
     this.writer.switchTo(fd, file)
     for (let old = this.#gen; old >= 0 && old < gen; old--) {
       try { unlinkSync(journalFile(this.dir, old)) } catch { break }

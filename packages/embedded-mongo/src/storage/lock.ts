@@ -6,6 +6,10 @@ import { EmbeddedMongoError, USE_ANOTHER_DATABASE } from '../errors.js'
 /** Name of the lock file inside the data directory. */
 export const LOCK_FILE = 'LOCK'
 
+// Locks this process holds. A LOCK naming our own pid that is not in here was left by an
+// earlier process that had the same pid (pid 1 in a restarted container), so it is stale.
+const held = new Set<string>()
+
 /** A held lock on a data directory. */
 export interface DirLock {
   readonly path: string
@@ -41,10 +45,23 @@ function tryCreate (path: string): boolean {
     linkSync(temp, path)
     return true
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false
-    throw err
+    const code = (err as NodeJS.ErrnoException).code
+    if (code === 'EEXIST') return false
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS') throw err
+    return createExclusive(path)
   } finally {
     unlinkSync(temp)
+  }
+}
+
+// For filesystems without hard links: O_EXCL create, then write the pid.
+function createExclusive (path: string): boolean {
+  try {
+    writeFileSync(path, `${process.pid}\n`, { flag: 'wx' })
+    return true
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false
+    throw err
   }
 }
 
@@ -57,15 +74,19 @@ export function acquireLock (dir: string): DirLock {
   for (let attempt = 0; attempt < 2; attempt++) {
     if (tryCreate(path)) {
       debug('locked %s', path)
-      return {
-        path,
-        release: () => {
-          if (readPid(path) === process.pid) unlinkSync(path)
-        },
+      held.add(path)
+      // A process that exits without closing the store still leaves no lock behind.
+      const onExit = (): void => { release() }
+      const release = (): void => {
+        process.removeListener('exit', onExit)
+        if (!held.delete(path)) return
+        if (readPid(path) === process.pid) unlinkSync(path)
       }
+      process.once('exit', onExit)
+      return { path, release }
     }
     const pid = readPid(path)
-    if (pid !== undefined && isAlive(pid)) {
+    if (pid !== undefined && isAlive(pid) && (pid !== process.pid || held.has(path))) {
       const who = pid === process.pid ? 'this process (another embedded database is already open on it)' : `process ${pid}`
       throw new EmbeddedMongoError('TAO_ERR_EMBEDDED_LOCKED',
         `The embedded database in ${dir} is already in use by ${who} (lock file ${path}). Stop that process, ${USE_ANOTHER_DATABASE}.`,

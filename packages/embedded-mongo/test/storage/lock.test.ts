@@ -59,6 +59,13 @@ describe('storage: directory lock', () => {
     await store.close()
   })
 
+  it('takes over a lock naming this pid that this process does not hold (pid reused after a restart)', async () => {
+    writeFileSync(join(dir, 'LOCK'), `${process.pid}\n`)
+    const server = await startEmbeddedMongo({ dir })
+    await server.close()
+    assert.equal(existsSync(join(dir, 'LOCK')), false)
+  })
+
   it('reports an unusable directory with TAO_ERR_EMBEDDED_DIR', async () => {
     const file = join(dir, 'not-a-dir')
     writeFileSync(file, '')

@@ -1,0 +1,61 @@
+import assert from 'node:assert/strict'
+import { appendFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, it } from 'node:test'
+import { BSON } from 'bson'
+import { Store } from '../engine/store.js'
+import { DiskStorage } from './disk-storage.js'
+import { journalFile } from './files.js'
+import { encodeRecord } from './records.js'
+
+function ids (store: Store): unknown[] {
+  return [...(store.collection('d', 'c')?.docs.values() ?? [])].map((e) => e.obj._id)
+}
+
+describe('storage/disk-storage', () => {
+  let dir: string
+  beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'tao-disk-')) })
+  afterEach(() => { rmSync(dir, { recursive: true, force: true }) })
+
+  it('compacts past the threshold into a snapshot and one new journal', async () => {
+    const store = new Store()
+    const storage = DiskStorage.open(dir, store, { compactBytes: 2048 })
+    const coll = store.ensure('d', 'c')
+    coll.addIndex({ v: 2, key: { k: 1 }, name: 'k_1', unique: true })
+    for (let i = 0; i < 50; i++) {
+      coll.insert({ _id: i, k: i, pad: 'p'.repeat(100) })
+      await storage.writer.sync()
+    }
+    await storage.close()
+    const files = readdirSync(dir).sort()
+    assert.ok(files.includes('snapshot.tdb'))
+    assert.deepEqual(files.filter((f) => f.startsWith('journal-')).length, 1)
+    assert.notEqual(files.find((f) => f.startsWith('journal-')), 'journal-000001.log')
+
+    const again = new Store()
+    const reopened = DiskStorage.open(dir, again)
+    assert.deepEqual(ids(again), Array.from({ length: 50 }, (_, i) => i))
+    assert.deepEqual([...(again.collection('d', 'c')?.indexes.keys() ?? [])], ['k_1'])
+    await reopened.close()
+  })
+
+  it('recovers from a compaction interrupted before the snapshot was renamed', async () => {
+    const store = new Store()
+    const storage = DiskStorage.open(dir, store)
+    store.ensure('d', 'c').insert({ _id: 1 })
+    await storage.close()
+    // The state a crash leaves between "new journal created" and "snapshot renamed", with a
+    // write already appended to the new journal.
+    appendFileSync(journalFile(dir, 2), encodeRecord({ op: 'put', ns: 'd.c', raw: BSON.serialize({ _id: 2 }) }))
+
+    const again = new Store()
+    const reopened = DiskStorage.open(dir, again)
+    assert.deepEqual(ids(again), [1, 2])
+    again.ensure('d', 'c').insert({ _id: 3 })
+    await reopened.close()
+    const third = new Store()
+    await DiskStorage.open(dir, third).close()
+    assert.deepEqual(ids(third), [1, 2, 3])
+  })
+})
