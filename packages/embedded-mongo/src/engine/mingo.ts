@@ -25,6 +25,7 @@ const BSON_TYPE_ALIASES: Record<string, string> = {
 
 /** The BSON type name of a stored value, as `$type` reports it. */
 export function bsonTypeName (v: unknown): string {
+  if (v === undefined) return 'missing'
   if (v === null) return 'null'
   if (typeof v === 'string') return 'string'
   if (typeof v === 'boolean') return 'bool'
