@@ -54,7 +54,12 @@ export async function createApp (opts: CreateAppOptions = {}): Promise<TaoApp> {
   const reverser = new Reverser(new Map(registry.routes.map((r) => [r.name, r.path])))
 
   const fastify = Fastify(fastifyOptions(settings))
+  // Root context: what every request goes through, static files included.
   await fastify.register(errorPagesPlugin, { debug: settings.debug, registry })
-  await fastify.register(routingPlugin, { registry, reverser })
+  // Static files: a sibling context, so they never run session, CSRF or database code.
+  // Pages: one encapsulated context for everything dynamic (session, forms, db, routes).
+  await fastify.register(async function pages (scope) {
+    await scope.register(routingPlugin, { registry, reverser })
+  })
   return new TaoApp(fastify, settings, registry, reverser)
 }
