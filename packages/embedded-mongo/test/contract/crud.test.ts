@@ -153,6 +153,18 @@ describe('contract: CRUD', () => {
     assert.deepEqual(await c.find().sort({ _id: 1 }).toArray(), [{ _id: 1, v: 100 }, { _id: 9, v: 9 }])
   })
 
+  it('accepts unacknowledged (w: 0) writes', async () => {
+    const c = db.collection('w0')
+    const res = await c.insertOne({ k: 'fire-and-forget' }, { writeConcern: { w: 0 } })
+    assert.equal(res.acknowledged, false)
+    let found = null
+    for (let i = 0; i < 50 && found === null; i++) {
+      found = await c.findOne({ k: 'fire-and-forget' })
+      if (found === null) await new Promise((resolve) => setTimeout(resolve, 20))
+    }
+    assert.equal(found?.k, 'fire-and-forget')
+  })
+
   it('finds by _id with $in', async () => {
     const c = db.collection('by_ids')
     const { insertedIds } = await c.insertMany([{ n: 0 }, { n: 1 }, { n: 2 }])

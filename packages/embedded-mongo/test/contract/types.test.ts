@@ -71,19 +71,19 @@ describe('contract: BSON types and large writes', () => {
     assert.equal((back?.n as Long).toString(), '9007199254740995')
   })
 
-  it('inserts more than 16 MB in one insertMany (the driver splits it) and reads it back', async () => {
+  it('inserts more than 48 MB in one insertMany (the driver splits it into messages) and reads it back', async () => {
     const c = db.collection('bulk16')
     const payload = 'x'.repeat(256 * 1024)
-    const docs = Array.from({ length: 80 }, (_, i) => ({ i, payload }))
+    const docs = Array.from({ length: 200 }, (_, i) => ({ i, payload }))
     const res = await c.insertMany(docs)
-    assert.equal(res.insertedCount, 80)
-    assert.equal(await c.countDocuments(), 80)
+    assert.equal(res.insertedCount, 200)
+    assert.equal(await c.countDocuments(), 200)
     let seen = 0
     for await (const doc of c.find({}, { projection: { i: 1, payload: 1 } })) {
       assert.equal(doc.payload.length, payload.length)
       seen++
     }
-    assert.equal(seen, 80)
+    assert.equal(seen, 200)
   })
 
   it('refuses a document larger than 16 MB', async () => {
