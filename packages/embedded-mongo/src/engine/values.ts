@@ -69,9 +69,12 @@ function collect (value: unknown, parts: string[], i: number, out: unknown[]): v
   const part = parts[i] ?? ''
   if (Array.isArray(value)) {
     if (/^\d+$/.test(part)) collect(value[Number(part)], parts, i + 1, out)
-    else for (const el of value) if (isPlainObject(el) && part in el) collect(el[part], parts, i + 1, out)
+    // An element without the field is indexed as null, so `{ 'items.k': null }` finds it.
+    else for (const el of value) collect(isPlainObject(el) ? el[part] : undefined, parts, i + 1, out)
   } else if (isPlainObject(value) && part in value) {
     collect(value[part], parts, i + 1, out)
+  } else {
+    out.push(MISSING)
   }
 }
 

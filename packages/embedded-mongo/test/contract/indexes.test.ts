@@ -123,6 +123,14 @@ describe('contract: indexes', () => {
     assert.equal(await c.countDocuments({ user: 'moved' }), 10)
   })
 
+  it('null equality on an indexed path also finds documents missing the field', async () => {
+    const c = db.collection('indexed_null')
+    await c.createIndex({ 'items.k': 1 })
+    await c.insertMany([{ n: 2, items: [{ k: 2 }] }, { n: 3 }, { n: 4, items: [{ k: null }] }, { n: 5, items: { k: null } }])
+    assert.deepEqual((await c.find({ 'items.k': null }).toArray()).map((d) => d.n), [3, 4, 5])
+    assert.deepEqual((await c.find({ 'items.k': 2 }).toArray()).map((d) => d.n), [2])
+  })
+
   it('listIndexes on a missing collection fails with NamespaceNotFound (26)', async () => {
     await assert.rejects(db.collection('does_not_exist').listIndexes().toArray(), (err: MongoServerError) => err.code === 26)
   })
