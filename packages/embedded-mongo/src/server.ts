@@ -95,6 +95,8 @@ export async function startEmbeddedMongo (options: EmbeddedMongoOptions = {}): P
     await storage?.close()
     throw err
   }
+  // After listening, a server error (e.g. too many open files) must not crash the application.
+  server.on('error', (err) => { debug('server error: %s', err.message) })
   const uriHost = host.includes(':') ? `[${host}]` : host
   debug('listening on %s:%d (%s)', host, port, dir ?? 'in memory')
 

@@ -23,6 +23,7 @@ export const ErrorCodes = {
   DuplicateKey: 11000,
 } as const
 
+/** A MongoDB error code name, e.g. `DuplicateKey`. */
 export type ErrorCodeName = keyof typeof ErrorCodes
 
 /**

@@ -3,7 +3,6 @@ import { HEADER_SIZE, OP_MSG, ProtocolError, writeHeader } from './framing.js'
 /** OP_MSG flag bits. */
 export const CHECKSUM_PRESENT = 1
 export const MORE_TO_COME = 1 << 1
-export const EXHAUST_ALLOWED = 1 << 16
 
 // Bits 0-15 are "required": a receiver must refuse a message with a required bit it does not know.
 const KNOWN_REQUIRED = CHECKSUM_PRESENT | MORE_TO_COME
