@@ -1,0 +1,45 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+
+/** The real `tao` binary of this checkout. */
+export const bin = fileURLToPath(new URL('../bin/tao.js', import.meta.url))
+
+export interface Run { status: number | null, stdout: string, stderr: string }
+
+/** Runs `tao ARGS` in `cwd` to completion. */
+export function tao (args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Run {
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { ...process.env, ...env }, timeout: 120_000 })
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr }
+}
+
+/** A long-running `tao` process and the address it announced. */
+export interface Server { child: ChildProcess, address: string, output: () => string, exited: Promise<number | null> }
+
+/** Starts `tao ARGS` and waits for its "serving <address>" line (or fails after `timeout` ms). */
+export async function startTao (args: string[], cwd: string, env: NodeJS.ProcessEnv = {}, timeout = 60_000): Promise<Server> {
+  const child = spawn(process.execPath, [bin, ...args], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  let out = ''
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+  const address = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`tao ${args.join(' ')} did not start:\n${out}`)) }, timeout)
+    const onData = (chunk: Buffer) => {
+      out += chunk.toString()
+      const m = /tao: serving (http:\/\/\S+|\/\S+)/.exec(out)
+      if (m) { clearTimeout(timer); resolve(m[1]!) }
+    }
+    child.stdout!.on('data', onData)
+    child.stderr!.on('data', onData)
+    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`tao ${args.join(' ')} exited with ${code}:\n${out}`)) })
+  })
+  return { child, address, output: () => out, exited }
+}
+
+/** Polls `check` until it returns true (bounded by `timeout` ms). */
+export async function until (check: () => Promise<boolean>, timeout = 30_000, what = 'condition'): Promise<void> {
+  const end = Date.now() + timeout
+  while (Date.now() < end) {
+    if (await check().catch(() => false)) return
+    await new Promise((resolve) => setTimeout(resolve, 200))
+  }
+  throw new Error(`timed out waiting for ${what}`)
+}
