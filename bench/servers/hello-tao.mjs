@@ -1,0 +1,7 @@
+import { fileURLToPath } from 'node:url'
+import { createApp } from '@tao/core'
+import { announce } from '../lib/serve.mjs'
+
+const app = await createApp({ root: fileURLToPath(new URL('../fixtures/hello', import.meta.url)) })
+announce(await app.listen({ port: 0, host: '127.0.0.1' }))
+process.on('SIGTERM', () => app.close().then(() => process.exit(0)))
