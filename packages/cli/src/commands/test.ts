@@ -28,8 +28,10 @@ export function registerTest (program: Command): void {
         process.exitCode = 1
         return
       }
+      // A parent test runner's marker would make this one report in its child protocol.
+      const { NODE_TEST_CONTEXT: _parent, ...env } = process.env
       const result = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), '--test', ...list], {
-        cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' },
+        cwd: root, stdio: 'inherit', env: { ...env, NODE_ENV: 'test' },
       })
       process.exitCode = result.status ?? 1
     })

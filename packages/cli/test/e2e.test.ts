@@ -1,0 +1,104 @@
+// End to end, as a newcomer would: the real `tao` binary creates a project (with its real
+// `npm install`) and an app, serves them, lists routes, builds, runs the project's own tests,
+// reloads on change, and stops on SIGTERM with exit code 0.
+import assert from 'node:assert/strict'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { after, before, test } from 'node:test'
+import { startTao, tao, until } from './helpers.js'
+
+const tmp = mkdtempSync(join(tmpdir(), 'tao-e2e-'))
+const site = join(tmp, 'site')
+after(() => rmSync(tmp, { recursive: true, force: true }))
+
+before(() => {
+  const created = tao(['new', '-p', 'site'], tmp)
+  assert.equal(created.status, 0, created.stdout + created.stderr)
+  assert.ok(existsSync(join(site, 'node_modules', '@tao', 'core')), 'npm install linked @tao/core')
+  const app = tao(['new', '-a', 'blog'], site)
+  assert.equal(app.status, 0, app.stderr)
+})
+
+test('tao start serves both apps and exits 0 on SIGTERM', async () => {
+  const server = await startTao(['start', '--port', '0'], site)
+  try {
+    assert.match(server.output(), /apps: blog, home; TypeScript sources/)
+    const home = await fetch(`${server.address}/`)
+    assert.equal(home.status, 200)
+    assert.match(await home.text(), /Welcome to site/)
+    const blog = await fetch(`${server.address}/blog/`)
+    assert.equal(blog.status, 200)
+    assert.match(await blog.text(), /blog/)
+    const missing = await fetch(`${server.address}/nope`, { headers: { accept: 'application/json' } })
+    assert.equal(missing.status, 404)
+    assert.equal((await missing.json()).error, 'Not Found')
+  } finally {
+    server.child.kill('SIGTERM')
+  }
+  assert.equal(await server.exited, 0)
+})
+
+test('tao routes prints method, path, name and app', () => {
+  const r = tao(['routes'], site)
+  assert.equal(r.status, 0, r.stderr)
+  const lines = r.stdout.trim().split('\n').map((l) => l.trim().split(/\s+/))
+  assert.deepEqual(lines[0], ['METHOD', 'PATH', 'NAME', 'APP'])
+  assert.deepEqual(lines.slice(1).sort(), [['GET', '/', 'home:index', 'home'], ['GET', '/blog/', 'blog:index', 'blog']])
+  const json = JSON.parse(tao(['routes', '--json'], site).stdout)
+  assert.deepEqual(json.map((r: { name: string }) => r.name).sort(), ['blog:index', 'home:index'])
+})
+
+test("the project's own tests pass with npm test (tao test)", () => {
+  const r = tao(['test'], site)
+  assert.equal(r.status, 0, r.stdout + r.stderr)
+  assert.match(r.stdout, /# pass 2/)
+})
+
+test('tao types makes an unknown route name a compile error in the project', () => {
+  assert.equal(tao(['types'], site).status, 0)
+  assert.match(readFileSync(join(site, '.tao', 'routes.d.ts'), 'utf8'), /"blog:index": \{ \}/)
+  const ok = tao(['build', '--no-emit'], site)
+  assert.equal(ok.status, 0, ok.stdout + ok.stderr)
+  const file = join(site, 'apps', 'blog', 'typo.ts')
+  writeFileSync(file, "import type { TaoApp } from '@tao/core'\nexport const u = (app: TaoApp) => app.url('blog:indx')\n")
+  try {
+    const bad = tao(['build', '--no-emit'], site)
+    assert.equal(bad.status, 2)
+    assert.match(bad.stdout, /typo\.ts.*'"blog:indx"' is not assignable/)
+  } finally {
+    rmSync(file)
+  }
+})
+
+test('tao build compiles the project and tao start then runs plain JavaScript', async () => {
+  const built = tao(['build'], site)
+  assert.equal(built.status, 0, built.stdout + built.stderr)
+  assert.ok(existsSync(join(site, 'build', 'apps', 'blog', 'routes.js')))
+  const server = await startTao(['start', '--port', '0'], site)
+  try {
+    assert.match(server.output(), /compiled build/)
+    assert.equal((await fetch(`${server.address}/blog/`)).status, 200)
+  } finally {
+    server.child.kill('SIGTERM')
+  }
+  assert.equal(await server.exited, 0)
+  rmSync(join(site, 'build'), { recursive: true })
+})
+
+test('tao dev restarts the server when code changes', async () => {
+  const views = join(site, 'apps', 'blog', 'views.ts')
+  const original = readFileSync(views, 'utf8')
+  const server = await startTao(['dev', '--port', '0'], site)
+  try {
+    assert.match(server.output(), /debug on/)
+    // With port 0 each restart gets a new port; follow the newest "serving" line.
+    const address = () => [...server.output().matchAll(/tao: serving (\S+)/g)].at(-1)![1]
+    writeFileSync(views, original.replace('is working', 'was reloaded'))
+    await until(async () => /was reloaded/.test(await (await fetch(`${address()}/blog/`)).text()), 45_000, 'the reloaded page')
+  } finally {
+    writeFileSync(views, original)
+    server.child.kill('SIGTERM')
+  }
+  assert.equal(await server.exited, 0)
+})
