@@ -32,7 +32,7 @@ test('tao start serves both apps and exits 0 on SIGTERM', async () => {
     assert.match(await blog.text(), /blog/)
     const missing = await fetch(`${server.address}/nope`, { headers: { accept: 'application/json' } })
     assert.equal(missing.status, 404)
-    assert.equal((await missing.json()).error, 'Not Found')
+    assert.equal(((await missing.json()) as { error: string }).error, 'Not Found')
   } finally {
     server.child.kill('SIGTERM')
   }
