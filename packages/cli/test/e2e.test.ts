@@ -2,6 +2,7 @@
 // `npm install`) and an app, serves them, lists routes, builds, runs the project's own tests,
 // reloads on change, and stops on SIGTERM with exit code 0.
 import assert from 'node:assert/strict'
+import { spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -60,6 +61,9 @@ test('tao types makes an unknown route name a compile error in the project', () 
   assert.match(readFileSync(join(site, '.tao', 'routes.d.ts'), 'utf8'), /"blog:index": \{ \}/)
   const ok = tao(['build', '--no-emit'], site)
   assert.equal(ok.status, 0, ok.stdout + ok.stderr)
+  // The project's own compiler agrees: the generated project type-checks with tsc --noEmit.
+  const tsc = spawnSync(process.execPath, [join(site, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit'], { cwd: site, encoding: 'utf8' })
+  assert.equal(tsc.status, 0, tsc.stdout + tsc.stderr)
   const file = join(site, 'apps', 'blog', 'typo.ts')
   writeFileSync(file, "import type { TaoApp } from '@tao/core'\nexport const u = (app: TaoApp) => app.url('blog:indx')\n")
   try {

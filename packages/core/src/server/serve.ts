@@ -1,3 +1,4 @@
+import { setCurrentApp } from './current.js'
 import type { TaoApp, ListenOptions } from './tao-app.js'
 
 /** Options of {@link serve}. */
@@ -26,6 +27,7 @@ export async function serve (app: TaoApp, opts: ServeOptions = {}): Promise<stri
   }
   process.on('SIGTERM', stop)
   process.on('SIGINT', stop)
+  setCurrentApp(app)
   const address = await app.listen(opts)
   opts.onListen?.(address)
   return address

@@ -3,6 +3,7 @@ import type { AppRegistry } from '../apps/index.js'
 import type { Reverser } from '../routing/reverse.js'
 import type { RouteName, UrlArgs } from '../routing/types.js'
 import type { Settings } from '../settings/index.js'
+import { currentIs, setCurrentApp } from './current.js'
 
 /** Where to listen: a port and host, or a unix socket. */
 export interface ListenOptions {
@@ -66,6 +67,7 @@ export class TaoApp {
 
   /** Stops accepting, lets in-flight requests finish, then runs the close hooks. Idempotent. */
   close (): Promise<void> {
+    if (currentIs(this)) setCurrentApp(null)
     this.#closing ??= this.fastify.close()
     return this.#closing
   }
