@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { createApp, type TaoApp, type UserSettings } from '@tao/core'
+import { createApp, loadSettings, type Settings, type TaoApp, type UserSettings } from '@tao/core'
 import { findProject } from './paths.js'
 
 /** The marker `tao build` leaves in its output folder. */
@@ -32,17 +32,28 @@ export interface LoadedProject {
   app: TaoApp
 }
 
+/** Where the project's modules come from: `tao build` output when present, else the sources. */
+async function projectModules (source: boolean | undefined): Promise<{ root: string, modulesRoot: string, compiled: boolean }> {
+  const root = findProject()
+  const buildDir = join(root, 'build')
+  const compiled = !source && existsSync(join(buildDir, BUILD_MARKER))
+  if (!compiled) await registerTypeScript()
+  return { root, modulesRoot: compiled ? buildDir : root, compiled }
+}
+
+/** Only the settings of the project around the current directory (no app is imported). */
+export async function loadProjectSettings (opts: LoadProjectOptions = {}): Promise<Settings> {
+  const { root, modulesRoot } = await projectModules(opts.source)
+  return await loadSettings({ root, modulesRoot, overrides: opts.settings })
+}
+
 /**
  * Finds the project around the current directory and creates its app: from the compiled
  * output of `tao build` when there is one (plain JavaScript, no TypeScript loader), else from
  * the TypeScript sources through tsx.
  */
 export async function loadProject (opts: LoadProjectOptions = {}): Promise<LoadedProject> {
-  const root = findProject()
-  const buildDir = join(root, 'build')
-  const compiled = !opts.source && existsSync(join(buildDir, BUILD_MARKER))
-  if (!compiled) await registerTypeScript()
-  const modulesRoot = compiled ? buildDir : root
+  const { root, modulesRoot, compiled } = await projectModules(opts.source)
   const app = await createApp({ root, modulesRoot, settings: opts.settings })
   return { root, modulesRoot, compiled, app }
 }

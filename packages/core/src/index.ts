@@ -3,8 +3,11 @@
  * public.
  */
 export { createApp, TaoApp, serve, url, type CreateAppOptions, type ListenOptions, type ServeOptions, type ErrorPageContext } from './server/index.js'
+export { runPrimary, prepareSocket, CLOSE_PHASES, type PrimaryOptions, type PrimaryLog, type RelayMessage, type AppPhase, type CloseHook, type ClosePhase, type DatabaseProvider, type Readiness } from './server/index.js'
+export { service, periodic, LocalChannels, type ServiceContext, type ServiceOptions, type PeriodicOptions, type RestartPolicy, type ServiceDef, type Channels, type ServiceStatus, type ServiceState } from './services/index.js'
+export { runChecks, formatReport, checkIds, type CheckMessage, type CheckId, type CheckLevel, type CheckReport, type CheckDef, type CheckContext } from './checks/index.js'
 export { writeRouteTypes, routeTypes } from './routing/index.js'
-export { defineSettings, type Settings, type UserSettings, type AppPackageEntry } from './settings/index.js'
+export { defineSettings, loadSettings, type Settings, type UserSettings, type AppPackageEntry } from './settings/index.js'
 export { route, ws, type WsHandler } from './routing/index.js'
 export type { PathParams, Request, Reply, Handler, RouteOptions, RouteDef, RouteParamsMap, RouteName, Query, UrlArgs } from './routing/index.js'
 export type { AppConfig } from './apps/index.js'

@@ -6,3 +6,5 @@ export const kRouteDef = Symbol.for('tao.routeDef')
 export const kTaoApp = Symbol('tao.app')
 export const kReverse = Symbol('tao.reverse')
 export const kErrorPages = Symbol('tao.errorPages')
+// Registered for the same reason as kRouteDef: services.ts may import another copy of @tao/core.
+export const kServiceDef = Symbol.for('tao.serviceDef')

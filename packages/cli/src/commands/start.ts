@@ -1,21 +1,48 @@
+import cluster from 'node:cluster'
+import { availableParallelism } from 'node:os'
 import type { Command } from 'commander'
-import { serve } from '@tao/core'
-import { loadProject } from '../project.js'
+import { runChecks, runPrimary, serve, taoError, type TaoApp } from '@tao/core'
+import { loadProject, loadProjectSettings } from '../project.js'
 
 interface StartOptions {
   port?: string
   host?: string
   socket?: string
+  socketMode?: string
+  workers?: string
   source?: boolean
 }
 
 function parsePort (value: string): number {
   const port = Number(value)
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a number from 0 to 65535, got '${value}'`)
+  if (!/^\d+$/.test(value) || port > 65535) throw taoError('TAO_ERR_CLI_INVALID_OPTION', ['--port', value, 'a number from 0 to 65535'])
   return port
 }
 
-/** Starts the project's server in this process until SIGTERM/SIGINT. */
+/** '660', '0660' or '0o660' → 0o660. */
+export function parseSocketMode (value: string): number {
+  const m = /^(?:0o?)?([0-7]{3})$/.exec(value)
+  if (!m) throw taoError('TAO_ERR_CLI_INVALID_OPTION', ['--socket-mode', value, 'an octal file mode such as 660 or 0o660'])
+  return parseInt(m[1]!, 8)
+}
+
+/** '4' → 4, 'auto' → the number of cores. */
+export function parseWorkers (value: string | number): number {
+  if (value === 'auto') return availableParallelism()
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 1 || n > 256) throw taoError('TAO_ERR_CLI_INVALID_OPTION', ['--workers', String(value), "a number of workers from 1 to 256, or 'auto' (one per core)"])
+  return n
+}
+
+/** Logs `tao check` findings at start (deployment checks too when debug is off). */
+async function logChecks (app: TaoApp): Promise<void> {
+  const { findings } = await runChecks({ settings: app.settings, root: app.settings.root, services: app.services.records }, { deploy: !app.settings.debug })
+  for (const f of findings) {
+    app.fastify.log[f.level === 'error' ? 'error' : 'warn']({ check: f.id, hint: f.hint }, `check ${f.id}: ${f.msg}`)
+  }
+}
+
+/** Starts the project's server in this process (or as a cluster worker) until SIGTERM/SIGINT. */
 export async function startServer (opts: StartOptions & { dev?: boolean }): Promise<void> {
   const project = await loadProject({ source: opts.source, settings: opts.dev ? { debug: true } : undefined })
   const { app } = project
@@ -23,15 +50,48 @@ export async function startServer (opts: StartOptions & { dev?: boolean }): Prom
     const { writeRouteTypes } = await import('@tao/core')
     await writeRouteTypes(project.root, app.registry.routes)
   }
+  const worker = cluster.isWorker ? process.env.TAO_WORKER_ID ?? '?' : null
+  if (worker === null || worker === '1') await logChecks(app)
   await serve(app, {
     port: opts.port === undefined ? undefined : parsePort(opts.port),
     host: opts.host,
     socket: opts.socket,
+    socketMode: opts.socketMode === undefined ? undefined : parseSocketMode(opts.socketMode),
     onListen: (address) => {
+      if (worker !== null) {
+        process.stdout.write(`tao: worker ${worker} (pid ${process.pid}) listening\n`)
+        return
+      }
       const apps = app.registry.apps.filter((a) => a.origin !== 'builtin').map((a) => a.name).join(', ')
       const how = project.compiled ? 'compiled build' : 'TypeScript sources'
       process.stdout.write(`tao: serving ${address} (apps: ${apps || 'none'}; ${how}${app.settings.debug ? '; debug on' : ''})\n`)
     },
+  })
+}
+
+/**
+ * The cluster primary when workers are asked for (--workers, TAO_WORKERS or
+ * settings.server.workers, debug off); resolves with its exit code, or null to serve here.
+ */
+async function startPrimary (opts: StartOptions): Promise<number | null> {
+  if (!cluster.isPrimary) return null
+  const settings = await loadProjectSettings({ source: opts.source })
+  const setting = opts.workers ?? settings.server.workers
+  if (setting === undefined || (settings.debug && opts.workers === undefined)) return null
+  const workers = parseWorkers(setting)
+  const log = {
+    info: (msg: string) => process.stdout.write(`tao: ${msg}\n`),
+    warn: (msg: string) => process.stderr.write(`tao: ${msg}\n`),
+    error: (msg: string) => process.stderr.write(`tao: ${msg}\n`),
+  }
+  if (opts.port !== undefined) parsePort(opts.port)
+  if (opts.socketMode !== undefined) parseSocketMode(opts.socketMode)
+  return await runPrimary({
+    workers,
+    socket: opts.socket ?? settings.server.socket,
+    stopTimeout: settings.server.shutdownTimeout * 2 + 60_000,
+    log,
+    onServing: (address) => log.info(`serving ${address} (${workers} worker${workers === 1 ? '' : 's'}, primary pid ${process.pid}; SIGHUP restarts them one at a time)`),
   })
 }
 
@@ -41,9 +101,14 @@ export function registerStart (program: Command): void {
     .description('run the production server (compiled output of `tao build` when present, else the TypeScript sources)')
     .option('--port <port>', 'port to listen on (default: settings.server.port, TAO_PORT, 8080)')
     .option('--host <host>', 'address to listen on (default: settings.server.host, TAO_HOST, 127.0.0.1)')
-    .option('--socket <path>', 'listen on this unix socket instead of a port')
+    .option('--socket <path>', 'listen on this unix socket instead of a port (a stale socket file is removed)')
+    .option('--socket-mode <mode>', 'file mode of the socket, octal, e.g. 660 (default: settings.server.socketMode)')
+    .option('--workers <n>', "fork N worker processes, or 'auto' for one per core (default: settings.server.workers, TAO_WORKERS; none: one process)")
     .option('--source', 'run the TypeScript sources even when a build exists')
+    .addHelpText('after', '\nSignals: SIGTERM/SIGINT drain requests, stop services and exit 0; with workers, SIGHUP restarts them one at a time.')
     .action(async (opts: StartOptions) => {
+      const code = await startPrimary(opts)
+      if (code !== null) process.exit(code)
       await startServer(opts)
     })
 }

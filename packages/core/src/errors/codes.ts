@@ -55,6 +55,28 @@ export const codes = {
   TAO_ERR_NOT_FOUND: def(404, (method: string, url: string) =>
     `No page at ${method} ${url}. Check the address, or run \`tao routes\` to list the routes.`),
 
+  // services
+  TAO_ERR_SERVICE_INVALID: def(500, (where: string, reason: string) =>
+    `Invalid service in ${where}: ${reason}. apps/<app>/services.ts must \`export default [ service('name', { start, stop }), periodic('name', { every: '1m' }, fn) ]\`.`),
+  TAO_ERR_SERVICE_DUPLICATE: def(500, (name: string, file: string) =>
+    `Service name ${q(name)} is used twice in ${file}. Give each service of an app its own name.`),
+  TAO_ERR_SERVICE_START_FAILED: def(500, (name: string, reason: string, stopped: string) =>
+    `Service ${q(name)} failed to start: ${reason}. ${stopped} Fix the cause (the service's start() threw or timed out), or set services.enabled: false to start without services.`),
+  TAO_ERR_SERVICE_NEEDS_DATABASE: def(500, (name: string) =>
+    `Service ${q(name)} is declared with once: true, which needs a database for its lease, and none is configured. Set settings.database.url (or TAO_DATABASE_URL), or drop once: true.`),
+  TAO_ERR_DB_NOT_CONFIGURED: def(500, (what: string) =>
+    `No database configured: ${what} needs one. Set settings.database.url (or TAO_DATABASE_URL) to a MongoDB connection string.`),
+
+  // server: listening, shutdown, workers
+  TAO_ERR_SERVER_SOCKET_IN_USE: def(500, (path: string) =>
+    `The unix socket ${path} is in use: another server answers on it. Stop that server first, or listen on another path with --socket or settings.server.socket.`),
+  TAO_ERR_SERVER_SOCKET_NOT_SOCKET: def(500, (path: string) =>
+    `${path} exists and is not a unix socket; tao will not remove it. Choose another --socket path, or remove the file yourself.`),
+  TAO_ERR_SERVER_ADDRESS_IN_USE: def(500, (address: string) =>
+    `${address} is already in use by another process. Stop it, or choose another port with --port or settings.server.port.`),
+  TAO_ERR_SERVER_WORKER_BOOT: def(500, (worker: string, how: string) =>
+    `Worker ${worker} failed to boot (${how}); its own error is printed above. Fix it and start again; no worker was left running.`),
+
   // cli
   TAO_ERR_CLI_INVALID_NAME: def(2, (kind: string, name: string, reason: string) =>
     `Invalid ${kind} name ${q(name)}: ${reason}.`),
@@ -62,6 +84,8 @@ export const codes = {
     `${path} already exists; nothing was written. Choose another name, or remove it first.`),
   TAO_ERR_CLI_NOT_A_PROJECT: def(2, (dir: string) =>
     `${dir} is not a tao project (no settings.ts and apps/ folder); nothing was written. Run \`tao new -a\` inside a project made by \`tao new -p NAME\`.`),
+  TAO_ERR_CLI_INVALID_OPTION: def(2, (option: string, value: string, expected: string) =>
+    `Invalid value ${q(value)} for ${option}: expected ${expected}.`),
   TAO_ERR_CLI_BUILD_FAILED: def(2, (tool: string, status: string) =>
     `${tool} failed (${status}); see its output above. Fix the errors and run \`tao build\` again.`),
 } as const

@@ -33,17 +33,39 @@ export interface UserSettings {
   server?: {
     host?: string
     port?: number
-    /** Listen on this unix socket instead of host and port. */
+    /** Listen on this unix socket instead of host and port (a stale socket file is removed). */
     socket?: string
+    /** File mode of the unix socket, e.g. 0o660 so that nginx's group can connect. */
     socketMode?: number
     /** Trust X-Forwarded-* from: true (any peer), a hop count, or a list of addresses/CIDRs. */
     trustProxy?: boolean | number | string[]
     requestTimeout?: Duration
     keepAliveTimeout?: Duration
     connectionTimeout?: Duration
+    /** How long shutdown waits for in-flight requests before closing their connections. Default '10s'. */
     shutdownTimeout?: Duration
     bodyLimit?: Size
+    /**
+     * Worker processes for `tao start`: a number, or 'auto' (one per core). Unset: one process.
+     * With workers, SIGHUP restarts them one at a time and a crashed worker is replaced.
+     */
     workers?: number | 'auto'
+    /** Health endpoints, outside sessions and pages: a path each, or false to turn one off. */
+    health?: {
+      /** Liveness: 200 while the process serves. Default '/-/live'. */
+      live?: string | false
+      /** Readiness: 200 when the database and services are up; 503 while starting or shutting down. Default '/-/ready'. */
+      ready?: string | false
+    }
+  }
+  /** Background services (apps/<app>/services.ts). */
+  services?: {
+    /** Start the services with the server. Default true. */
+    enabled?: boolean
+    /** Default time each service's stop() gets at shutdown. Default '5s'. */
+    stopTimeout?: Duration
+    /** Lease of `once: true` services: another process takes over within about this long after the holder dies. Default '5s'. */
+    leaseTtl?: Duration
   }
   database?: {
     /** MongoDB connection string. Omit to use the embedded store under var/db. */

@@ -1,10 +1,18 @@
 import { appNameProblem } from '../names/index.js'
 import {
-  anyValue, bool, duration, either, fn, int, listOf, mapOf, oneOf, shape, size, str, type Check,
+  anyValue, bool, duration, either, fn, int, listOf, mapOf, oneOf, problem, shape, size, str, type Check,
 } from './validate.js'
 
 const prefix = (s: string) => (s === '' || (s.startsWith('/') && !s.endsWith('/')) ? null : "a path prefix such as '/blog' (or '' for none)")
 const appLabel = (s: string) => (appNameProblem(s) ? 'an app name (lowercase identifier)' : null)
+
+/** A URL path for an endpoint of tao's own, or false to turn the endpoint off. */
+const endpoint = (def: string): Check<string | false> => (v, path, problems) => {
+  if (v === undefined) return def
+  if (v === false || v === 'false') return false
+  if (typeof v === 'string' && /^\/[^\s?#]*$/.test(v)) return v
+  return problem(problems, path, "a path such as '/-/ready', or false to turn it off", v, def)
+}
 
 const appEntry: Check = either(
   str(undefined),
@@ -34,7 +42,17 @@ export const settingsSchema = shape({
     connectionTimeout: duration(60_000),
     shutdownTimeout: duration(10_000),
     bodyLimit: size(1024 * 1024),
-    workers: either(int(1, 1, 256), oneOf(['auto'] as const, 'auto'), "a number of workers or 'auto'"),
+    // Unset: one process. A number or 'auto': a primary forking that many workers.
+    workers: either(int(undefined, 1, 256), oneOf(['auto'] as const, 'auto'), "a number of workers or 'auto'"),
+    health: shape({
+      live: endpoint('/-/live'),
+      ready: endpoint('/-/ready'),
+    }),
+  }),
+  services: shape({
+    enabled: bool(true),
+    stopTimeout: duration(5_000),
+    leaseTtl: duration(5_000),
   }),
   database: shape({
     url: str(undefined),

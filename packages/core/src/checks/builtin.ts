@@ -1,0 +1,89 @@
+import { existsSync, readdirSync } from 'node:fs'
+import type { Settings } from '../settings/index.js'
+import { readNginxConf, readUnits } from './deploy-files.js'
+import { finding, type CheckMessage } from './messages.js'
+import type { CheckContext, CheckDef } from './registry.js'
+
+const PLACEHOLDER = /^(change-?me|secret|insecure|password|test|dev|development|example|x+|0+)$/i
+
+/** Why a secret key is weak, or null. */
+export function weakKeyReason (key: string): string | null {
+  if (PLACEHOLDER.test(key)) return 'it is a placeholder word'
+  const bytes = /^[0-9a-f]+$/i.test(key) && key.length % 2 === 0
+    ? key.length / 2
+    : /^[A-Za-z0-9+/_-]+={0,2}$/.test(key) ? Buffer.from(key, 'base64').length : Buffer.byteLength(key)
+  if (bytes < 32) return `it has ${bytes} bytes, fewer than 32`
+  if (new Set(key).size < 10) return 'it repeats too few distinct characters to be random'
+  return null
+}
+
+function secretKey ({ settings }: CheckContext): CheckMessage[] {
+  const keys = settings.secretKey === undefined ? [] : typeof settings.secretKey === 'string' ? [settings.secretKey] : [...settings.secretKey]
+  if (keys.length === 0 || keys.every((k) => k === '')) return [finding('security.E001')]
+  const reasons = keys.map((k, i) => { const r = weakKeyReason(k); return r && keys.length > 1 ? `key ${i + 1}: ${r}` : r }).filter((r) => r !== null)
+  return reasons.length > 0 ? [finding('security.W001', reasons.join('; '))] : []
+}
+
+const isOff = (trust: Settings['server']['trustProxy']): boolean =>
+  trust === false || trust === 0 || (Array.isArray(trust) && trust.length === 0)
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/
+
+function proxy ({ settings, root }: CheckContext): CheckMessage[] {
+  const s = settings.server
+  const nginx = readNginxConf(root)
+  const out: CheckMessage[] = []
+  if (nginx?.proxies && isOff(s.trustProxy)) {
+    out.push(finding('security.W004', 'client addresses are the proxy\'s and requests behind HTTPS look like plain HTTP (no Secure cookies)'))
+  }
+  if (s.trustProxy === true && !s.socket && !LOOPBACK.test(s.host)) out.push(finding('security.W005', s.host))
+  return out
+}
+
+function sessionCookie ({ settings }: CheckContext): CheckMessage[] {
+  // Read loosely: the session concern owns these settings.
+  const cookie = ((settings as unknown as Record<string, unknown>).session as { cookie?: Record<string, unknown> } | undefined)?.cookie
+  if (!cookie) return []
+  const problems: string[] = []
+  if (cookie.secure === false) problems.push('secure is false')
+  if (cookie.httpOnly === false) problems.push('httpOnly is false')
+  if (typeof cookie.sameSite === 'string' && cookie.sameSite.toLowerCase() === 'none' && cookie.secure !== true) problems.push("sameSite is 'none' without secure")
+  return problems.length > 0 ? [finding('security.W006', problems.join(', '))] : []
+}
+
+function serverFiles ({ settings, root, services }: CheckContext): CheckMessage[] {
+  const s = settings.server
+  const out: CheckMessage[] = []
+  const nginx = readNginxConf(root)
+  if (nginx?.upstreamKeepAlive != null && s.keepAliveTimeout <= nginx.upstreamKeepAlive) {
+    out.push(finding('server.W001', s.keepAliveTimeout, nginx.upstreamKeepAlive))
+  }
+  if (nginx && nginx.clientMaxBodySize !== 0 && nginx.clientMaxBodySize < s.bodyLimit) {
+    out.push(finding('server.W002', nginx.clientMaxBodySizeText, s.bodyLimit))
+  }
+  const stopping = s.shutdownTimeout + services.reduce((sum, r) => sum + (r.def.stopTimeout ?? settings.services.stopTimeout), 0)
+  for (const unit of readUnits(root)) {
+    if (unit.timeoutStop <= stopping) out.push(finding('server.W003', `deploy/${unit.name}`, unit.timeoutStop, stopping))
+  }
+  return out
+}
+
+function staticFiles ({ settings, root }: CheckContext): CheckMessage[] {
+  const out: CheckMessage[] = []
+  if (settings.static.hashed !== true) out.push(finding('static.W001'))
+  const alias = readNginxConf(root)?.staticAlias
+  if (alias && (!existsSync(alias) || readdirSync(alias).length === 0)) out.push(finding('static.W002', alias))
+  return out
+}
+
+/** tao's own checks; other concerns add theirs to the list in checks/index.ts. */
+export const builtinChecks: readonly CheckDef[] = [
+  { name: 'secret key', deploy: true, run: secretKey },
+  { name: 'debug', deploy: true, run: ({ settings }) => (settings.debug ? [finding('security.W002')] : []) },
+  { name: 'allowed hosts', deploy: true, run: ({ settings }) => (settings.allowedHosts.length === 0 ? [finding('security.W003')] : []) },
+  { name: 'proxy', deploy: true, run: proxy },
+  { name: 'session cookie', deploy: true, run: sessionCookie },
+  { name: 'server and deploy files', deploy: false, run: serverFiles },
+  { name: 'database', deploy: true, run: ({ settings }) => (settings.database.url ? [] : [finding('database.W001')]) },
+  { name: 'static files', deploy: true, run: staticFiles },
+]

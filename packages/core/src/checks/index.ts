@@ -1,0 +1,5 @@
+export { runChecks, formatReport, type RunChecksOptions, type CheckReport } from './run.js'
+export { builtinChecks } from './builtin.js'
+export { checkIds, finding, type CheckId, type CheckLevel, type CheckMessage } from './messages.js'
+export type { CheckContext, CheckDef } from './registry.js'
+export { readNginxConf, readUnits, type NginxFacts, type UnitFacts } from './deploy-files.js'

@@ -1,0 +1,64 @@
+/**
+ * The one registry of check ids, like errors/codes.ts for errors. Each entry: its level, the
+ * message (from typed arguments) and the hint that says how to fix it. Ids look like Django's:
+ * '<area>.<E|W|I><nnn>', are never renamed or reused, and docs/reference/checks.md lists
+ * every one (a test keeps them in step).
+ */
+export type CheckLevel = 'error' | 'warning' | 'info'
+
+const def = <A extends unknown[]>(level: CheckLevel, msg: (...args: A) => string, hint: string) => ({ level, msg, hint })
+
+export const checkIds = {
+  // security
+  'security.E001': def('error', () => 'No secret key is set (settings.secretKey / TAO_SECRET_KEY).',
+    'Set TAO_SECRET_KEY in the environment or .env to 32 random bytes: node -e "console.log(require(\'crypto\').randomBytes(32).toString(\'hex\'))".'),
+  'security.W001': def('warning', (reason: string) => `The secret key is weak: ${reason}.`,
+    'Use 32 random bytes (64 hex characters) made by a random generator, never a word or a placeholder.'),
+  'security.W002': def('warning', () => 'debug is on in a deployment: error pages show code and settings.',
+    'Set debug: false (or TAO_DEBUG=false) in production.'),
+  'security.W003': def('warning', () => 'allowedHosts is empty: the site answers to any Host header.',
+    "List the names the site is served under: allowedHosts: ['example.com'] (or TAO_ALLOWED_HOSTS)."),
+  'security.W004': def('warning', (proxy: string) => `deploy/nginx.conf proxies to tao but server.trustProxy is off, so ${proxy}.`,
+    "Set server.trustProxy: ['127.0.0.1'] (the proxy's address) so X-Forwarded-For/Proto/Host are read."),
+  'security.W005': def('warning', (host: string) => `server.trustProxy is true while tao listens on ${host}: any client can forge X-Forwarded-For and X-Forwarded-Proto.`,
+    "Trust only the proxy: server.trustProxy: ['127.0.0.1'] (or a hop count), or listen on 127.0.0.1 or a unix socket."),
+  'security.W006': def('warning', (problem: string) => `The session cookie is not secure: ${problem}.`,
+    'Keep the session cookie Secure, HttpOnly and SameSite=Lax (the defaults) in production, behind HTTPS.'),
+
+  // server
+  'server.W001': def('warning', (tao: number, nginx: number) => `server.keepAliveTimeout (${tao} ms) is not longer than the keepalive_timeout of the upstream in deploy/nginx.conf (${nginx} ms): nginx may reuse a connection tao is closing, a classic cause of sporadic 502s.`,
+    'Make server.keepAliveTimeout longer than nginx\'s upstream keepalive_timeout (tao\'s default 75s is longer than nginx\'s 60s).'),
+  'server.W002': def('warning', (nginx: string, tao: number) => `deploy/nginx.conf sets client_max_body_size ${nginx}, smaller than server.bodyLimit (${tao} bytes): nginx answers 413 before tao sees larger bodies.`,
+    'Set client_max_body_size in deploy/nginx.conf to server.bodyLimit (e.g. 10m for \'10mb\').'),
+  'server.W003': def('warning', (unit: string, systemd: number, tao: number) => `${unit} lets systemd wait ${systemd} ms for a stop (TimeoutStopSec) but tao may need ${tao} ms to drain requests and stop services: systemd would kill it mid-shutdown.`,
+    'Raise TimeoutStopSec in the unit file above server.shutdownTimeout plus the services\' stop timeouts, or lower those.'),
+
+  // database
+  'database.W001': def('warning', () => 'No database URL is set: tao uses the embedded store under var/db, which serves one machine only.',
+    'Set TAO_DATABASE_URL (or settings.database.url) to a MongoDB replica set for production.'),
+
+  // static files
+  'static.W001': def('warning', () => 'static.hashed is off in a deployment: browsers cannot cache static files for long.',
+    "Set static.hashed: true (or leave it at 'auto' with debug off)."),
+  'static.W002': def('warning', (dir: string) => `deploy/nginx.conf serves /static/ from ${dir}, which does not exist or is empty.`,
+    'Run `tao collectstatic` on the server (it writes var/static by default), or fix the alias in deploy/nginx.conf.'),
+} as const
+
+/** Every check id. */
+export type CheckId = keyof typeof checkIds
+
+/** One finding of `tao check`, Django-style. */
+export interface CheckMessage {
+  readonly id: CheckId
+  readonly level: CheckLevel
+  readonly msg: string
+  readonly hint: string
+}
+
+type ArgsOf<I extends CheckId> = Parameters<(typeof checkIds)[I]['msg']>
+
+/** Builds the finding registered under `id` with its message arguments. */
+export function finding<I extends CheckId> (id: I, ...args: ArgsOf<I>): CheckMessage {
+  const entry = checkIds[id]
+  return Object.freeze({ id, level: entry.level, msg: (entry.msg as (...a: ArgsOf<I>) => string)(...args), hint: entry.hint })
+}

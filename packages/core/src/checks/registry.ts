@@ -1,0 +1,21 @@
+import type { ServiceRecord } from '../services/runner.js'
+import type { Settings } from '../settings/index.js'
+import type { CheckMessage } from './messages.js'
+
+/** What a check looks at. */
+export interface CheckContext {
+  settings: Settings
+  /** Project root (deploy/, var/ ...). */
+  root: string
+  /** The project's services (their stop timeouts count toward shutdown time). */
+  services: readonly ServiceRecord[]
+}
+
+/** A check: a function from the project to its findings. */
+export interface CheckDef {
+  /** What it checks, for debugging. */
+  name: string
+  /** Only run for `tao check --deploy` (and at `tao start` with debug off). */
+  deploy: boolean
+  run: (ctx: CheckContext) => CheckMessage[] | Promise<CheckMessage[]>
+}
