@@ -189,15 +189,16 @@ export class TaoApp {
       const { cut } = await this.#tracker.drain(this.settings.server.shutdownTimeout)
       if (cut > 0) log.warn(`shutdown: ${cut} request(s) still running after ${this.settings.server.shutdownTimeout} ms were cut (settings.server.shutdownTimeout)`)
     }
-    let failure = await this.#hooks.run('websockets', log)
-    failure ??= await this.#hooks.run('services', log)
+    // Every phase runs even when an earlier one failed: the database must still close.
+    const failures = [await this.#hooks.run('websockets', log), await this.#hooks.run('services', log)]
     try {
       await this.fastify.close()
     } catch (err) {
       log.error({ err }, 'shutdown: closing the server failed')
-      failure ??= err
+      failures.push(err)
     }
-    failure ??= await this.#hooks.run('database', log)
+    failures.push(await this.#hooks.run('database', log))
+    const failure = failures.find((f) => f !== undefined)
     this.#tracker?.destroyRemaining()
     this.#phase = 'closed'
     if (failure !== undefined) throw failure

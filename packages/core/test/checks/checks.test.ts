@@ -1,0 +1,125 @@
+// The Django-style checks of `tao check`, each id triggered and not triggered.
+import assert from 'node:assert/strict'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { after, test } from 'node:test'
+import { loadSettings, runChecks, formatReport, type UserSettings } from '@tao/core'
+
+const base = mkdtempSync(join(tmpdir(), 'tao-checks-'))
+after(() => rmSync(base, { recursive: true, force: true }))
+let n = 0
+
+const GOOD_KEY = '9c1f4e7a2b8d5063f1a9e4c7b2d8f5a0e3c6b9d2f5a8e1c4b7d0f3a6e9c2b5d8'
+const good: UserSettings = {
+  secretKey: GOOD_KEY,
+  allowedHosts: ['example.com'],
+  server: { socket: '/run/site/tao.sock', trustProxy: ['127.0.0.1'] },
+  database: { url: 'mongodb://db.example.com/site' },
+}
+
+const NGINX = (o: { keepalive?: string, body?: string, alias?: string } = {}) => `
+upstream site_tao {
+    server unix:/run/site/tao.sock;
+    keepalive 16;
+    ${o.keepalive ? `keepalive_timeout ${o.keepalive};` : ''}
+}
+server {
+    listen 80;
+    client_max_body_size ${o.body ?? '1m'}; # the upload limit
+    location /static/ {
+        alias ${o.alias ?? '/nonexistent/'};
+    }
+    location / {
+        proxy_pass http://site_tao;
+    }
+}
+`
+
+/** A project folder with `files`, checked with `settings` (plus `extra` keys other concerns own). */
+async function check (settings: UserSettings, files: Record<string, string> = {}, deploy = true, extra: Record<string, unknown> = {}) {
+  const root = join(base, `p${++n}`)
+  for (const [rel, text] of Object.entries(files)) {
+    mkdirSync(join(root, rel, '..'), { recursive: true })
+    writeFileSync(join(root, rel), text)
+  }
+  mkdirSync(root, { recursive: true })
+  const s = await loadSettings({ root, inline: true, overrides: settings, env: {} })
+  return await runChecks({ settings: { ...s, ...extra }, root, services: [] }, { deploy })
+}
+const ids = (r: { findings: { id: string }[] }) => r.findings.map((f) => f.id)
+
+test('a well-configured deployment has no findings', async () => {
+  const staticDir = join(base, 'collected')
+  mkdirSync(staticDir, { recursive: true })
+  writeFileSync(join(staticDir, 'site.css'), 'body{}')
+  const r = await check(good, { 'deploy/nginx.conf': NGINX({ alias: `${staticDir}/` }), 'deploy/site.service': '[Service]\nTimeoutStopSec=30\n' })
+  assert.deepEqual(ids(r), [])
+  assert.equal(formatReport(r), 'System check identified no issues (0 silenced).\n')
+})
+
+test('security: secret key missing or weak, debug on, no allowed hosts', async () => {
+  assert.deepEqual(ids(await check({ ...good, secretKey: undefined })), ['security.E001'])
+  const weak = await check({ ...good, secretKey: 'changeme' })
+  assert.deepEqual(ids(weak), ['security.W001'])
+  assert.equal(weak.findings[0]!.msg, 'The secret key is weak: it is a placeholder word.')
+  assert.equal((await check({ ...good, secretKey: 'ab12' })).findings[0]!.msg, 'The secret key is weak: it has 2 bytes, fewer than 32.')
+  assert.match((await check({ ...good, secretKey: 'a'.repeat(64) })).findings[0]!.msg, /too few distinct characters/)
+  assert.match((await check({ ...good, secretKey: [GOOD_KEY, 'short'] })).findings[0]!.msg, /key 2: it has/)
+  assert.deepEqual(ids(await check({ ...good, debug: true })), ['security.W002', 'static.W001'])
+  assert.deepEqual(ids(await check({ ...good, allowedHosts: [] })), ['security.W003'])
+})
+
+test('security: trustProxy must match the deployment', async () => {
+  const off = await check({ ...good, server: { socket: '/run/s.sock' } }, { 'deploy/nginx.conf': NGINX() })
+  assert.ok(ids(off).includes('security.W004'))
+  assert.match(off.findings.find((f) => f.id === 'security.W004')!.msg, /no Secure cookies/)
+  const open = await check({ ...good, server: { host: '0.0.0.0', trustProxy: true } })
+  assert.deepEqual(ids(open), ['security.W005'])
+  assert.match(open.findings[0]!.msg, /tao listens on 0\.0\.0\.0/)
+  assert.deepEqual(ids(await check({ ...good, server: { host: '127.0.0.1', trustProxy: true } })), [])
+})
+
+test('security: an insecure session cookie setting (owned by the session concern) is reported', async () => {
+  const r = await check(good, {}, true, { session: { cookie: { secure: false, httpOnly: false } } })
+  assert.deepEqual(ids(r), ['security.W006'])
+  assert.equal(r.findings[0]!.msg, 'The session cookie is not secure: secure is false, httpOnly is false.')
+})
+
+test('server: keep-alive, body size and systemd stop timeout against deploy/ files', async () => {
+  const r = await check({ ...good, server: { ...good.server, keepAliveTimeout: '60s', bodyLimit: '10mb', shutdownTimeout: '20s' } }, {
+    'deploy/nginx.conf': NGINX({ keepalive: '65s', body: '2m', alias: '/' }),
+    'deploy/site.service': '[Service]\nTimeoutStopSec=15s\n',
+  }, false)
+  assert.deepEqual(ids(r), ['server.W001', 'server.W002', 'server.W003'])
+  assert.match(r.findings[0]!.msg, /^server\.keepAliveTimeout \(60000 ms\) is not longer than the keepalive_timeout of the upstream in deploy\/nginx\.conf \(65000 ms\)/)
+  assert.match(r.findings[1]!.msg, /client_max_body_size 2m, smaller than server\.bodyLimit \(10485760 bytes\)/)
+  assert.match(r.findings[2]!.msg, /^deploy\/site\.service lets systemd wait 15000 ms/)
+  // nginx's default upstream keepalive_timeout (60s) is shorter than tao's default (75s).
+  assert.deepEqual(ids(await check(good, { 'deploy/nginx.conf': NGINX({ alias: '/' }) }, false)), [])
+})
+
+test('database and static files: embedded store, hashing off, missing collectstatic output', async () => {
+  assert.deepEqual(ids(await check({ ...good, database: {} })), ['database.W001'])
+  assert.deepEqual(ids(await check({ ...good, static: { hashed: false } })), ['static.W001'])
+  const missing = await check(good, { 'deploy/nginx.conf': NGINX({ alias: join(base, 'not-collected') + '/' }) })
+  assert.deepEqual(ids(missing), ['static.W002'])
+  assert.match(missing.findings[0]!.hint, /tao collectstatic/)
+})
+
+test('deploy-only checks are skipped without --deploy; silenced ids are counted, not shown', async () => {
+  assert.deepEqual(ids(await check({ debug: true }, {}, false)), [])
+  const r = await check({ allowedHosts: [], database: {}, checks: { silence: ['database.W001', 'security.W003'] } })
+  assert.deepEqual(ids(r), ['security.E001'])
+  assert.equal(r.silenced, 2)
+  assert.equal(formatReport(r), [
+    'System check identified some issues:',
+    '',
+    'ERRORS:',
+    'security.E001: No secret key is set (settings.secretKey / TAO_SECRET_KEY).',
+    '\tHINT: Set TAO_SECRET_KEY in the environment or .env to 32 random bytes: node -e "console.log(require(\'crypto\').randomBytes(32).toString(\'hex\'))".',
+    '',
+    'System check identified 1 issue (2 silenced).',
+    '',
+  ].join('\n'))
+})
