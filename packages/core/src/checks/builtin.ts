@@ -34,7 +34,10 @@ function proxy ({ settings, root }: CheckContext): CheckMessage[] {
   const nginx = readNginxConf(root)
   const out: CheckMessage[] = []
   if (nginx?.proxies && isOff(s.trustProxy)) {
-    out.push(finding('security.W004', 'client addresses are the proxy\'s and requests behind HTTPS look like plain HTTP (no Secure cookies)'))
+    out.push(finding('security.W004', 'server.trustProxy is off'))
+  } else if (nginx?.proxies && s.socket && Array.isArray(s.trustProxy)) {
+    // Peers of a unix socket have no address, so an address list never matches.
+    out.push(finding('security.W004', 'tao listens on a unix socket and server.trustProxy lists addresses, which socket peers never have'))
   }
   if (s.trustProxy === true && !s.socket && !LOOPBACK.test(s.host)) out.push(finding('security.W005', s.host))
   return out

@@ -31,6 +31,7 @@ export const envOverrides: ReadonlyArray<readonly [string, readonly string[]]> =
   ['TAO_HOST', ['server', 'host']],
   ['TAO_PORT', ['server', 'port']],
   ['TAO_SOCKET', ['server', 'socket']],
+  ['TAO_TRUST_PROXY', ['server', 'trustProxy']],
   ['TAO_WORKERS', ['server', 'workers']],
   ['TAO_DATABASE_URL', ['database', 'url']],
   ['TAO_DATABASE_NAME', ['database', 'name']],

@@ -14,7 +14,7 @@ const GOOD_KEY = '9c1f4e7a2b8d5063f1a9e4c7b2d8f5a0e3c6b9d2f5a8e1c4b7d0f3a6e9c2b5
 const good: UserSettings = {
   secretKey: GOOD_KEY,
   allowedHosts: ['example.com'],
-  server: { socket: '/run/site/tao.sock', trustProxy: ['127.0.0.1'] },
+  server: { socket: '/run/site/tao.sock', trustProxy: true },
   database: { url: 'mongodb://db.example.com/site' },
 }
 
@@ -73,7 +73,10 @@ test('security: secret key missing or weak, debug on, no allowed hosts', async (
 test('security: trustProxy must match the deployment', async () => {
   const off = await check({ ...good, server: { socket: '/run/s.sock' } }, { 'deploy/nginx.conf': NGINX() })
   assert.ok(ids(off).includes('security.W004'))
-  assert.match(off.findings.find((f) => f.id === 'security.W004')!.msg, /no Secure cookies/)
+  assert.match(off.findings.find((f) => f.id === 'security.W004')!.msg, /^deploy\/nginx\.conf proxies to tao but server\.trustProxy is off: .*no Secure cookies/)
+  const listed = await check({ ...good, server: { socket: '/run/s.sock', trustProxy: ['127.0.0.1'] } }, { 'deploy/nginx.conf': NGINX({ alias: '/' }) })
+  assert.deepEqual(ids(listed), ['security.W004'])
+  assert.match(listed.findings[0]!.msg, /unix socket and server\.trustProxy lists addresses/)
   const open = await check({ ...good, server: { host: '0.0.0.0', trustProxy: true } })
   assert.deepEqual(ids(open), ['security.W005'])
   assert.match(open.findings[0]!.msg, /tao listens on 0\.0\.0\.0/)
