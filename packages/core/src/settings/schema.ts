@@ -24,6 +24,11 @@ const proxyEntry = (s: string) => {
   return "an IP address, a CIDR range such as '10.0.0.0/8', or one of 'loopback', 'linklocal', 'uniquelocal', 'unix'"
 }
 
+// A list reports each bad entry; anything else is true/false or a hop count.
+const trustProxy: Check<boolean | number | string[]> = (v, path, problems) => Array.isArray(v)
+  ? listOf(str('', proxyEntry))(v, path, problems)
+  : either(bool(false), int(0, 0, 100), 'true/false, a hop count, or a list of trusted proxies')(v, path, problems)
+
 const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 const cookieName = (s: string) => (COOKIE_NAME.test(s) ? null : 'a cookie name (letters, digits and !#$%&\'*+-.^_`|~)')
 
@@ -56,7 +61,7 @@ export const settingsSchema = shape({
     port: int(8080, 0, 65535),
     socket: str(undefined),
     socketMode: int(undefined, 0, 0o777),
-    trustProxy: either(bool(false), either(int(0, 0, 100), listOf(str('', proxyEntry), [], true), 'a hop count or address list'), 'true/false, a hop count, or a list of trusted proxy addresses'),
+    trustProxy,
     requestTimeout: duration(30_000),
     headersTimeout: duration(20_000),
     keepAliveTimeout: duration(75_000),
