@@ -24,7 +24,9 @@ describe('CSRF', () => {
   test('a form round-trip through a rendered page', async () => {
     const { jar, token } = await visit()
     const res = await app.inject({
-      method: 'POST', url: '/submit', headers: { ...form, cookie: jar.header() },
+      method: 'POST',
+      url: '/submit',
+      headers: { ...form, cookie: jar.header() },
       payload: `_csrf=${encodeURIComponent(token)}&title=Hello+world`,
     })
     assert.equal(res.statusCode, 200, res.body)
@@ -63,7 +65,9 @@ describe('CSRF', () => {
     const attacker = await visit()
     for (const token of [attacker.token, 'forged', victim.token.slice(0, -2)]) {
       const res = await app.inject({
-        method: 'POST', url: '/submit', headers: { ...form, cookie: victim.jar.header(), accept: 'application/json' },
+        method: 'POST',
+        url: '/submit',
+        headers: { ...form, cookie: victim.jar.header(), accept: 'application/json' },
         payload: `_csrf=${encodeURIComponent(token)}`,
       })
       assert.equal(res.statusCode, 403, token)
