@@ -71,7 +71,7 @@ export const codes = {
   TAO_ERR_CSRF_TOKEN_MISSING: def(403, (method: string, url: string) =>
     `${method} ${url} was refused: it carries no CSRF token. A form must include the hidden field of csrf_field(); a script sends the token in the X-CSRF-Token header. An API with its own authentication can opt out: route(..., { csrf: false }).`),
   TAO_ERR_CSRF_SESSION_MISSING: def(403, (method: string, url: string) =>
-    `${method} ${url} was refused: its CSRF token cannot be checked because the session cookie is missing or no longer valid (cookies blocked, the session expired, or the secret key changed). Reload the page with the form and submit it again.`),
+    `${method} ${url} was refused: its CSRF token cannot be checked, because the session holds no CSRF secret (the session cookie is missing or expired, was renewed at a login or logout, or cookies are blocked). Reload the page with the form and submit it again.`),
   TAO_ERR_CSRF_TOKEN_INVALID: def(403, (method: string, url: string) =>
     `${method} ${url} was refused: its CSRF token does not match this session. The page was made for an older session (for example before a login or logout) or the request came from another site. Reload the page and submit it again.`),
 

@@ -57,7 +57,7 @@ describe('CSRF', () => {
     const res = await app.inject({ method: 'POST', url: '/submit', headers: { ...form, accept: 'application/json' }, payload: `_csrf=${encodeURIComponent(token)}` })
     assert.equal(res.statusCode, 403)
     assert.equal(res.json().code, 'TAO_ERR_CSRF_SESSION_MISSING')
-    assert.match(res.json().message, /session cookie is missing or no longer valid/)
+    assert.match(res.json().message, /the session holds no CSRF secret/)
   })
 
   test("the attacker's own token with the victim's cookie is refused", async () => {
