@@ -7,6 +7,7 @@
 const def = <A extends unknown[]>(status: number, message: (...args: A) => string) => ({ status, message })
 
 const q = (s: string) => `'${s}'`
+const MAKE_KEY = '`node -e "console.log(require(\'crypto\').randomBytes(32).toString(\'hex\'))"`'
 
 export const codes = {
   // settings
@@ -54,6 +55,49 @@ export const codes = {
   // requests
   TAO_ERR_NOT_FOUND: def(404, (method: string, url: string) =>
     `No page at ${method} ${url}. Check the address, or run \`tao routes\` to list the routes.`),
+
+  // sessions
+  TAO_ERR_SESSION_KEY_MISSING: def(500, () =>
+    'No secret key: settings.secretKey and TAO_SECRET_KEY are both empty, and outside debug mode tao will not start without one (sessions would not survive a restart or be shared by workers). ' +
+    `Make a key with ${MAKE_KEY} and set it as TAO_SECRET_KEY (in .env, or in the service's environment).`),
+  TAO_ERR_SESSION_KEY_INVALID: def(500, (setting: string, reason: string) =>
+    `${setting} is not a valid secret key: ${reason}. A key is 32 random bytes written as 64 hex characters (or 44 base64 characters); make one with ${MAKE_KEY}.`),
+  TAO_ERR_SESSION_TOO_LARGE: def(500, (bytes: number, limit: number, largest: string) =>
+    `The session is too large for its cookie: ${bytes} bytes once encrypted, and browsers keep at most ${limit}. ${largest}Store less in req.session (an id, not a whole record; big data belongs in the database). The previous session cookie was kept.`),
+  TAO_ERR_SESSION_FLASH_INVALID: def(500, (reason: string) =>
+    `Invalid flash message: ${reason}. Call req.flash(level, text) with a level of 'debug', 'info', 'success', 'warning' or 'error' and a string text.`),
+
+  // CSRF
+  TAO_ERR_CSRF_TOKEN_MISSING: def(403, (method: string, url: string) =>
+    `${method} ${url} was refused: it carries no CSRF token. A form must include the hidden field of csrf_field(); a script sends the token in the X-CSRF-Token header. An API with its own authentication can opt out: route(..., { csrf: false }).`),
+  TAO_ERR_CSRF_SESSION_MISSING: def(403, (method: string, url: string) =>
+    `${method} ${url} was refused: its CSRF token cannot be checked, because the session holds no CSRF secret (the session cookie is missing or expired, was renewed at a login or logout, or cookies are blocked). Reload the page with the form and submit it again.`),
+  TAO_ERR_CSRF_TOKEN_INVALID: def(403, (method: string, url: string) =>
+    `${method} ${url} was refused: its CSRF token does not match this session. The page was made for an older session (for example before a login or logout) or the request came from another site. Reload the page and submit it again.`),
+
+  // forms and uploads
+  TAO_ERR_FORM_MALFORMED: def(400, (reason: string) =>
+    `The request body could not be read: ${reason}. Send a well-formed form (urlencoded or multipart/form-data) or JSON body.`),
+  TAO_ERR_FORM_FIELD_NAME: def(400, (name: string) =>
+    `The form field name ${q(name)} is not allowed: names such as __proto__, constructor and prototype could alter objects built from the form. Rename the field.`),
+  TAO_ERR_FORM_TOO_MANY_FIELDS: def(400, (limit: number) =>
+    `The form has more than ${limit} fields (settings.forms.maxFields). Send fewer fields, or raise the limit.`),
+  TAO_ERR_FORM_FIELD_TOO_LARGE: def(413, (name: string, limit: number) =>
+    `The form field ${q(name)} is larger than ${limit} bytes (settings.forms.maxFieldSize). Send less, or raise the limit.`),
+  TAO_ERR_FORM_FILE_TOO_LARGE: def(413, (name: string, limit: number) =>
+    `The uploaded file ${q(name)} is larger than ${limit} bytes (settings.forms.maxFileSize). Upload a smaller file, or raise the limit.`),
+  TAO_ERR_FORM_TOO_MANY_FILES: def(413, (limit: number) =>
+    `The upload has more than ${limit} files (settings.forms.maxFiles). Upload fewer files at once, or raise the limit.`),
+  TAO_ERR_FORM_TOO_MANY_PARTS: def(413, (limit: number) =>
+    `The multipart body has more than ${limit} parts (settings.forms.maxParts). Send fewer fields and files, or raise the limit.`),
+  TAO_ERR_FORM_UPLOAD_GONE: def(500, (filename: string, reason: string) =>
+    `The uploaded file ${q(filename)} is no longer available: ${reason}. Save or read an upload once, before the handler replies (temporary files are deleted when the response ends).`),
+
+  // hosts
+  TAO_ERR_HOST_NOT_ALLOWED: def(400, (host: string, hint: string) =>
+    `This site does not answer to the host ${q(host)}. ${hint}`),
+  TAO_ERR_HOST_INVALID: def(400, (host: string) =>
+    `The Host header ${q(host)} is not a valid host name. Send a host such as 'example.com', 'example.com:8080' or '[::1]:8080'.`),
 
   // cli
   TAO_ERR_CLI_INVALID_NAME: def(2, (kind: string, name: string, reason: string) =>

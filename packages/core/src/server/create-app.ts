@@ -1,9 +1,13 @@
+import type { Server } from 'node:http'
 import { resolve } from 'node:path'
-import Fastify, { type FastifyServerOptions } from 'fastify'
+import Fastify, { type FastifyHttpOptions } from 'fastify'
 import { loadApps } from '../apps/index.js'
 import { Reverser } from '../routing/reverse.js'
 import { routingPlugin } from '../routing/register.js'
 import { loadSettings, type Settings, type UserSettings } from '../settings/index.js'
+import { formsPlugin } from '../forms/index.js'
+import { buildTrustProxy, securityPlugin, serverTimeouts } from '../security/index.js'
+import { sessionPlugin } from '../session/index.js'
 import { errorPagesPlugin } from './error-pages.js'
 import { TaoApp } from './tao-app.js'
 
@@ -21,12 +25,12 @@ export interface CreateAppOptions {
   env?: NodeJS.ProcessEnv
 }
 
-function fastifyOptions (settings: Settings): FastifyServerOptions {
+function fastifyOptions (settings: Settings): FastifyHttpOptions<Server> {
   const s = settings.server
-  const trustProxy = Array.isArray(s.trustProxy) && s.trustProxy.length === 0 ? false : s.trustProxy
   return {
     logger: settings.logLevel === 'silent' ? false : { level: settings.logLevel },
-    trustProxy: trustProxy as FastifyServerOptions['trustProxy'],
+    trustProxy: buildTrustProxy(s.trustProxy),
+    http: serverTimeouts(s),
     requestTimeout: s.requestTimeout,
     keepAliveTimeout: s.keepAliveTimeout,
     connectionTimeout: s.connectionTimeout,
@@ -56,9 +60,12 @@ export async function createApp (opts: CreateAppOptions = {}): Promise<TaoApp> {
   const fastify = Fastify(fastifyOptions(settings))
   // Root context: what every request goes through, static files included.
   await fastify.register(errorPagesPlugin, { debug: settings.debug, registry })
+  await fastify.register(securityPlugin, { settings })
   // Static files: a sibling context, so they never run session, CSRF or database code.
   // Pages: one encapsulated context for everything dynamic (session, forms, db, routes).
   await fastify.register(async function pages (scope) {
+    await scope.register(sessionPlugin, { settings })
+    await scope.register(formsPlugin, { settings })
     await scope.register(routingPlugin, { registry, reverser })
   })
   return new TaoApp(fastify, settings, registry, reverser)
