@@ -1,3 +1,4 @@
+/// <reference types="@fastify/secure-session" preserve="true" />
 import fastifySecureSession from '@fastify/secure-session'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
