@@ -9,3 +9,8 @@ export { route, ws, type WsHandler } from './routing/index.js'
 export type { PathParams, Request, Reply, Handler, RouteOptions, RouteDef, RouteParamsMap, RouteName, Query, UrlArgs } from './routing/index.js'
 export type { AppConfig } from './apps/index.js'
 export { TaoError, taoError, isTaoError, codes, type TaoErrorCode, type TaoErrorDetails } from './errors/index.js'
+export {
+  addTemplateGlobal, addTemplateContext, markSafe,
+  type SafeString, type TemplateContextProvider, type TemplateContextOptions, type TemplateNameOptions,
+} from './templates/index.js'
+export { collectStatic, type CollectStaticOptions, type CollectResult } from './static/index.js'

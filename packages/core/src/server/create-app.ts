@@ -4,6 +4,8 @@ import { loadApps } from '../apps/index.js'
 import { Reverser } from '../routing/reverse.js'
 import { routingPlugin } from '../routing/register.js'
 import { loadSettings, type Settings, type UserSettings } from '../settings/index.js'
+import { staticPlugin } from '../static/index.js'
+import { templatesPlugin } from '../templates/index.js'
 import { errorPagesPlugin } from './error-pages.js'
 import { TaoApp } from './tao-app.js'
 
@@ -57,6 +59,8 @@ export async function createApp (opts: CreateAppOptions = {}): Promise<TaoApp> {
   // Root context: what every request goes through, static files included.
   await fastify.register(errorPagesPlugin, { debug: settings.debug, registry })
   // Static files: a sibling context, so they never run session, CSRF or database code.
+  await fastify.register(staticPlugin, { settings, registry })
+  await fastify.register(templatesPlugin, { settings, registry, reverser })
   // Pages: one encapsulated context for everything dynamic (session, forms, db, routes).
   await fastify.register(async function pages (scope) {
     await scope.register(routingPlugin, { registry, reverser })

@@ -46,10 +46,11 @@ export const settingsSchema = shape({
   templates: shape({
     globals: mapOf(anyValue),
     filters: mapOf(fn),
-    cache: either(bool(false), oneOf(['auto'] as const, 'auto'), "true, false or 'auto'"),
+    // 'auto' first, so an omitted key means 'auto' (follow debug), not false.
+    cache: either(oneOf(['auto'] as const, 'auto'), bool(false), "true, false or 'auto'"),
   }),
   static: shape({
-    hashed: either(bool(false), oneOf(['auto'] as const, 'auto'), "true, false or 'auto'"),
+    hashed: either(oneOf(['auto'] as const, 'auto'), bool(false), "true, false or 'auto'"),
   }),
   checks: shape({
     silence: listOf(str('')),
