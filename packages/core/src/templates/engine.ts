@@ -69,7 +69,7 @@ export class TemplateEngine {
       isRelative: () => false,
     }
     const env = new nunjucks.Environment(guard as unknown as nunjucks.ILoader, { autoescape: true, dev: true }) as unknown as NunjucksEnvironment
-    // No prototype: a template reading `constructor` or `__proto__` finds nothing.
+    // No prototype: `name in globals` (Nunjucks's lookup) only sees names defined here.
     env.globals = Object.assign(Object.create(null) as Record<string, unknown>, env.globals)
     this.#env = env
     this.globals = new TemplateGlobals(env.globals)
@@ -121,7 +121,7 @@ export class TemplateEngine {
     try {
       tmpl.compile()
     } catch (err) {
-      throw syntaxError(err, this.loader.display(source.file))
+      throw syntaxError(err, this.loader.display(source.file), key)
     }
     this.#cache?.set(key, tmpl)
     return tmpl

@@ -12,10 +12,10 @@ interface NunjucksError extends Error {
  * A compile (lexer or parser) error as TAO_ERR_TEMPLATE_SYNTAX. Nunjucks reports these with
  * 1-based line and column and no cause.
  */
-export function syntaxError (err: unknown, file: string): TaoError {
+export function syntaxError (err: unknown, file: string, name: string): TaoError {
   const e = err as NunjucksError
   const reason = String(e?.message ?? err).replace(/^\([^)]*\)( \[[^\]]*\])?\n\s*/, '')
-  return taoError('TAO_ERR_TEMPLATE_SYNTAX', [file, e?.lineno ?? 0, e?.colno ?? 0, reason], { file, line: e?.lineno, column: e?.colno }, { cause: err })
+  return taoError('TAO_ERR_TEMPLATE_SYNTAX', [file, e?.lineno ?? 0, e?.colno ?? 0, reason], { file, line: e?.lineno, column: e?.colno, name }, { cause: err })
 }
 
 // Nunjucks prefixes "(file) [Line n, Column m]" once per template the error passed through;

@@ -101,7 +101,11 @@ export class TemplateLoader {
       const joined = join(c.dir, c.rel)
       let note = ''
       try {
-        if (lstatSync(joined).isSymbolicLink() || existsSync(joined)) note = ' (exists, but leads outside its templates folder or is not a file; not followed)'
+        if (lstatSync(joined).isSymbolicLink() || existsSync(joined)) {
+          note = this.#realDir(c.dir) === null
+            ? ' (exists, but its folder was created after start: restart the server)'
+            : ' (exists, but leads outside its templates folder or is not a file; not followed)'
+        }
       } catch {}
       return this.display(joined) + note
     })
