@@ -46,7 +46,6 @@ export const settingsSchema = shape({
   templates: shape({
     globals: mapOf(anyValue),
     filters: mapOf(fn),
-    // 'auto' first, so an omitted key means 'auto' (follow debug), not false.
     cache: either(oneOf(['auto'] as const, 'auto'), bool(false), "true, false or 'auto'"),
   }),
   static: shape({
