@@ -60,6 +60,7 @@ export async function createApp (opts: CreateAppOptions = {}): Promise<TaoApp> {
   await fastify.register(errorPagesPlugin, { debug: settings.debug, registry })
   // Static files: a sibling context, so they never run session, CSRF or database code.
   await fastify.register(staticPlugin, { settings, registry })
+  // Templates: reply.render, app.render and project error pages (decorations only, no hook).
   await fastify.register(templatesPlugin, { settings, registry, reverser })
   // Pages: one encapsulated context for everything dynamic (session, forms, db, routes).
   await fastify.register(async function pages (scope) {
