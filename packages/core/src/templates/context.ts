@@ -78,11 +78,6 @@ export class TemplateGlobals {
     })
   }
 
-  /** True when `name` is defined. */
-  has (name: string): boolean {
-    return this.#owners.has(name)
-  }
-
   /** Makes `req` the current request; returns the previous state, for {@link leave}. */
   enter (req: FastifyRequest | null, reply: FastifyReply | null): RenderState | null {
     const prev = this.#state

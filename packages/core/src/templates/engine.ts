@@ -34,6 +34,9 @@ export function markSafe (html: string): SafeString {
   return new nunjucks.runtime.SafeString(html)
 }
 
+// Bounds the remembered misses of exists(), whatever names it is asked about.
+const MAX_MISSES = 1000
+
 /** Options of {@link TemplateEngine}. */
 export interface TemplateEngineOptions {
   root: string
@@ -54,6 +57,7 @@ export class TemplateEngine {
   readonly globals: TemplateGlobals
   readonly #env: NunjucksEnvironment
   readonly #cache: Map<string, CompiledTemplate> | null
+  readonly #misses: Set<string> | null
   readonly #empty: CompiledTemplate
 
   constructor (opts: TemplateEngineOptions) {
@@ -74,6 +78,7 @@ export class TemplateEngine {
     this.#env = env
     this.globals = new TemplateGlobals(env.globals)
     this.#cache = opts.cache ? new Map() : null
+    this.#misses = opts.cache ? new Set() : null
     this.#empty = new nunjucks.Template('', env as unknown as nunjucks.Environment, '(missing, ignored)', true) as unknown as CompiledTemplate
     const engine = this
     env.getTemplate = function getTemplate (name, eagerCompile, parentName, ignoreMissing, cb) {
@@ -107,7 +112,16 @@ export class TemplateEngine {
    *   details.tried), TAO_ERR_TEMPLATE_SYNTAX (file, line, column)
    */
   template (name: unknown, ignoreMissing = false): CompiledTemplate {
-    if (name instanceof nunjucks.Template) return name as unknown as CompiledTemplate
+    if (name instanceof nunjucks.Template) {
+      // A template object passed in the context: compile it here too, never lazily in Nunjucks.
+      const given = name as unknown as CompiledTemplate
+      try {
+        given.compile()
+      } catch (err) {
+        throw syntaxError(err, given.path ?? '(a template object)', '(a template object)')
+      }
+      return given
+    }
     const key = name instanceof nunjucks.runtime.SafeString ? name.val : name
     if (typeof key !== 'string') throw taoError('TAO_ERR_NAME_INVALID', ['template', String(key), 'it is not a string'])
     const cached = this.#cache?.get(key)
@@ -127,14 +141,19 @@ export class TemplateEngine {
     return tmpl
   }
 
-  /** True when template `name` exists (its errors, other than not found, are thrown). */
+  /**
+   * True when template `name` exists (its errors, other than not found, are thrown). With
+   * caching on, a miss is remembered too: an error page without a template costs no disk access.
+   */
   exists (name: string): boolean {
+    if (this.#misses?.has(name)) return false
     try {
       this.template(name)
       return true
     } catch (err) {
-      if ((err as { code?: string }).code === 'TAO_ERR_TEMPLATE_NOT_FOUND') return false
-      throw err
+      if ((err as { code?: string }).code !== 'TAO_ERR_TEMPLATE_NOT_FOUND') throw err
+      if (this.#misses && this.#misses.size < MAX_MISSES) this.#misses.add(name)
+      return false
     }
   }
 

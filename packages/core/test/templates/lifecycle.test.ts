@@ -53,6 +53,19 @@ describe('caching', () => {
     assert.equal((await app.inject('/')).body, 'overridden later')
   })
 
+  test('error templates: production looks once (a missing 404.html is remembered), development every time', async () => {
+    const { root } = project()
+    const prod = await projectApp(root)
+    after(() => prod.close())
+    const dev = await projectApp(root, { settings: { debug: true } })
+    after(() => dev.close())
+    assert.match((await prod.inject('/nowhere')).body, /<h1>404 Not Found<\/h1>/)
+    assert.match((await dev.inject('/nowhere')).body, /<h1>404 Not Found<\/h1>/)
+    writeFile(root, 'templates/404.html', 'custom {{ status }}')
+    assert.match((await prod.inject('/nowhere')).body, /<h1>404 Not Found<\/h1>/)
+    assert.equal((await dev.inject('/nowhere')).body, 'custom 404')
+  })
+
   test('templates.cache: false re-reads even when debug is off', async () => {
     const { root } = project()
     const app = await projectApp(root, { settings: { templates: { cache: false } } })
