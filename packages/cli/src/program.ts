@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander'
 import { isTaoError } from '@tao/core'
 import { registerBuild } from './commands/build.js'
+import { registerCollectStatic } from './commands/collectstatic.js'
 import { registerDev } from './commands/dev.js'
 import { registerNew } from './commands/new.js'
 import { registerRoutes } from './commands/routes.js'
@@ -23,6 +24,7 @@ export function buildProgram (): Command {
   registerRoutes(program)
   registerTypes(program)
   registerTest(program)
+  registerCollectStatic(program)
   return program
 }
 

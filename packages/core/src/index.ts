@@ -11,3 +11,8 @@ export type { AppConfig } from './apps/index.js'
 export { TaoError, taoError, isTaoError, codes, type TaoErrorCode, type TaoErrorDetails } from './errors/index.js'
 export { consumeMessages, type FlashLevel, type FlashMessage, type SessionValues } from './session/index.js'
 export { csrfField, csrfToken, UploadedFile, type SavedUpload } from './forms/index.js'
+export {
+  addTemplateGlobal, addTemplateContext, markSafe,
+  type SafeString, type TemplateContextProvider, type TemplateContextOptions, type TemplateNameOptions,
+} from './templates/index.js'
+export { collectStatic, type CollectStaticOptions, type CollectResult } from './static/index.js'

@@ -52,6 +52,26 @@ export const codes = {
   TAO_ERR_APP_NOT_STARTED: def(500, (what: string) =>
     `${what} needs a running tao app, and none is started in this process. Use app.url() of the app you created, or reply.redirectTo() in a handler.`),
 
+  // templates
+  TAO_ERR_TEMPLATE_NOT_FOUND: def(500, (name: string, tried: readonly string[]) =>
+    `Template ${q(name)} not found. Tried: ${tried.join(', ')}. Create one of these files, or check the name ('app:path' for an app's templates, a plain 'path' for the project's templates/).`),
+  TAO_ERR_TEMPLATE_SYNTAX: def(500, (file: string, line: number, column: number, reason: string) =>
+    `Template syntax error in ${file} at line ${line}, column ${column}: ${reason}. Fix the tag there: tags look like {% if x %}...{% endif %}, values like {{ x }}.`),
+  TAO_ERR_TEMPLATE_RENDER: def(500, (file: string, line: number, column: number, reason: string) =>
+    `Error while rendering ${file} at line ${line}, column ${column}: ${reason}`),
+  TAO_ERR_TEMPLATE_GLOBAL_CONFLICT: def(500, (name: string, first: string, second: string) =>
+    `Template global ${q(name)} is defined twice: by ${first} and by ${second}. Rename one of them (docs/reference/templates.md lists the names tao provides).`),
+  TAO_ERR_TEMPLATE_NOT_READY: def(500, (fn: string) =>
+    `${fn}() was called on a Fastify instance without tao's templates plugin. Call it from a plugin registered inside a tao app, after 'tao:templates' (with fastify-plugin, list 'tao:templates' in dependencies).`),
+  TAO_ERR_TEMPLATE_ASYNC: def(500, (file: string) =>
+    `Template ${file} did not render synchronously (an async filter or extension?). tao renders templates synchronously: compute async values in the handler and pass them in the context.`),
+
+  // static files
+  TAO_ERR_STATIC_NOT_FOUND: def(500, (name: string, tried: readonly string[]) =>
+    `Static file ${q(name)} not found. Tried: ${tried.join(', ')}. Create the file, or check the name ('app:path' for apps/<app>/static/, a plain 'path' for the project's static/).`),
+  TAO_ERR_STATIC_OUT_INVALID: def(2, (out: string, reason: string) =>
+    `Cannot collect static files into ${out}: ${reason}; nothing was written. Choose a folder outside every app and the project's static/ (default: var/static).`),
+
   // requests
   TAO_ERR_NOT_FOUND: def(404, (method: string, url: string) =>
     `No page at ${method} ${url}. Check the address, or run \`tao routes\` to list the routes.`),

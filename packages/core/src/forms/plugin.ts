@@ -4,7 +4,8 @@ import fastifyMultipart from '@fastify/multipart'
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Settings } from '../settings/index.js'
-import { buildCsrfCheck, csrfTokenOf } from './csrf.js'
+import { addTemplateContext, markSafe } from '../templates/index.js'
+import { buildCsrfCheck, csrfField, csrfToken, csrfTokenOf } from './csrf.js'
 import { busboyLimits, discardUploads, MultipartReader, type MultipartLimits, type Uploads } from './multipart.js'
 import { buildUrlencodedParser } from './urlencoded.js'
 
@@ -67,6 +68,9 @@ async function forms (fastify: FastifyInstance, opts: FormsPluginOptions): Promi
   })
   fastify.addHook('preValidation', buildCsrfCheck(fastify, CSRF_SESSION_KEY))
   fastify.addHook('onClose', async () => { await reader.close() })
+  // csrf_field() and csrf_token() in templates: a token is made only when a template asks.
+  addTemplateContext(fastify, 'csrf_field', (req, reply) => () => markSafe(csrfField(req, reply)), { fallback: () => markSafe(''), owner: 'tao:forms' })
+  addTemplateContext(fastify, 'csrf_token', (req, reply) => () => csrfToken(req, reply), { fallback: () => '', owner: 'tao:forms' })
 }
 
-export const formsPlugin = fp(forms, { name: 'tao:forms', fastify: '5.x', dependencies: ['tao:session'] })
+export const formsPlugin = fp(forms, { name: 'tao:forms', fastify: '5.x', dependencies: ['tao:session', 'tao:templates'] })

@@ -8,6 +8,8 @@ import { loadSettings, type Settings, type UserSettings } from '../settings/inde
 import { formsPlugin } from '../forms/index.js'
 import { buildTrustProxy, securityPlugin, serverTimeouts } from '../security/index.js'
 import { sessionPlugin } from '../session/index.js'
+import { staticPlugin } from '../static/index.js'
+import { templatesPlugin } from '../templates/index.js'
 import { errorPagesPlugin } from './error-pages.js'
 import { TaoApp } from './tao-app.js'
 
@@ -62,6 +64,9 @@ export async function createApp (opts: CreateAppOptions = {}): Promise<TaoApp> {
   await fastify.register(errorPagesPlugin, { debug: settings.debug, registry })
   await fastify.register(securityPlugin, { settings })
   // Static files: a sibling context, so they never run session, CSRF or database code.
+  await fastify.register(staticPlugin, { settings, registry })
+  // Templates: reply.render, app.render and project error pages (decorations only, no hook).
+  await fastify.register(templatesPlugin, { settings, registry, reverser })
   // Pages: one encapsulated context for everything dynamic (session, forms, db, routes).
   await fastify.register(async function pages (scope) {
     await scope.register(sessionPlugin, { settings })

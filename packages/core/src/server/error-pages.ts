@@ -17,7 +17,7 @@ export interface ErrorPageContext {
 }
 
 /** Renders an error page from project templates; returns null to fall back to the built-in page. */
-export type ErrorPageRenderer = (req: FastifyRequest, ctx: ErrorPageContext) => Promise<string | null> | string | null
+export type ErrorPageRenderer = (req: FastifyRequest, ctx: ErrorPageContext, reply: FastifyReply) => Promise<string | null> | string | null
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -83,7 +83,7 @@ async function errorPages (fastify: FastifyInstance, opts: ErrorsOptions): Promi
     const render = fastify[kErrorPages].render
     if (render) {
       try {
-        html = await render(req, ctx)
+        html = await render(req, ctx, reply)
       } catch (renderErr) {
         req.log.error({ err: renderErr }, `the ${status} error template failed; the built-in page was used`)
       }

@@ -4,6 +4,7 @@ import type { Reverser } from '../routing/reverse.js'
 import type { RouteName, UrlArgs } from '../routing/types.js'
 import type { Settings } from '../settings/index.js'
 import { currentIs, setCurrentApp } from './current.js'
+import { kStaticFiles, kTemplates } from '../symbols.js'
 
 /** Where to listen: a port and host, or a unix socket. */
 export interface ListenOptions {
@@ -40,6 +41,24 @@ export class TaoApp {
   url<N extends RouteName> (name: N, ...args: UrlArgs<N>): string {
     const [params, query] = args as unknown as [Record<string, unknown> | undefined, Parameters<Reverser['url']>[2]]
     return this.#reverser.url(name, params, query)
+  }
+
+  /**
+   * Renders template `name` with `context` outside a request (emails, files): autoescaped,
+   * with the same globals as in handlers (`request` is undefined, `session` null).
+   * @throws TAO_ERR_TEMPLATE_NOT_FOUND, TAO_ERR_TEMPLATE_SYNTAX, TAO_ERR_TEMPLATE_RENDER
+   */
+  render (name: string, context?: Record<string, unknown>): string {
+    return this.fastify[kTemplates].render(name, context)
+  }
+
+  /**
+   * The URL of static file `name` (`'blog:css/site.css'`, or `'css/site.css'` in the
+   * project's static/), with `?v=<content hash>` when settings.static.hashed.
+   * @throws TAO_ERR_STATIC_NOT_FOUND
+   */
+  static (name: string): string {
+    return this.fastify[kStaticFiles].url(name)
   }
 
   /** Loads every plugin; resolves when the app can serve. */

@@ -5,7 +5,8 @@ import fp from 'fastify-plugin'
 import { taoError } from '../errors/index.js'
 import { developmentDefaults } from '../security/development.js'
 import type { Settings } from '../settings/index.js'
-import { addFlash, type FlashLevel } from './flash.js'
+import { addTemplateContext } from '../templates/index.js'
+import { addFlash, consumeMessages, type FlashLevel } from './flash.js'
 import { resolveSessionKeys } from './keys.js'
 
 /**
@@ -105,6 +106,8 @@ async function session (fastify: FastifyInstance, opts: SessionPluginOptions): P
   fastify.decorateRequest('flash', function (this: FastifyRequest, level: FlashLevel, text: string) {
     addFlash(this, level, text)
   })
+  // Templates show flash messages once: read (and removed) only when a template uses them.
+  addTemplateContext(fastify, 'messages', (req) => consumeMessages(req), { fallback: [], owner: 'tao:session' })
 }
 
-export const sessionPlugin = fp(session, { name: 'tao:session', fastify: '5.x' })
+export const sessionPlugin = fp(session, { name: 'tao:session', fastify: '5.x', dependencies: ['tao:templates'] })
