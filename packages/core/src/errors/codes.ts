@@ -55,6 +55,25 @@ export const codes = {
   TAO_ERR_NOT_FOUND: def(404, (method: string, url: string) =>
     `No page at ${method} ${url}. Check the address, or run \`tao routes\` to list the routes.`),
 
+  // database
+  TAO_ERR_DB_URL_INVALID: def(500, (url: string, reason: string) =>
+    `Invalid database URL ${q(url)} (settings.database.url or TAO_DATABASE_URL): ${reason}. Use 'mongodb://host:27017', 'mongodb+srv://cluster.example.net' or 'memory'; remove it to use the embedded store in var/db.`),
+  TAO_ERR_DB_UNREACHABLE: def(500, (host: string, timeoutMs: number, reason: string) =>
+    `Could not reach the database at ${host} within ${timeoutMs} ms (${reason}). Start the database server, or fix settings.database.url / TAO_DATABASE_URL (remove it to use the embedded store in var/db). Set database.requireOnStart: false to start anyway and answer 503 until it is reachable.`),
+  TAO_ERR_DB_UNAVAILABLE: def(503, (host: string, reason: string) =>
+    `The database at ${host} is unavailable (${reason}). Requests that use it answer 503 until it is back; check that the database server is running and reachable.`),
+  TAO_ERR_DB_NOT_READY: def(500, (what: string) =>
+    `${what} is not available yet: the database connects when the app starts. Use it after \`await app.ready()\` (or in a handler, service or script run by the app).`),
+
+  // embedded database (raised by @tao/embedded-mongo, re-raised as TaoErrors with the same code and message)
+  TAO_ERR_EMBEDDED_OPTIONS: def(500, (message: string) => message),
+  TAO_ERR_EMBEDDED_DIR: def(500, (message: string) => message),
+  TAO_ERR_EMBEDDED_LOCKED: def(500, (message: string) => message),
+  TAO_ERR_EMBEDDED_LISTEN: def(500, (message: string) => message),
+  TAO_ERR_EMBEDDED_CORRUPT: def(500, (message: string) => message),
+  TAO_ERR_EMBEDDED_FORMAT: def(500, (message: string) => message),
+  TAO_ERR_EMBEDDED_IO: def(500, (message: string) => message),
+
   // cli
   TAO_ERR_CLI_INVALID_NAME: def(2, (kind: string, name: string, reason: string) =>
     `Invalid ${kind} name ${q(name)}: ${reason}.`),

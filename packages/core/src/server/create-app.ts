@@ -1,6 +1,7 @@
 import { resolve } from 'node:path'
 import Fastify, { type FastifyServerOptions } from 'fastify'
 import { loadApps } from '../apps/index.js'
+import { databasePlugin } from '../db/index.js'
 import { Reverser } from '../routing/reverse.js'
 import { routingPlugin } from '../routing/register.js'
 import { loadSettings, type Settings, type UserSettings } from '../settings/index.js'
@@ -56,8 +57,11 @@ export async function createApp (opts: CreateAppOptions = {}): Promise<TaoApp> {
   const fastify = Fastify(fastifyOptions(settings))
   // Root context: what every request goes through, static files included.
   await fastify.register(errorPagesPlugin, { debug: settings.debug, registry })
+  // The database at the root: req.db is a zero-cost getter on every request (websocket
+  // upgrades included); only handlers that read it touch the one pooled client.
+  await fastify.register(databasePlugin, { settings })
   // Static files: a sibling context, so they never run session, CSRF or database code.
-  // Pages: one encapsulated context for everything dynamic (session, forms, db, routes).
+  // Pages: one encapsulated context for everything dynamic (session, forms, routes).
   await fastify.register(async function pages (scope) {
     await scope.register(routingPlugin, { registry, reverser })
   })
