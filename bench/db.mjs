@@ -38,16 +38,22 @@ async function rate (op, concurrency) {
   return done / ((performance.now() - start) / 1000)
 }
 
+const LOOKUP_DOCS = 10_000
+
 async function driverBench (label, dir) {
   const store = await startEmbeddedMongo({ dir })
   const client = await new MongoClient(store.uri).connect()
-  const notes = client.db('bench').collection('notes')
+  const db = client.db('bench')
   try {
+    // Finds run against a collection of a fixed size, whatever the inserts added elsewhere.
+    const lookup = db.collection('lookup')
+    for (let i = 0; i < LOOKUP_DOCS; i += 1000) await lookup.insertMany(Array.from({ length: 1000 }, (_, j) => ({ text: `note ${i + j}` })))
+    const ids = (await lookup.find({}, { projection: { _id: 1 } }).toArray()).map((d) => d._id)
     for (const concurrency of [1, 16]) {
+      const notes = db.collection(`inserts_${concurrency}`)
       const inserts = await rate((i) => notes.insertOne({ text: `note ${i}`, at: new Date() }), concurrency)
-      const ids = (await notes.find({}, { projection: { _id: 1 } }).limit(10_000).toArray()).map((d) => d._id)
-      const finds = await rate((i) => notes.findOne({ _id: ids[i % ids.length] }), concurrency)
-      console.log(`${label.padEnd(8)} ${String(concurrency).padStart(2)} in flight  inserts/s ${fmt(inserts)}   find-by-id/s ${fmt(finds)}`)
+      const finds = await rate((i) => lookup.findOne({ _id: ids[i % ids.length] }), concurrency)
+      console.log(`${label.padEnd(8)} ${String(concurrency).padStart(2)} in flight  inserts/s ${fmt(inserts)}   find-by-id/s ${fmt(finds)}  (${LOOKUP_DOCS.toLocaleString('en-US')} documents)`)
     }
   } finally {
     await client.close()
@@ -70,7 +76,11 @@ async function startServer () {
   const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), 'serve'], { stdio: ['ignore', 'pipe', 'inherit'] })
   const line = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('the bench server did not start')), 60_000)
-    child.stdout.once('data', (chunk) => { clearTimeout(timer); resolve(chunk.toString()) })
+    let out = ''
+    child.stdout.on('data', (chunk) => {
+      out += chunk
+      if (out.includes('\n')) { clearTimeout(timer); resolve(out.slice(0, out.indexOf('\n'))) }
+    })
   })
   return { child, ...JSON.parse(line) }
 }
@@ -80,6 +90,8 @@ async function httpBench () {
   const pages = { 'no database (/ping)': '/ping', 'reads one document (/page/:id)': `/page/${server.id}` }
   const results = Object.fromEntries(Object.keys(pages).map((k) => [k, []]))
   try {
+    // Warm up (JIT, pools) without counting.
+    for (const path of Object.values(pages)) await autocannon({ url: server.address + path, connections: 10, duration: 1 })
     for (let round = 0; round < ROUNDS; round++) {
       for (const [name, path] of Object.entries(pages)) {
         const r = await autocannon({ url: server.address + path, connections: 10, duration: SECONDS })

@@ -92,8 +92,12 @@ export class Database {
       await this.#starting?.catch(() => {})
       clearTimeout(this.#retryTimer)
       await this.#pending?.close().catch(() => {})
-      await this.#client?.close()
-      await this.#store?.close()
+      try {
+        await this.#client?.close()
+      } finally {
+        // Whatever the client did, release var/db so a restarted process can open it.
+        await this.#store?.close()
+      }
     })()
     return this.#closing
   }

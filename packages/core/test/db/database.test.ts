@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import { embeddedErrorCodes } from '@tao/embedded-mongo'
-import { codes, isTaoError, type Db } from '@tao/core'
+import { codes, isTaoError, type Db, type Request } from '@tao/core'
 import { json, notesApp, tempProject } from './helpers.js'
 
 test('handlers read and write through req.db; the data lives in <project>/var/db', async (t) => {
@@ -113,4 +113,13 @@ test('the embedded store\'s error codes are registered in core (so they are TaoE
   const registered = Object.keys(codes).filter((c) => c.startsWith('TAO_ERR_EMBEDDED_'))
   assert.deepEqual(registered.sort(), [...embeddedErrorCodes].sort())
   for (const code of embeddedErrorCodes) assert.equal(codes[code].status, 500)
+})
+
+test('req.db is typed as the driver\'s Db where FastifyRequest is extended', () => {
+  const handler = (req: Request): Db => {
+    // @ts-expect-error req.db is a Db (not any): unknown members are compile errors
+    req.db.noSuchMethod()
+    return req.db
+  }
+  assert.equal(typeof handler, 'function')
 })

@@ -23,7 +23,7 @@ export async function startWorker (root: string, env: NodeJS.ProcessEnv = {}): P
     const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`worker did not start:\n${out}`)) }, 60_000)
     const onData = (chunk: Buffer) => {
       out += chunk.toString()
-      const m = /listening (http:\/\/\S+)/.exec(out)
+      const m = /listening (http:\/\/\S+)\n/.exec(out)
       if (m) { clearTimeout(timer); resolve(m[1]!) }
     }
     child.stdout!.on('data', onData)
