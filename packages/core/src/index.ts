@@ -16,3 +16,5 @@ export {
   type SafeString, type TemplateContextProvider, type TemplateContextOptions, type TemplateNameOptions,
 } from './templates/index.js'
 export { collectStatic, type CollectStaticOptions, type CollectResult } from './static/index.js'
+export { startSharedDatabase, isDatabaseUnavailableError, DATABASE_URL_ENV, type SharedDatabase } from './db/index.js'
+export { ObjectId, type Db, type MongoClient, type Collection } from 'mongodb'

@@ -118,6 +118,24 @@ export const codes = {
     `This site does not answer to the host ${q(host)}. ${hint}`),
   TAO_ERR_HOST_INVALID: def(400, (host: string) =>
     `The Host header ${q(host)} is not a valid host name. Send a host such as 'example.com', 'example.com:8080' or '[::1]:8080'.`),
+  // database
+  TAO_ERR_DB_URL_INVALID: def(500, (url: string, reason: string) =>
+    `Invalid database URL ${q(url)} (settings.database.url or TAO_DATABASE_URL): ${reason}. Use 'mongodb://host:27017', 'mongodb+srv://cluster.example.net' or 'memory'; remove it to use the embedded store in var/db.`),
+  TAO_ERR_DB_UNREACHABLE: def(500, (host: string, timeoutMs: number, reason: string) =>
+    `Could not reach the database at ${host} within ${timeoutMs} ms (${reason}). Start the database server, or fix settings.database.url / TAO_DATABASE_URL (remove it to use the embedded store in var/db). Set database.requireOnStart: false to start anyway and answer 503 until it is reachable.`),
+  TAO_ERR_DB_UNAVAILABLE: def(503, (host: string, reason: string) =>
+    `The database at ${host} is unavailable (${reason}). Requests that use it answer 503 until it is back; check that the database server is running and reachable.`),
+  TAO_ERR_DB_NOT_READY: def(500, (what: string) =>
+    `${what} is not available yet: the database connects when the app starts. Use it after \`await app.ready()\` (or in a handler, service or script run by the app).`),
+
+  // embedded database (raised by @tao/embedded-mongo, re-raised as TaoErrors with the same code and message)
+  TAO_ERR_EMBEDDED_OPTIONS: def(500, (message: string) => message),
+  TAO_ERR_EMBEDDED_DIR: def(500, (message: string) => message),
+  TAO_ERR_EMBEDDED_LOCKED: def(500, (message: string) => message),
+  TAO_ERR_EMBEDDED_LISTEN: def(500, (message: string) => message),
+  TAO_ERR_EMBEDDED_CORRUPT: def(500, (message: string) => message),
+  TAO_ERR_EMBEDDED_FORMAT: def(500, (message: string) => message),
+  TAO_ERR_EMBEDDED_IO: def(500, (message: string) => message),
 
   // cli
   TAO_ERR_CLI_INVALID_NAME: def(2, (kind: string, name: string, reason: string) =>

@@ -2,6 +2,7 @@ import type { Server } from 'node:http'
 import { resolve } from 'node:path'
 import Fastify, { type FastifyHttpOptions } from 'fastify'
 import { loadApps } from '../apps/index.js'
+import { databasePlugin } from '../db/index.js'
 import { Reverser } from '../routing/reverse.js'
 import { routingPlugin } from '../routing/register.js'
 import { loadSettings, type Settings, type UserSettings } from '../settings/index.js'
@@ -63,11 +64,14 @@ export async function createApp (opts: CreateAppOptions = {}): Promise<TaoApp> {
   // Root context: what every request goes through, static files included.
   await fastify.register(errorPagesPlugin, { debug: settings.debug, registry })
   await fastify.register(securityPlugin, { settings })
+  // The database at the root: req.db is a zero-cost getter on every request (websocket
+  // upgrades included); only handlers that read it touch the one pooled client.
+  await fastify.register(databasePlugin, { settings })
   // Static files: a sibling context, so they never run session, CSRF or database code.
   await fastify.register(staticPlugin, { settings, registry })
   // Templates: reply.render, app.render and project error pages (decorations only, no hook).
   await fastify.register(templatesPlugin, { settings, registry, reverser })
-  // Pages: one encapsulated context for everything dynamic (session, forms, db, routes).
+  // Pages: one encapsulated context for everything dynamic (session, forms, routes).
   await fastify.register(async function pages (scope) {
     await scope.register(sessionPlugin, { settings })
     await scope.register(formsPlugin, { settings })

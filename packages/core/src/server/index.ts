@@ -1,6 +1,6 @@
 export { createApp, type CreateAppOptions } from './create-app.js'
 export { TaoApp, type ListenOptions } from './tao-app.js'
 export { prefersJson, escapeHtml } from './negotiate.js'
-export type { ErrorPageContext, ErrorPageRenderer } from './error-pages.js'
+export type { ErrorPageContext, ErrorPageRenderer, ErrorTranslator } from './error-pages.js'
 export { serve, type ServeOptions } from './serve.js'
 export { url, setCurrentApp } from './current.js'

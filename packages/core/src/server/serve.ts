@@ -28,7 +28,17 @@ export async function serve (app: TaoApp, opts: ServeOptions = {}): Promise<stri
   process.on('SIGTERM', stop)
   process.on('SIGINT', stop)
   setCurrentApp(app)
-  const address = await app.listen(opts)
+  let address: string
+  try {
+    address = await app.listen(opts)
+  } catch (err) {
+    // Release what started before the failure (database client, embedded store and its lock)
+    // so the process can exit and a restarted one can open var/db.
+    await app.close().catch(() => {})
+    process.off('SIGTERM', stop)
+    process.off('SIGINT', stop)
+    throw err
+  }
   opts.onListen?.(address)
   return address
 }

@@ -1,10 +1,12 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
+import type { Db, MongoClient } from 'mongodb'
 import type { AppRegistry } from '../apps/index.js'
 import type { Reverser } from '../routing/reverse.js'
 import type { RouteName, UrlArgs } from '../routing/types.js'
 import type { Settings } from '../settings/index.js'
 import { currentIs, setCurrentApp } from './current.js'
 import { kStaticFiles, kTemplates } from '../symbols.js'
+import { kDatabase } from '../symbols.js'
 
 /** Where to listen: a port and host, or a unix socket. */
 export interface ListenOptions {
@@ -59,6 +61,24 @@ export class TaoApp {
    */
   static (name: string): string {
     return this.fastify[kStaticFiles].url(name)
+  }
+
+  /**
+   * The project's database (settings.database.name) on the one pooled client: for services
+   * (`ctx.db`), scripts and tests. The same `Db` handlers get as `req.db`.
+   * @throws TAO_ERR_DB_NOT_READY before `await app.ready()`.
+   */
+  get db (): Db {
+    return this.fastify[kDatabase].db
+  }
+
+  /**
+   * The process's one MongoClient (other databases: `app.mongo.db('name')`; sessions,
+   * transactions on a replica set). Do not close it: `app.close()` does.
+   * @throws TAO_ERR_DB_NOT_READY before `await app.ready()`.
+   */
+  get mongo (): MongoClient {
+    return this.fastify[kDatabase].client
   }
 
   /** Loads every plugin; resolves when the app can serve. */

@@ -64,13 +64,25 @@ export interface UserSettings {
     bodyLimit?: Size
     workers?: number | 'auto'
   }
+  /** The one pooled MongoDB client of the process. See docs/reference/database.md. */
   database?: {
-    /** MongoDB connection string. Omit to use the embedded store under var/db. */
+    /**
+     * A MongoDB connection string ('mongodb://…', 'mongodb+srv://…'), or 'memory' for an
+     * embedded store that keeps nothing on disk. Omit it to use the embedded store with its data
+     * in `<project>/var/db`. TAO_DATABASE_URL overrides it.
+     */
     url?: string
+    /** The database `req.db` and `app.db` use. Default 'tao'. */
     name?: string
+    /** Most connections the client opens to each server. Default 20. */
     maxPoolSize?: number
+    /** How long an operation waits for a reachable server before failing (a 503). Default 5s. */
     serverSelectionTimeoutMS?: Duration
-    requireOnStart?: boolean
+    /**
+     * Refuse to start when the database is unreachable. Default 'auto': true when debug is on
+     * (`tao dev` stops), false otherwise (production starts and answers 503 until it is back).
+     */
+    requireOnStart?: boolean | 'auto'
   }
   templates?: {
     globals?: Record<string, unknown>

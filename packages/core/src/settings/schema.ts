@@ -75,7 +75,7 @@ export const settingsSchema = shape({
     name: str('tao'),
     maxPoolSize: int(20, 1, 1000),
     serverSelectionTimeoutMS: duration(5_000),
-    requireOnStart: bool(true),
+    requireOnStart: either(oneOf(['auto'] as const, 'auto'), bool(false), "true, false or 'auto'"),
   }),
   templates: shape({
     globals: mapOf(anyValue),

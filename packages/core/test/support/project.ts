@@ -12,9 +12,9 @@ const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url))
 /** Absolute path of a fixture project. */
 export const fixture = (name: string): string => fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url))
 
-/** Creates the app of a project with logging silenced and no environment overrides. */
+/** Creates the app of a project with logging silenced, no environment overrides and an in-memory database. */
 export async function projectApp (root: string, opts: CreateAppOptions = {}): Promise<TaoApp> {
-  return await createApp({ root, env: {}, ...opts, settings: { logLevel: 'silent', ...opts.settings } })
+  return await createApp({ root, env: {}, ...opts, settings: { logLevel: 'silent', database: { url: 'memory' }, ...opts.settings } })
 }
 
 /**

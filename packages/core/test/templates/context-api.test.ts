@@ -4,7 +4,7 @@ import assert from 'node:assert/strict'
 import { describe, test, after } from 'node:test'
 import Fastify from 'fastify'
 import fp from 'fastify-plugin'
-import { addTemplateContext, addTemplateGlobal, isTaoError, markSafe } from '@tao/core'
+import { addTemplateContext, addTemplateGlobal, isTaoError } from '@tao/core'
 import { fixture, projectApp, tempProject } from '../support/project.js'
 
 const root = fixture('templates-apps')
@@ -38,29 +38,32 @@ export default [
     assert.equal(calls, 2, 'once per render')
   })
 
-  test("replaces tao's defaults for session, csrf_field and messages; the fallback applies outside requests", async () => {
+  test("tao's concerns fill session, csrf_field and messages; a project can still replace the session default", async () => {
     const app = await projectApp(root)
     after(() => app.close())
     addTemplateContext(app.fastify, 'session', () => 'the-session')
-    addTemplateContext(app.fastify, 'csrf_field', () => () => markSafe('<input name="_csrf" value="t0k&amp;n">'), { fallback: () => markSafe('') })
-    addTemplateContext(app.fastify, 'messages', () => ['saved', 'sent'], { fallback: [] })
     const res = await app.inject('/context')
     assert.match(res.body, /^session=the-session$/m)
-    assert.match(res.body, /^csrf=\[<input name="_csrf" value="t0k&amp;n">\]$/m, 'markSafe output is not escaped again')
-    assert.match(res.body, /^messages=2$/m)
+    assert.match(res.body, /^csrf=\[<input type="hidden" name="_csrf" value="[^"]+">\]$/m, 'markSafe output is not escaped again')
+    assert.match(res.body, /^messages=0$/m)
     const outside = app.render('home:context')
-    assert.match(outside, /^csrf=\[\]$/m)
+    assert.match(outside, /^csrf=\[\]$/m, 'the fallback applies outside requests')
     assert.match(outside, /^messages=0$/m)
     assert.match(outside, /^session=$/m, 'no fallback given: undefined')
   })
 
-  test('a default can be replaced once; a second registration is a conflict', async () => {
+  test('a default can be replaced once; a second registration is a conflict naming both owners', async () => {
     const app = await projectApp(root)
     after(() => app.close())
-    addTemplateContext(app.fastify, 'messages', () => [], { owner: "plugin 'flash'" })
-    assert.throws(() => addTemplateContext(app.fastify, 'messages', () => [], { owner: "plugin 'other'" }), (err: unknown) => {
+    addTemplateContext(app.fastify, 'session', () => null, { owner: "plugin 'auth'" })
+    assert.throws(() => addTemplateContext(app.fastify, 'session', () => null, { owner: "plugin 'other'" }), (err: unknown) => {
       assert.ok(isTaoError(err, 'TAO_ERR_TEMPLATE_GLOBAL_CONFLICT'))
-      assert.match(err.message, /^Template global 'messages' is defined twice: by plugin 'flash' and by plugin 'other'\./)
+      assert.match(err.message, /^Template global 'session' is defined twice: by plugin 'auth' and by plugin 'other'\./)
+      return true
+    })
+    assert.throws(() => addTemplateContext(app.fastify, 'messages', () => [], { owner: "plugin 'flash'" }), (err: unknown) => {
+      assert.ok(isTaoError(err, 'TAO_ERR_TEMPLATE_GLOBAL_CONFLICT'))
+      assert.match(err.message, /defined twice: by tao:session and by plugin 'flash'/)
       return true
     })
   })
