@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander'
 import { isTaoError } from '@tao/core'
 import { registerBuild } from './commands/build.js'
 import { registerCheck } from './commands/check.js'
+import { registerCollectStatic } from './commands/collectstatic.js'
 import { registerDev } from './commands/dev.js'
 import { registerNew } from './commands/new.js'
 import { registerRoutes } from './commands/routes.js'
@@ -25,6 +26,7 @@ export function buildProgram (): Command {
   registerTypes(program)
   registerTest(program)
   registerCheck(program)
+  registerCollectStatic(program)
   return program
 }
 

@@ -98,7 +98,7 @@ test('tao dev restarts the server when code changes', async () => {
     assert.match(server.output(), /debug on/)
     // With port 0 each restart gets a new port; follow the newest "serving" line.
     const address = () => [...server.output().matchAll(/tao: serving (\S+)/g)].at(-1)![1]
-    writeFileSync(views, original.replace('is working', 'was reloaded'))
+    writeFileSync(views, original.replace("title: 'blog'", "title: 'blog was reloaded'"))
     await until(async () => /was reloaded/.test(await (await fetch(`${address()}/blog/`)).text()), 45_000, 'the reloaded page')
   } finally {
     writeFileSync(views, original)

@@ -3,7 +3,7 @@
  * public.
  */
 export { createApp, TaoApp, serve, url, type CreateAppOptions, type ListenOptions, type ServeOptions, type ErrorPageContext } from './server/index.js'
-export { runPrimary, prepareSocket, CLOSE_PHASES, type PrimaryOptions, type PrimaryLog, type RelayMessage, type AppPhase, type CloseHook, type ClosePhase, type DatabaseProvider, type Readiness } from './server/index.js'
+export { runPrimary, prepareSocket, CLOSE_PHASES, type PrimaryOptions, type PrimaryLog, type RelayMessage, type AppPhase, type CloseHook, type ClosePhase, type Readiness } from './server/index.js'
 export { service, periodic, LocalChannels, type ServiceContext, type ServiceOptions, type PeriodicOptions, type RestartPolicy, type ServiceDef, type Channels, type ServiceStatus, type ServiceState } from './services/index.js'
 export { runChecks, formatReport, checkIds, type CheckMessage, type CheckId, type CheckLevel, type CheckReport, type CheckDef, type CheckContext } from './checks/index.js'
 export { writeRouteTypes, routeTypes } from './routing/index.js'
@@ -12,3 +12,12 @@ export { route, ws, type WsHandler } from './routing/index.js'
 export type { PathParams, Request, Reply, Handler, RouteOptions, RouteDef, RouteParamsMap, RouteName, Query, UrlArgs } from './routing/index.js'
 export type { AppConfig } from './apps/index.js'
 export { TaoError, taoError, isTaoError, codes, type TaoErrorCode, type TaoErrorDetails } from './errors/index.js'
+export { consumeMessages, type FlashLevel, type FlashMessage, type SessionValues } from './session/index.js'
+export { csrfField, csrfToken, UploadedFile, type SavedUpload } from './forms/index.js'
+export {
+  addTemplateGlobal, addTemplateContext, markSafe,
+  type SafeString, type TemplateContextProvider, type TemplateContextOptions, type TemplateNameOptions,
+} from './templates/index.js'
+export { collectStatic, type CollectStaticOptions, type CollectResult } from './static/index.js'
+export { startSharedDatabase, isDatabaseUnavailableError, DATABASE_URL_ENV, type SharedDatabase } from './db/index.js'
+export { ObjectId, type Db, type MongoClient, type Collection } from 'mongodb'

@@ -8,3 +8,6 @@ export const kReverse = Symbol('tao.reverse')
 export const kErrorPages = Symbol('tao.errorPages')
 // Registered for the same reason as kRouteDef: services.ts may import another copy of @tao/core.
 export const kServiceDef = Symbol.for('tao.serviceDef')
+export const kTemplates = Symbol('tao.templates')
+export const kStaticFiles = Symbol('tao.staticFiles')
+export const kDatabase = Symbol('tao.database')

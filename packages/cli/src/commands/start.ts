@@ -1,7 +1,7 @@
 import cluster from 'node:cluster'
 import { availableParallelism } from 'node:os'
 import type { Command } from 'commander'
-import { runChecks, runPrimary, serve, taoError, type TaoApp } from '@tao/core'
+import { DATABASE_URL_ENV, runChecks, runPrimary, serve, startSharedDatabase, taoError, type TaoApp } from '@tao/core'
 import { loadProject, loadProjectSettings } from '../project.js'
 
 interface StartOptions {
@@ -36,7 +36,7 @@ export function parseWorkers (value: string | number): number {
 
 /** Logs `tao check` findings at start (deployment checks too when debug is off). */
 async function logChecks (app: TaoApp): Promise<void> {
-  const { findings } = await runChecks({ settings: app.settings, root: app.settings.root, services: app.services.records }, { deploy: !app.settings.debug })
+  const { findings } = await runChecks({ settings: app.settings, root: app.settings.root, services: app.services.records }, { deploy: !app.settings.debug, atStart: true })
   for (const f of findings) {
     app.fastify.log[f.level === 'error' ? 'error' : 'warn']({ check: f.id, hint: f.hint }, `check ${f.id}: ${f.msg}`)
   }
@@ -86,13 +86,20 @@ async function startPrimary (opts: StartOptions): Promise<number | null> {
   }
   if (opts.port !== undefined) parsePort(opts.port)
   if (opts.socketMode !== undefined) parseSocketMode(opts.socketMode)
-  return await runPrimary({
-    workers,
-    socket: opts.socket ?? settings.server.socket,
-    stopTimeout: settings.server.shutdownTimeout * 2 + 60_000,
-    log,
-    onServing: (address) => log.info(`serving ${address} (${workers} worker${workers === 1 ? '' : 's'}, primary pid ${process.pid}; SIGHUP restarts them one at a time)`),
-  })
+  // The embedded store has one owner: the primary runs it and gives its URL to the workers.
+  const shared = await startSharedDatabase(settings, log.warn)
+  try {
+    return await runPrimary({
+      workers,
+      socket: opts.socket ?? settings.server.socket,
+      stopTimeout: settings.server.shutdownTimeout * 2 + 60_000,
+      log,
+      env: shared ? { ...process.env, [DATABASE_URL_ENV]: shared.url } : process.env,
+      onServing: (address) => log.info(`serving ${address} (${workers} worker${workers === 1 ? '' : 's'}, primary pid ${process.pid}; SIGHUP restarts them one at a time)`),
+    })
+  } finally {
+    await shared?.close()
+  }
 }
 
 /** `tao start`: the production server. */

@@ -1,7 +1,8 @@
 import { existsSync, readdirSync } from 'node:fs'
 import type { Settings } from '../settings/index.js'
 import { readNginxConf, readUnits } from './deploy-files.js'
-import { finding, type CheckMessage } from './messages.js'
+import { checkDatabase } from '../db/checks.js'
+import { finding, type CheckId, type CheckMessage } from './messages.js'
 import type { CheckContext, CheckDef } from './registry.js'
 
 const PLACEHOLDER = /^(change-?me|secret|insecure|password|test|dev|development|example|x+|0+)$/i
@@ -35,23 +36,19 @@ function proxy ({ settings, root }: CheckContext): CheckMessage[] {
   const out: CheckMessage[] = []
   if (nginx?.proxies && isOff(s.trustProxy)) {
     out.push(finding('security.W004', 'server.trustProxy is off'))
-  } else if (nginx?.proxies && s.socket && Array.isArray(s.trustProxy)) {
-    // Peers of a unix socket have no address, so an address list never matches.
-    out.push(finding('security.W004', 'tao listens on a unix socket and server.trustProxy lists addresses, which socket peers never have'))
+  } else if (nginx?.proxies && s.socket && Array.isArray(s.trustProxy) && !s.trustProxy.includes('unix')) {
+    // Peers of a unix socket have no address, so an address list never matches them.
+    out.push(finding('security.W004', 'tao listens on a unix socket and server.trustProxy lists addresses but not \'unix\''))
   }
   if (s.trustProxy === true && !s.socket && !LOOPBACK.test(s.host)) out.push(finding('security.W005', s.host))
   return out
 }
 
-function sessionCookie ({ settings }: CheckContext): CheckMessage[] {
-  // Read loosely: the session concern owns these settings.
-  const cookie = ((settings as unknown as Record<string, unknown>).session as { cookie?: Record<string, unknown> } | undefined)?.cookie
-  if (!cookie) return []
-  const problems: string[] = []
-  if (cookie.secure === false) problems.push('secure is false')
-  if (cookie.httpOnly === false) problems.push('httpOnly is false')
-  if (typeof cookie.sameSite === 'string' && cookie.sameSite.toLowerCase() === 'none' && cookie.secure !== true) problems.push("sameSite is 'none' without secure")
-  return problems.length > 0 ? [finding('security.W006', problems.join(', '))] : []
+/** Session cookies are Secure only on HTTPS requests: plain HTTP on a public address never is. */
+function plainHttp ({ settings, root }: CheckContext): CheckMessage[] {
+  const s = settings.server
+  if (s.socket || LOOPBACK.test(s.host) || readNginxConf(root)?.proxies) return []
+  return [finding('security.W006', `${s.host}:${s.port}`)]
 }
 
 function serverFiles ({ settings, root, services }: CheckContext): CheckMessage[] {
@@ -61,8 +58,9 @@ function serverFiles ({ settings, root, services }: CheckContext): CheckMessage[
   if (nginx?.upstreamKeepAlive != null && s.keepAliveTimeout <= nginx.upstreamKeepAlive) {
     out.push(finding('server.W001', s.keepAliveTimeout, nginx.upstreamKeepAlive))
   }
-  if (nginx && nginx.clientMaxBodySize !== 0 && nginx.clientMaxBodySize < s.bodyLimit) {
-    out.push(finding('server.W002', nginx.clientMaxBodySizeText, s.bodyLimit))
+  const upload = Math.max(s.bodyLimit, settings.forms.maxFileSize)
+  if (nginx && nginx.clientMaxBodySize !== 0 && nginx.clientMaxBodySize < upload) {
+    out.push(finding('server.W002', nginx.clientMaxBodySizeText, upload))
   }
   const stopping = s.shutdownTimeout + services.reduce((sum, r) => sum + (r.def.stopTimeout ?? settings.services.stopTimeout), 0)
   for (const unit of readUnits(root)) {
@@ -85,8 +83,10 @@ export const builtinChecks: readonly CheckDef[] = [
   { name: 'debug', deploy: true, run: ({ settings }) => (settings.debug ? [finding('security.W002')] : []) },
   { name: 'allowed hosts', deploy: true, run: ({ settings }) => (settings.allowedHosts.length === 0 ? [finding('security.W003')] : []) },
   { name: 'proxy', deploy: true, run: proxy },
-  { name: 'session cookie', deploy: true, run: sessionCookie },
+  { name: 'plain http', deploy: true, run: plainHttp },
   { name: 'server and deploy files', deploy: false, run: serverFiles },
-  { name: 'database', deploy: true, run: ({ settings }) => (settings.database.url ? [] : [finding('database.W001')]) },
+  { name: 'embedded database', deploy: true, run: ({ settings }) => (settings.database.url ? [] : [finding('database.W003')]) },
+  // The database concern's own checks; it logs them itself when it connects.
+  { name: 'database', deploy: false, atStart: false, run: ({ settings }) => checkDatabase(settings).map((c) => ({ ...c, id: c.id as CheckId })) },
   { name: 'static files', deploy: true, run: staticFiles },
 ]

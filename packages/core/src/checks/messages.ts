@@ -19,22 +19,22 @@ export const checkIds = {
   'security.W003': def('warning', () => 'allowedHosts is empty: the site answers to any Host header.',
     "List the names the site is served under: allowedHosts: ['example.com'] (or TAO_ALLOWED_HOSTS)."),
   'security.W004': def('warning', (why: string) => `deploy/nginx.conf proxies to tao but ${why}: client addresses are the proxy's and requests behind HTTPS look like plain HTTP (no Secure cookies).`,
-    'Behind nginx on a unix socket set server.trustProxy: true (only local processes reach the socket); on a port, trust the proxy\'s address: [\'127.0.0.1\'].'),
+    'Behind nginx on a unix socket set server.trustProxy: [\'unix\'] (or TAO_TRUST_PROXY=unix); on a port, trust the proxy\'s address: [\'loopback\'].'),
   'security.W005': def('warning', (host: string) => `server.trustProxy is true while tao listens on ${host}: any client can forge X-Forwarded-For and X-Forwarded-Proto.`,
     "Trust only the proxy: server.trustProxy: ['127.0.0.1'] (or a hop count), or listen on 127.0.0.1 or a unix socket."),
-  'security.W006': def('warning', (problem: string) => `The session cookie is not secure: ${problem}.`,
-    'Keep the session cookie Secure, HttpOnly and SameSite=Lax (the defaults) in production, behind HTTPS.'),
+  'security.W006': def('warning', (host: string) => `tao answers plain HTTP on ${host} with no proxy in front (deploy/nginx.conf): the session cookie is sent without the Secure flag.`,
+    'Serve the site over HTTPS through a proxy (deploy/nginx.conf, certbot) and listen on 127.0.0.1 or a unix socket.'),
 
   // server
   'server.W001': def('warning', (tao: number, nginx: number) => `server.keepAliveTimeout (${tao} ms) is not longer than the keepalive_timeout of the upstream in deploy/nginx.conf (${nginx} ms): nginx may reuse a connection tao is closing, a classic cause of sporadic 502s.`,
     'Make server.keepAliveTimeout longer than nginx\'s upstream keepalive_timeout (tao\'s default 75s is longer than nginx\'s 60s).'),
-  'server.W002': def('warning', (nginx: string, tao: number) => `deploy/nginx.conf sets client_max_body_size ${nginx}, smaller than server.bodyLimit (${tao} bytes): nginx answers 413 before tao sees larger bodies.`,
-    'Set client_max_body_size in deploy/nginx.conf to server.bodyLimit (e.g. 10m for \'10mb\').'),
+  'server.W002': def('warning', (nginx: string, tao: number) => `deploy/nginx.conf sets client_max_body_size ${nginx}, smaller than tao's upload limit (${tao} bytes, the larger of server.bodyLimit and forms.maxFileSize): nginx answers 413 before tao sees such bodies.`,
+    'Set client_max_body_size in deploy/nginx.conf to that limit (e.g. 10m for \'10mb\'), or lower the settings.'),
   'server.W003': def('warning', (unit: string, systemd: number, tao: number) => `${unit} lets systemd wait ${systemd} ms for a stop (TimeoutStopSec) but tao may need ${tao} ms to drain requests and stop services: systemd would kill it mid-shutdown.`,
     'Raise TimeoutStopSec in the unit file above server.shutdownTimeout plus the services\' stop timeouts, or lower those.'),
 
   // database
-  'database.W001': def('warning', () => 'No database URL is set: tao uses the embedded store under var/db, which serves one machine only.',
+  'database.W003': def('warning', () => 'No database URL is set: tao uses the embedded store under var/db, which serves one machine only.',
     'Set TAO_DATABASE_URL (or settings.database.url) to a MongoDB replica set for production.'),
 
   // static files

@@ -17,5 +17,7 @@ export interface CheckDef {
   name: string
   /** Only run for `tao check --deploy` (and at `tao start` with debug off). */
   deploy: boolean
+  /** False when its concern logs its findings itself at start. Default true. */
+  atStart?: boolean
   run: (ctx: CheckContext) => CheckMessage[] | Promise<CheckMessage[]>
 }

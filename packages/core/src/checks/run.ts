@@ -8,6 +8,8 @@ export interface RunChecksOptions {
   deploy?: boolean
   /** The checks to run (default: every built-in one). */
   checks?: readonly CheckDef[]
+  /** Only the checks logged at `tao start` (not those a concern logs itself). */
+  atStart?: boolean
 }
 
 /** The findings of a check run, and how many were silenced by settings.checks.silence. */
@@ -24,7 +26,7 @@ const ORDER = { error: 0, warning: 1, info: 2 }
  * is a bug and propagates.
  */
 export async function runChecks (ctx: CheckContext, opts: RunChecksOptions = {}): Promise<CheckReport> {
-  const checks = (opts.checks ?? builtinChecks).filter((c) => opts.deploy || !c.deploy)
+  const checks = (opts.checks ?? builtinChecks).filter((c) => (opts.deploy || !c.deploy) && (!opts.atStart || c.atStart !== false))
   const all = (await Promise.all(checks.map((c) => c.run(ctx)))).flat()
   const silence = new Set(ctx.settings.checks.silence)
   const findings = all.filter((f) => !silence.has(f.id)).sort((a, b) => ORDER[a.level] - ORDER[b.level] || a.id.localeCompare(b.id))

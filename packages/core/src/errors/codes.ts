@@ -7,6 +7,7 @@
 const def = <A extends unknown[]>(status: number, message: (...args: A) => string) => ({ status, message })
 
 const q = (s: string) => `'${s}'`
+const MAKE_KEY = '`node -e "console.log(require(\'crypto\').randomBytes(32).toString(\'hex\'))"`'
 
 export const codes = {
   // settings
@@ -51,9 +52,90 @@ export const codes = {
   TAO_ERR_APP_NOT_STARTED: def(500, (what: string) =>
     `${what} needs a running tao app, and none is started in this process. Use app.url() of the app you created, or reply.redirectTo() in a handler.`),
 
+  // templates
+  TAO_ERR_TEMPLATE_NOT_FOUND: def(500, (name: string, tried: readonly string[]) =>
+    `Template ${q(name)} not found. Tried: ${tried.join(', ')}. Create one of these files, or check the name ('app:path' for an app's templates, a plain 'path' for the project's templates/).`),
+  TAO_ERR_TEMPLATE_SYNTAX: def(500, (file: string, line: number, column: number, reason: string) =>
+    `Template syntax error in ${file} at line ${line}, column ${column}: ${reason}. Fix the tag there: tags look like {% if x %}...{% endif %}, values like {{ x }}.`),
+  TAO_ERR_TEMPLATE_RENDER: def(500, (file: string, line: number, column: number, reason: string) =>
+    `Error while rendering ${file} at line ${line}, column ${column}: ${reason}`),
+  TAO_ERR_TEMPLATE_GLOBAL_CONFLICT: def(500, (name: string, first: string, second: string) =>
+    `Template global ${q(name)} is defined twice: by ${first} and by ${second}. Rename one of them (docs/reference/templates.md lists the names tao provides).`),
+  TAO_ERR_TEMPLATE_NOT_READY: def(500, (fn: string) =>
+    `${fn}() was called on a Fastify instance without tao's templates plugin. Call it from a plugin registered inside a tao app, after 'tao:templates' (with fastify-plugin, list 'tao:templates' in dependencies).`),
+  TAO_ERR_TEMPLATE_ASYNC: def(500, (file: string) =>
+    `Template ${file} did not render synchronously (an async filter or extension?). tao renders templates synchronously: compute async values in the handler and pass them in the context.`),
+
+  // static files
+  TAO_ERR_STATIC_NOT_FOUND: def(500, (name: string, tried: readonly string[]) =>
+    `Static file ${q(name)} not found. Tried: ${tried.join(', ')}. Create the file, or check the name ('app:path' for apps/<app>/static/, a plain 'path' for the project's static/).`),
+  TAO_ERR_STATIC_OUT_INVALID: def(2, (out: string, reason: string) =>
+    `Cannot collect static files into ${out}: ${reason}; nothing was written. Choose a folder outside every app and the project's static/ (default: var/static).`),
+
   // requests
   TAO_ERR_NOT_FOUND: def(404, (method: string, url: string) =>
     `No page at ${method} ${url}. Check the address, or run \`tao routes\` to list the routes.`),
+
+  // sessions
+  TAO_ERR_SESSION_KEY_MISSING: def(500, () =>
+    'No secret key: settings.secretKey and TAO_SECRET_KEY are both empty, and outside debug mode tao will not start without one (sessions would not survive a restart or be shared by workers). ' +
+    `Make a key with ${MAKE_KEY} and set it as TAO_SECRET_KEY (in .env, or in the service's environment).`),
+  TAO_ERR_SESSION_KEY_INVALID: def(500, (setting: string, reason: string) =>
+    `${setting} is not a valid secret key: ${reason}. A key is 32 random bytes written as 64 hex characters (or 44 base64 characters); make one with ${MAKE_KEY}.`),
+  TAO_ERR_SESSION_TOO_LARGE: def(500, (bytes: number, limit: number, largest: string) =>
+    `The session is too large for its cookie: ${bytes} bytes once encrypted, and browsers keep at most ${limit}. ${largest}Store less in req.session (an id, not a whole record; big data belongs in the database). The previous session cookie was kept.`),
+  TAO_ERR_SESSION_FLASH_INVALID: def(500, (reason: string) =>
+    `Invalid flash message: ${reason}. Call req.flash(level, text) with a level of 'debug', 'info', 'success', 'warning' or 'error' and a string text.`),
+
+  // CSRF
+  TAO_ERR_CSRF_TOKEN_MISSING: def(403, (method: string, url: string) =>
+    `${method} ${url} was refused: it carries no CSRF token. A form must include the hidden field of csrf_field(); a script sends the token in the X-CSRF-Token header. An API with its own authentication can opt out: route(..., { csrf: false }).`),
+  TAO_ERR_CSRF_SESSION_MISSING: def(403, (method: string, url: string) =>
+    `${method} ${url} was refused: its CSRF token cannot be checked, because the session holds no CSRF secret (the session cookie is missing or expired, was renewed at a login or logout, or cookies are blocked). Reload the page with the form and submit it again.`),
+  TAO_ERR_CSRF_TOKEN_INVALID: def(403, (method: string, url: string) =>
+    `${method} ${url} was refused: its CSRF token does not match this session. The page was made for an older session (for example before a login or logout) or the request came from another site. Reload the page and submit it again.`),
+
+  // forms and uploads
+  TAO_ERR_FORM_MALFORMED: def(400, (reason: string) =>
+    `The request body could not be read: ${reason}. Send a well-formed form (urlencoded or multipart/form-data) or JSON body.`),
+  TAO_ERR_FORM_FIELD_NAME: def(400, (name: string) =>
+    `The form field name ${q(name)} is not allowed: names such as __proto__, constructor and prototype could alter objects built from the form. Rename the field.`),
+  TAO_ERR_FORM_TOO_MANY_FIELDS: def(400, (limit: number) =>
+    `The form has more than ${limit} fields (settings.forms.maxFields). Send fewer fields, or raise the limit.`),
+  TAO_ERR_FORM_FIELD_TOO_LARGE: def(413, (name: string, limit: number) =>
+    `The form field ${q(name)} is larger than ${limit} bytes (settings.forms.maxFieldSize). Send less, or raise the limit.`),
+  TAO_ERR_FORM_FILE_TOO_LARGE: def(413, (name: string, limit: number) =>
+    `The uploaded file ${q(name)} is larger than ${limit} bytes (settings.forms.maxFileSize). Upload a smaller file, or raise the limit.`),
+  TAO_ERR_FORM_TOO_MANY_FILES: def(413, (limit: number) =>
+    `The upload has more than ${limit} files (settings.forms.maxFiles). Upload fewer files at once, or raise the limit.`),
+  TAO_ERR_FORM_TOO_MANY_PARTS: def(413, (limit: number) =>
+    `The multipart body has more than ${limit} parts (settings.forms.maxParts). Send fewer fields and files, or raise the limit.`),
+  TAO_ERR_FORM_UPLOAD_GONE: def(500, (filename: string, reason: string) =>
+    `The uploaded file ${q(filename)} is no longer available: ${reason}. Save or read an upload once, before the handler replies (temporary files are deleted when the response ends).`),
+
+  // hosts
+  TAO_ERR_HOST_NOT_ALLOWED: def(400, (host: string, hint: string) =>
+    `This site does not answer to the host ${q(host)}. ${hint}`),
+  TAO_ERR_HOST_INVALID: def(400, (host: string) =>
+    `The Host header ${q(host)} is not a valid host name. Send a host such as 'example.com', 'example.com:8080' or '[::1]:8080'.`),
+  // database
+  TAO_ERR_DB_URL_INVALID: def(500, (url: string, reason: string) =>
+    `Invalid database URL ${q(url)} (settings.database.url or TAO_DATABASE_URL): ${reason}. Use 'mongodb://host:27017', 'mongodb+srv://cluster.example.net' or 'memory'; remove it to use the embedded store in var/db.`),
+  TAO_ERR_DB_UNREACHABLE: def(500, (host: string, timeoutMs: number, reason: string) =>
+    `Could not reach the database at ${host} within ${timeoutMs} ms (${reason}). Start the database server, or fix settings.database.url / TAO_DATABASE_URL (remove it to use the embedded store in var/db). Set database.requireOnStart: false to start anyway and answer 503 until it is reachable.`),
+  TAO_ERR_DB_UNAVAILABLE: def(503, (host: string, reason: string) =>
+    `The database at ${host} is unavailable (${reason}). Requests that use it answer 503 until it is back; check that the database server is running and reachable.`),
+  TAO_ERR_DB_NOT_READY: def(500, (what: string) =>
+    `${what} is not available yet: the database connects when the app starts. Use it after \`await app.ready()\` (or in a handler, service or script run by the app).`),
+
+  // embedded database (raised by @tao/embedded-mongo, re-raised as TaoErrors with the same code and message)
+  TAO_ERR_EMBEDDED_OPTIONS: def(500, (message: string) => message),
+  TAO_ERR_EMBEDDED_DIR: def(500, (message: string) => message),
+  TAO_ERR_EMBEDDED_LOCKED: def(500, (message: string) => message),
+  TAO_ERR_EMBEDDED_LISTEN: def(500, (message: string) => message),
+  TAO_ERR_EMBEDDED_CORRUPT: def(500, (message: string) => message),
+  TAO_ERR_EMBEDDED_FORMAT: def(500, (message: string) => message),
+  TAO_ERR_EMBEDDED_IO: def(500, (message: string) => message),
 
   // services
   TAO_ERR_SERVICE_INVALID: def(500, (where: string, reason: string) =>
@@ -62,10 +144,6 @@ export const codes = {
     `Service name ${q(name)} is used twice in ${file}. Give each service of an app its own name.`),
   TAO_ERR_SERVICE_START_FAILED: def(500, (name: string, reason: string, stopped: string) =>
     `Service ${q(name)} failed to start: ${reason}. ${stopped} Fix the cause (the service's start() threw or timed out), or set services.enabled: false to start without services.`),
-  TAO_ERR_SERVICE_NEEDS_DATABASE: def(500, (name: string) =>
-    `Service ${q(name)} is declared with once: true, which needs a database for its lease, and none is configured. Set settings.database.url (or TAO_DATABASE_URL), or drop once: true.`),
-  TAO_ERR_DB_NOT_CONFIGURED: def(500, (what: string) =>
-    `No database configured: ${what} needs one. Set settings.database.url (or TAO_DATABASE_URL) to a MongoDB connection string.`),
 
   // server: listening, shutdown, workers
   TAO_ERR_SERVER_SOCKET_IN_USE: def(500, (path: string) =>

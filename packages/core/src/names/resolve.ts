@@ -1,6 +1,6 @@
 import { realpathSync } from 'node:fs'
 import { realpath } from 'node:fs/promises'
-import { resolve, sep } from 'node:path'
+import { isAbsolute, relative, resolve, sep } from 'node:path'
 
 /** True when `child` is `dir` itself or lies below it (on resolved paths, not a prefix test). */
 export function isInside (dir: string, child: string): boolean {
@@ -35,4 +35,10 @@ export function resolveWithinSync (realDir: string, relPath: string): string | n
     return null
   }
   return isInside(realDir, real) ? real : null
+}
+
+/** A path as shown in messages: relative to the project root when inside it, else absolute. */
+export function displayPath (root: string, file: string): string {
+  const rel = relative(root, file)
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel.split(sep).join('/') : file
 }

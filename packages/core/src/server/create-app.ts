@@ -1,10 +1,17 @@
+import type { Server } from 'node:http'
 import { resolve } from 'node:path'
-import Fastify, { type FastifyServerOptions } from 'fastify'
+import Fastify, { type FastifyHttpOptions } from 'fastify'
 import { loadApps } from '../apps/index.js'
+import { databasePlugin } from '../db/index.js'
 import { Reverser } from '../routing/reverse.js'
 import { routingPlugin } from '../routing/register.js'
 import { loadServices } from '../services/load.js'
 import { loadSettings, type Settings, type UserSettings } from '../settings/index.js'
+import { formsPlugin } from '../forms/index.js'
+import { buildTrustProxy, securityPlugin, serverTimeouts } from '../security/index.js'
+import { sessionPlugin } from '../session/index.js'
+import { staticPlugin } from '../static/index.js'
+import { templatesPlugin } from '../templates/index.js'
 import { errorPagesPlugin } from './error-pages.js'
 import { healthPlugin } from './health.js'
 import { TaoApp } from './tao-app.js'
@@ -23,12 +30,12 @@ export interface CreateAppOptions {
   env?: NodeJS.ProcessEnv
 }
 
-function fastifyOptions (settings: Settings): FastifyServerOptions {
+function fastifyOptions (settings: Settings): FastifyHttpOptions<Server> {
   const s = settings.server
-  const trustProxy = Array.isArray(s.trustProxy) && s.trustProxy.length === 0 ? false : s.trustProxy
   return {
     logger: settings.logLevel === 'silent' ? false : { level: settings.logLevel },
-    trustProxy: trustProxy as FastifyServerOptions['trustProxy'],
+    trustProxy: buildTrustProxy(s.trustProxy),
+    http: serverTimeouts(s),
     requestTimeout: s.requestTimeout,
     keepAliveTimeout: s.keepAliveTimeout,
     connectionTimeout: s.connectionTimeout,
@@ -63,11 +70,21 @@ export async function createApp (opts: CreateAppOptions = {}): Promise<TaoApp> {
   const app = new TaoApp(fastify, settings, registry, reverser, services)
   // Root context: what every request goes through, static files included.
   await fastify.register(errorPagesPlugin, { debug: settings.debug, registry })
-  // Health endpoints: root context, outside pages (no session); not logged per request.
+  await fastify.register(securityPlugin, { settings })
+  // The database at the root: req.db is a zero-cost getter on every request (websocket
+  // upgrades included); only handlers that read it touch the one pooled client.
+  await fastify.register(databasePlugin, { settings })
+  // Health endpoints: root context, outside pages (no session), behind the host check like
+  // every request; not logged per request.
   await fastify.register(healthPlugin, { ...settings.server.health, readiness: () => app.readiness() })
   // Static files: a sibling context, so they never run session, CSRF or database code.
-  // Pages: one encapsulated context for everything dynamic (session, forms, db, routes).
+  await fastify.register(staticPlugin, { settings, registry })
+  // Templates: reply.render, app.render and project error pages (decorations only, no hook).
+  await fastify.register(templatesPlugin, { settings, registry, reverser })
+  // Pages: one encapsulated context for everything dynamic (session, forms, routes).
   await fastify.register(async function pages (scope) {
+    await scope.register(sessionPlugin, { settings })
+    await scope.register(formsPlugin, { settings })
     await scope.register(routingPlugin, { registry, reverser })
   })
   return app

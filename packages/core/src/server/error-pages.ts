@@ -17,12 +17,21 @@ export interface ErrorPageContext {
 }
 
 /** Renders an error page from project templates; returns null to fall back to the built-in page. */
-export type ErrorPageRenderer = (req: FastifyRequest, ctx: ErrorPageContext) => Promise<string | null> | string | null
+export type ErrorPageRenderer = (req: FastifyRequest, ctx: ErrorPageContext, reply: FastifyReply) => Promise<string | null> | string | null
+
+/**
+ * Turns an error from a library into the TaoError users should see (e.g. a database outage
+ * into a 503); returns null to leave it alone.
+ */
+export type ErrorTranslator = (err: Error) => Error | null
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** Slot the templates concern fills at boot so `404.html`, `500.html` … are used. */
-    [kErrorPages]: { render: ErrorPageRenderer | null }
+    /**
+     * Slots filled at boot: `render` by the templates concern so `404.html`, `500.html` … are
+     * used; `translators` by concerns whose libraries throw their own errors (database).
+     */
+    [kErrorPages]: { render: ErrorPageRenderer | null, translators: ErrorTranslator[] }
   }
 }
 
@@ -54,7 +63,7 @@ interface ErrorsOptions {
  * generic one (the cause is logged).
  */
 async function errorPages (fastify: FastifyInstance, opts: ErrorsOptions): Promise<void> {
-  fastify.decorate(kErrorPages, { render: null })
+  fastify.decorate(kErrorPages, { render: null, translators: [] })
   const routeList = opts.debug
     ? opts.registry.routes.map((r) => `${r.kind === 'ws' ? 'WS' : r.methods.join(',')} ${r.path}  [${r.name}]`)
     : undefined
@@ -62,7 +71,9 @@ async function errorPages (fastify: FastifyInstance, opts: ErrorsOptions): Promi
   async function send (req: FastifyRequest, reply: FastifyReply, status: number, err: Error | undefined, fallbackMessage: string): Promise<void> {
     const title = STATUS_CODES[status] ?? 'Error'
     const exposed = status < 500 || opts.debug
-    const message = exposed ? (err?.message ?? fallbackMessage) : 'Something went wrong on our side. It has been logged.'
+    const message = exposed
+      ? (err?.message ?? fallbackMessage)
+      : status === 503 ? 'The service is temporarily unavailable. Please try again shortly.' : 'Something went wrong on our side. It has been logged.'
     const errCode = (err as { code?: unknown } | undefined)?.code
     const code = typeof errCode === 'string' && (isTaoError(err) || errCode.startsWith('FST_')) ? errCode : undefined
     reply.code(status)
@@ -83,7 +94,7 @@ async function errorPages (fastify: FastifyInstance, opts: ErrorsOptions): Promi
     const render = fastify[kErrorPages].render
     if (render) {
       try {
-        html = await render(req, ctx)
+        html = await render(req, ctx, reply)
       } catch (renderErr) {
         req.log.error({ err: renderErr }, `the ${status} error template failed; the built-in page was used`)
       }
@@ -95,7 +106,12 @@ async function errorPages (fastify: FastifyInstance, opts: ErrorsOptions): Promi
     await send(req, reply, 404, undefined, `No page at ${req.method} ${req.url}.`)
   })
 
-  fastify.setErrorHandler(async (err: Error & { statusCode?: number, validation?: unknown }, req, reply) => {
+  fastify.setErrorHandler(async (thrown: Error & { statusCode?: number, validation?: unknown }, req, reply) => {
+    let err = thrown
+    for (const translate of fastify[kErrorPages].translators) {
+      const translated = translate(thrown)
+      if (translated) { err = translated; break }
+    }
     let status = err.statusCode ?? 500
     if (status < 400 || status > 599) status = 500
     if (status >= 500) req.log.error({ err }, err.message)

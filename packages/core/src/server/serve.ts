@@ -60,7 +60,11 @@ export async function serve (app: TaoApp, opts: ServeOptions = {}): Promise<stri
     address = await app.listen(opts)
   } catch (err) {
     stopping = true
+    // Release what started before the failure (database client, embedded store and its lock)
+    // so the process can exit and a restarted one can open var/db.
     await app.close().catch(() => {})
+    process.off('SIGTERM', stop)
+    process.off('SIGINT', stop)
     throw err
   }
   opts.onListen?.(address)

@@ -1,19 +1,19 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
-import type { Db } from 'mongodb'
+import type { Db, MongoClient } from 'mongodb'
 import type { AppRegistry } from '../apps/index.js'
 import type { Reverser } from '../routing/reverse.js'
 import type { RouteName, UrlArgs } from '../routing/types.js'
-import type { Channels } from '../services/channels.js'
+import { LocalChannels, type Channels } from '../services/channels.js'
 import { ServiceManager } from '../services/lifecycle.js'
 import type { ServiceRecord } from '../services/runner.js'
 import type { Settings } from '../settings/index.js'
+import { kDatabase, kStaticFiles, kTemplates } from '../symbols.js'
 import { CloseHooks, type CloseHook, type ClosePhase } from './close-hooks.js'
 import { currentIs, setCurrentApp } from './current.js'
 import { ConnectionTracker } from './drain.js'
 import type { Readiness } from './health.js'
-import { connectDatabaseUrl } from './interim-database.js'
 import { listenOn, type ListenOptions } from './listen.js'
-import { Providers, type DatabaseProvider } from './providers.js'
+import { pingDatabase, readinessOf } from './readiness.js'
 
 export type { ListenOptions } from './listen.js'
 export type { CloseHook, ClosePhase } from './close-hooks.js'
@@ -29,11 +29,11 @@ export class TaoApp {
   readonly fastify: FastifyInstance
   readonly settings: Settings
   readonly registry: AppRegistry
-  /** The background services of the project's apps. */
+  /** The background services of the project's apps (apps/<app>/services.ts). */
   readonly services: ServiceManager
   readonly #reverser: Reverser
-  readonly #providers = new Providers()
   readonly #hooks = new CloseHooks()
+  #channels: Channels = new LocalChannels()
   #phase: AppPhase = 'created'
   #starting: Promise<void> | null = null
   #closing: Promise<void> | null = null
@@ -47,8 +47,8 @@ export class TaoApp {
     this.services = new ServiceManager(services, {
       settings,
       log: fastify.log,
-      db: () => this.#providers.db('a service'),
-      channels: () => this.#providers.channels,
+      db: () => this.db,
+      channels: () => this.#channels,
     })
     this.#hooks.add('services', 'services', () => this.services.stop())
   }
@@ -62,36 +62,55 @@ export class TaoApp {
     return this.#reverser.url(name, params, query)
   }
 
+  /**
+   * Renders template `name` with `context` outside a request (emails, files): autoescaped,
+   * with the same globals as in handlers (`request` is undefined, `session` null).
+   * @throws TAO_ERR_TEMPLATE_NOT_FOUND, TAO_ERR_TEMPLATE_SYNTAX, TAO_ERR_TEMPLATE_RENDER
+   */
+  render (name: string, context?: Record<string, unknown>): string {
+    return this.fastify[kTemplates].render(name, context)
+  }
+
+  /**
+   * The URL of static file `name` (`'blog:css/site.css'`, or `'css/site.css'` in the
+   * project's static/), with `?v=<content hash>` when settings.static.hashed.
+   * @throws TAO_ERR_STATIC_NOT_FOUND
+   */
+  static (name: string): string {
+    return this.fastify[kStaticFiles].url(name)
+  }
+
+  /**
+   * The project's database (settings.database.name) on the one pooled client: for services
+   * (`ctx.db`), scripts and tests. The same `Db` handlers get as `req.db`.
+   * @throws TAO_ERR_DB_NOT_READY before `await app.ready()`.
+   */
+  get db (): Db {
+    return this.fastify[kDatabase].db
+  }
+
+  /**
+   * The process's one MongoClient (other databases: `app.mongo.db('name')`; sessions,
+   * transactions on a replica set). Do not close it: `app.close()` does.
+   * @throws TAO_ERR_DB_NOT_READY before `await app.ready()`.
+   */
+  get mongo (): MongoClient {
+    return this.fastify[kDatabase].client
+  }
+
   /** Where the app is in its life. */
   get phase (): AppPhase {
     return this.#phase
   }
 
-  /**
-   * The project's database (the official driver's `Db`), provided at boot.
-   * @throws TAO_ERR_DB_NOT_CONFIGURED when no database is configured.
-   */
-  get db (): Db {
-    return this.#providers.db('app.db')
-  }
-
-  /**
-   * Installs the database; called once at boot by the database concern. Its `close` runs in the
-   * 'database' phase of shutdown, after the services have stopped.
-   */
-  provideDatabase (provider: DatabaseProvider): void {
-    this.#providers.database = provider
-    this.#hooks.add('database', 'database', () => provider.close())
-  }
-
-  /** Channel groups services publish to: in-process until the websocket concern provides its own. */
+  /** Channel groups services publish to (`ctx.channels`): in-process until the websocket concern provides its own. */
   get channels (): Channels {
-    return this.#providers.channels
+    return this.#channels
   }
 
   /** Installs the channels; called at boot by the websocket concern. */
   provideChannels (channels: Channels): void {
-    this.#providers.channels = channels
+    this.#channels = channels
   }
 
   /**
@@ -102,7 +121,7 @@ export class TaoApp {
     this.#hooks.add(phase, name, hook)
   }
 
-  /** Loads every plugin; resolves when the app can serve. */
+  /** Loads every plugin and connects the database; resolves when the app can serve. */
   async ready (): Promise<void> {
     await this.fastify.ready()
   }
@@ -113,10 +132,9 @@ export class TaoApp {
   }
 
   /**
-   * Readies the app, connects the database and starts the services (concurrently). Called by
-   * listen(); idempotent.
-   * @throws TAO_ERR_SERVICE_START_FAILED (the started services were stopped again),
-   *   TAO_ERR_SERVICE_NEEDS_DATABASE
+   * Readies the app (the database connects), then starts the services concurrently. Called
+   * by listen(); idempotent.
+   * @throws TAO_ERR_SERVICE_START_FAILED (the started services were stopped again)
    */
   start (): Promise<void> {
     this.#starting ??= this.#start()
@@ -126,10 +144,6 @@ export class TaoApp {
   async #start (): Promise<void> {
     this.#phase = 'starting'
     await this.fastify.ready()
-    if (!this.#providers.database) {
-      const provider = await connectDatabaseUrl(this.settings)
-      if (provider) this.provideDatabase(provider)
-    }
     if (this.settings.services.enabled) await this.services.start()
     if (this.#phase === 'starting') this.#phase = 'started'
   }
@@ -154,16 +168,13 @@ export class TaoApp {
     })
   }
 
-  /** Readiness: the database answers, the services run, and shutdown has not begun. */
+  /** Readiness: shutdown has not begun, the database answers, and the services run. */
   async readiness (): Promise<Readiness> {
     if (this.#phase === 'draining' || this.#phase === 'closed') return { ready: false, status: 'shutting down' }
-    const database = await this.#providers.checkDatabase(2_000)
-    const list = this.services.status()
-    const services = Object.fromEntries(list.map((s) => [s.name, s.state]))
-    if (this.#phase !== 'started') return { ready: false, status: 'starting', database, services }
-    const ok = !database.startsWith('unreachable') &&
-      list.every((s) => s.state === 'running' || s.state === 'standby' || s.state === 'restarting' || (s.state === 'idle' && !this.settings.services.enabled))
-    return { ready: ok, status: ok ? 'ready' : 'not ready', database, services }
+    const started = this.#phase === 'started'
+    // Before start the database is not connected yet: nothing to ping.
+    const database = started ? await pingDatabase(() => this.db, 2_000) : 'connecting'
+    return readinessOf(started, database, this.services.status(), this.settings.services.enabled)
   }
 
   /**
@@ -172,9 +183,9 @@ export class TaoApp {
    *   2. in-flight requests finish, up to settings.server.shutdownTimeout;
    *   3. 'websockets' hooks (closed with 1001);
    *   4. 'services' hooks: services stop in reverse order;
-   *   5. Fastify's onClose hooks (plugins);
-   *   6. 'database' hooks: the database closes.
-   * Rejects with the first failure after running every step.
+   *   5. Fastify's onClose hooks (plugins; the database client closes here);
+   *   6. 'database' hooks.
+   * Every step runs even if an earlier one failed; then rejects with the first failure.
    */
   close (): Promise<void> {
     if (currentIs(this)) setCurrentApp(null)
@@ -189,7 +200,6 @@ export class TaoApp {
       const { cut } = await this.#tracker.drain(this.settings.server.shutdownTimeout)
       if (cut > 0) log.warn(`shutdown: ${cut} request(s) still running after ${this.settings.server.shutdownTimeout} ms were cut (settings.server.shutdownTimeout)`)
     }
-    // Every phase runs even when an earlier one failed: the database must still close.
     const failures = [await this.#hooks.run('websockets', log), await this.#hooks.run('services', log)]
     try {
       await this.fastify.close()
@@ -198,9 +208,9 @@ export class TaoApp {
       failures.push(err)
     }
     failures.push(await this.#hooks.run('database', log))
-    const failure = failures.find((f) => f !== undefined)
     this.#tracker?.destroyRemaining()
     this.#phase = 'closed'
+    const failure = failures.find((f) => f !== undefined)
     if (failure !== undefined) throw failure
   }
 }

@@ -15,7 +15,7 @@ export interface ServiceContextSource {
   channels: () => Channels
 }
 
-/** A frozen {@link ServiceContext}; `db` and `channels` come from the app's providers when read. */
+/** A frozen {@link ServiceContext}; `db` and `channels` are read from the app on each access. */
 export function createServiceContext (src: ServiceContextSource): ServiceContext {
   return Object.freeze({
     name: src.name,

@@ -15,7 +15,7 @@ function manager (defs: Parameters<typeof records>[0], settings = {}) {
   const m = new ServiceManager(records(defs), {
     settings: testSettings({ services: { stopTimeout: 300 }, ...settings }),
     log,
-    db: () => { throw taoError('TAO_ERR_DB_NOT_CONFIGURED', ['a service']) },
+    db: () => { throw taoError('TAO_ERR_DB_NOT_READY', ['ctx.db']) },
     channels: () => channels,
   })
   return { m, log, channels }
@@ -115,7 +115,7 @@ test('restart: false leaves a crashed service failed at once; run() returning ea
   await m.stop()
 })
 
-test('the context gives the name, an abort signal, settings, channels, and a clear error for ctx.db', async () => {
+test('the context gives the name, an abort signal, settings, channels, and the app\'s database', async () => {
   let seen: ServiceContext | undefined
   const { m, channels } = manager([service('probe', { start (ctx) { seen = ctx } })])
   const got: unknown[] = []
@@ -127,14 +127,9 @@ test('the context gives the name, an abort signal, settings, channels, and a cle
   assert.equal(seen.signal.aborted, false)
   seen.channels.publish('clock', 42)
   assert.deepEqual(got, [42])
-  assert.throws(() => seen!.db, (err: unknown) => isTaoError(err, 'TAO_ERR_DB_NOT_CONFIGURED') && /No database configured: a service needs one/.test(err.message))
+  assert.throws(() => seen!.db, (err: unknown) => isTaoError(err, 'TAO_ERR_DB_NOT_READY'), 'ctx.db reads the app\'s database on access')
   await m.stop()
   assert.equal(seen.signal.aborted, true)
-})
-
-test('a once service without a database refuses to start with the reason', async () => {
-  const { m } = manager([service('leader', { once: true, start () {} })])
-  await assert.rejects(m.start(), (err: unknown) => isTaoError(err, 'TAO_ERR_SERVICE_NEEDS_DATABASE') && /Service 'app:leader' is declared with once: true/.test(err.message))
 })
 
 test('periodic services tick at their interval, log failing runs and keep going', async () => {

@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { Db } from 'mongodb'
-import { isTaoError, taoError } from '../errors/index.js'
+import { taoError } from '../errors/index.js'
 import type { Settings } from '../settings/index.js'
 import type { Channels } from './channels.js'
 import { createServiceContext } from './context.js'
@@ -13,7 +13,7 @@ import { describeError } from './timing.js'
 export interface ServiceManagerDeps {
   settings: Settings
   log: FastifyBaseLogger
-  /** @throws TAO_ERR_DB_NOT_CONFIGURED when the app has no database. */
+  /** The app's database (ready before services start). */
   db: () => Db
   channels: () => Channels
 }
@@ -57,21 +57,13 @@ export class ServiceManager {
     if (!record.def.once) {
       return { name: record.name, start: () => runner.start(), stop: () => runner.stop(), status: () => runner.status() }
     }
-    let db: Db
-    try {
-      db = this.#deps.db()
-    } catch (err) {
-      if (isTaoError(err, 'TAO_ERR_DB_NOT_CONFIGURED')) throw taoError('TAO_ERR_SERVICE_NEEDS_DATABASE', [record.name], { file: record.file }, { cause: err })
-      throw err
-    }
-    return new OnceSupervisor(runner, new Lease(db, record.name, holder, settings.services.leaseTtl), log)
+    return new OnceSupervisor(runner, new Lease(this.#deps.db(), record.name, holder, settings.services.leaseTtl), log)
   }
 
   /**
    * Starts every service concurrently; resolves when all have started. Idempotent.
    * @throws TAO_ERR_SERVICE_START_FAILED naming the first service (in declaration order) that
    *   failed and its cause, after stopping the ones that had started.
-   * @throws TAO_ERR_SERVICE_NEEDS_DATABASE for a `once` service without a database.
    */
   start (): Promise<void> {
     this.#starting ??= this.#startAll()

@@ -17,7 +17,7 @@ export interface ServiceContext {
   readonly signal: AbortSignal
   /**
    * The project's database (the official driver's `Db`).
-   * @throws TAO_ERR_DB_NOT_CONFIGURED when no database is configured.
+   * Before the app is ready (never inside a started service) it throws TAO_ERR_DB_NOT_READY.
    */
   readonly db: Db
   /** A logger whose lines carry `service: 'app:name'`. */

@@ -20,9 +20,20 @@ export interface AppPackageEntry {
 export interface UserSettings {
   /** Development mode: detailed error pages, templates re-read on change. Default false. */
   debug?: boolean
-  /** Key(s) for signing and encrypting session cookies: 32 bytes, hex or base64. The first encrypts. */
+  /**
+   * Key(s) for encrypting session cookies: 32 bytes, written as 64 hex or 44 base64 characters
+   * (`TAO_SECRET_KEY`, comma-separated for several). With a list, the first encrypts and all
+   * decrypt (key rotation). Required in production; in debug a missing key is replaced by a
+   * random one for the life of the process.
+   * @see docs/reference/security.md
+   */
   secretKey?: string | string[]
-  /** Host names this site answers to (Django's ALLOWED_HOSTS). `.example.com` matches subdomains. */
+  /**
+   * Host names this site answers to (Django's ALLOWED_HOSTS); another Host header gets 400.
+   * `.example.com` matches example.com and its subdomains, `'*'` matches anything, ports are
+   * ignored, IPv6 literals are written `[::1]`. Empty (the default): in debug and tests,
+   * localhost names only; in production, nothing (every request is refused until you set it).
+   */
   allowedHosts?: string[]
   /** Apps from npm packages, besides the project's own apps/ folder. */
   apps?: (string | AppPackageEntry)[]
@@ -37,9 +48,17 @@ export interface UserSettings {
     socket?: string
     /** File mode of the unix socket, e.g. 0o660 so that nginx's group can connect. */
     socketMode?: number
-    /** Trust X-Forwarded-* from: true (any peer), a hop count, or a list of addresses/CIDRs. */
+    /**
+     * Whose X-Forwarded-For/-Proto/-Host to believe: false (nobody, the default), a list of
+     * peers (addresses, CIDRs, 'loopback', 'linklocal', 'uniquelocal', and 'unix' for a proxy
+     * connecting through the unix socket), true (any peer), or a hop count (any peer, at most
+     * that many X-Forwarded-For hops). Only list the proxies that can reach the server.
+     */
     trustProxy?: boolean | number | string[]
+    /** Time a client has to send the whole request. Default '30s'; 0 turns it off. */
     requestTimeout?: Duration
+    /** Time a client has to send the request headers (slow-loris guard). Default '20s'. */
+    headersTimeout?: Duration
     keepAliveTimeout?: Duration
     connectionTimeout?: Duration
     /** How long shutdown waits for in-flight requests before closing their connections. Default '10s'. */
@@ -67,13 +86,25 @@ export interface UserSettings {
     /** Lease of `once: true` services: another process takes over within about this long after the holder dies. Default '5s'. */
     leaseTtl?: Duration
   }
+  /** The one pooled MongoDB client of the process. See docs/reference/database.md. */
   database?: {
-    /** MongoDB connection string. Omit to use the embedded store under var/db. */
+    /**
+     * A MongoDB connection string ('mongodb://…', 'mongodb+srv://…'), or 'memory' for an
+     * embedded store that keeps nothing on disk. Omit it to use the embedded store with its data
+     * in `<project>/var/db`. TAO_DATABASE_URL overrides it.
+     */
     url?: string
+    /** The database `req.db` and `app.db` use. Default 'tao'. */
     name?: string
+    /** Most connections the client opens to each server. Default 20. */
     maxPoolSize?: number
+    /** How long an operation waits for a reachable server before failing (a 503). Default 5s. */
     serverSelectionTimeoutMS?: Duration
-    requireOnStart?: boolean
+    /**
+     * Refuse to start when the database is unreachable. Default 'auto': true when debug is on
+     * (`tao dev` stops), false otherwise (production starts and answers 503 until it is back).
+     */
+    requireOnStart?: boolean | 'auto'
   }
   templates?: {
     globals?: Record<string, unknown>
@@ -84,6 +115,37 @@ export interface UserSettings {
   static?: {
     /** Add content hashes to static() URLs ('auto': when debug is off). */
     hashed?: boolean | 'auto'
+  }
+  session?: {
+    /** Name of the session cookie. Default 'tao_session'. */
+    cookieName?: string
+    /** How long a session lives after its last change. Default '14d'. */
+    maxAge?: Duration
+  }
+  /** Limits of form and upload bodies (JSON and urlencoded bodies also obey server.bodyLimit). */
+  forms?: {
+    /** Most fields in one form (urlencoded or multipart); more is a 400. Default 1000. */
+    maxFields?: number
+    /** Largest value of one form field; larger is a 413. Default '1mb'. */
+    maxFieldSize?: Size
+    /** Largest uploaded file; larger is a 413. Default '10mb'. */
+    maxFileSize?: Size
+    /** Most files in one upload; more is a 413. Default 10. */
+    maxFiles?: number
+    /** Most parts (fields and files) in one multipart body; more is a 413. Default maxFields + maxFiles. */
+    maxParts?: number
+  }
+  /** Security headers. @see docs/reference/security.md */
+  security?: {
+    /** false turns every security header off; an object of @fastify/helmet options refines tao's defaults. */
+    headers?: boolean | Record<string, unknown>
+    /**
+     * Content-Security-Policy directives merged over tao's defaults (`null` removes one), e.g.
+     * `{ 'img-src': ["'self'", 'https://images.example.com'] }`; false sends no CSP.
+     */
+    csp?: boolean | Record<string, string | string[] | null>
+    /** Send the CSP as Content-Security-Policy-Report-Only (to try a policy). Default false. */
+    cspReportOnly?: boolean
   }
   checks?: {
     /** Check ids to silence, e.g. ['security.W004']. */

@@ -89,6 +89,8 @@ export function buildSettings (raw: Obj, opts: { root: string, file: string, env
   // 'auto' choices follow debug: production caches and hashes, development does not.
   if (s.templates.cache === 'auto') s.templates.cache = !s.debug
   if (s.static.hashed === 'auto') s.static.hashed = !s.debug
+  // A development server stops on an unreachable database; production starts and answers 503.
+  if (s.database.requireOnStart === 'auto') s.database.requireOnStart = s.debug
   if (typeof s.secretKey === 'string' && s.secretKey.includes(',')) {
     s.secretKey = s.secretKey.split(',').map((k) => k.trim()).filter(Boolean)
   }

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net'
 import { appNameProblem } from '../names/index.js'
 import {
   anyValue, bool, duration, either, fn, int, listOf, mapOf, oneOf, problem, shape, size, str, type Check,
@@ -14,6 +15,38 @@ const endpoint = (def: string): Check<string | false> => (v, path, problems) => 
   return problem(problems, path, "a path such as '/-/ready', or false to turn it off", v, def)
 }
 
+// Host patterns as Django's ALLOWED_HOSTS: a name, '.name' for it and its subdomains, an IPv4
+// address, a bracketed IPv6 literal, or '*'. No scheme, port or path (a common slip).
+const HOST_PATTERN = /^(\*|\.?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*\.?|\[[0-9a-f:.]+\])$/i
+const hostPattern = (s: string) => (HOST_PATTERN.test(s) && (!s.startsWith('[') || isIP(s.slice(1, -1)) === 6)
+  ? null
+  : "a host name such as 'example.com', '.example.com' (with subdomains), '127.0.0.1', '[::1]' or '*' (no scheme or port)")
+
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal', 'unix'])
+const proxyEntry = (s: string) => {
+  if (PROXY_NAMES.has(s)) return null
+  const [addr = '', bits, ...rest] = s.split('/')
+  const kind = isIP(addr)
+  const max = kind === 6 ? 128 : 32
+  if (kind !== 0 && rest.length === 0 && (bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= max))) return null
+  return "an IP address, a CIDR range such as '10.0.0.0/8', or one of 'loopback', 'linklocal', 'uniquelocal', 'unix'"
+}
+
+// A list reports each bad entry; anything else is true/false or a hop count.
+const trustProxy: Check<boolean | number | string[]> = (v, path, problems) => Array.isArray(v)
+  ? listOf(str('', proxyEntry))(v, path, problems)
+  : either(bool(false), int(0, 0, 100), 'true/false, a hop count, or a list of trusted proxies')(v, path, problems)
+
+const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
+const cookieName = (s: string) => (COOKIE_NAME.test(s) ? null : 'a cookie name (letters, digits and !#$%&\'*+-.^_`|~)')
+
+/** A CSP directive's sources: a list, a space-separated string, or null to remove the directive. */
+const cspSources: Check<string[] | null> = (v, path, problems) => {
+  if (v === null) return null
+  if (typeof v === 'string') return v.split(/\s+/).filter(Boolean)
+  return listOf(str(''))(v, path, problems)
+}
+
 const appEntry: Check = either(
   str(undefined),
   shape({ package: str(''), name: str(undefined, appLabel), prefix: str(undefined, prefix) }),
@@ -27,7 +60,7 @@ const appEntry: Check = either(
 export const settingsSchema = shape({
   debug: bool(false),
   secretKey: either(str(undefined), listOf(str('')), 'a key string, or a list of them (the first encrypts)'),
-  allowedHosts: listOf(str(''), [], true),
+  allowedHosts: listOf(str('', hostPattern), [], true),
   apps: listOf(appEntry),
   prefixes: mapOf(str('', prefix)),
   logLevel: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
@@ -36,8 +69,9 @@ export const settingsSchema = shape({
     port: int(8080, 0, 65535),
     socket: str(undefined),
     socketMode: int(undefined, 0, 0o777),
-    trustProxy: either(bool(false), either(int(0, 0, 100), listOf(str(''), [], true), 'a hop count or address list'), 'true/false, a hop count, or a list of trusted proxy addresses'),
+    trustProxy,
     requestTimeout: duration(30_000),
+    headersTimeout: duration(20_000),
     keepAliveTimeout: duration(75_000),
     connectionTimeout: duration(60_000),
     shutdownTimeout: duration(10_000),
@@ -59,7 +93,7 @@ export const settingsSchema = shape({
     name: str('tao'),
     maxPoolSize: int(20, 1, 1000),
     serverSelectionTimeoutMS: duration(5_000),
-    requireOnStart: bool(true),
+    requireOnStart: either(oneOf(['auto'] as const, 'auto'), bool(false), "true, false or 'auto'"),
   }),
   templates: shape({
     globals: mapOf(anyValue),
@@ -68,6 +102,22 @@ export const settingsSchema = shape({
   }),
   static: shape({
     hashed: either(oneOf(['auto'] as const, 'auto'), bool(false), "true, false or 'auto'"),
+  }),
+  session: shape({
+    cookieName: str('tao_session', cookieName),
+    maxAge: duration(14 * 86_400_000),
+  }),
+  forms: shape({
+    maxFields: int(1000, 1, 1_000_000),
+    maxFieldSize: size(1024 * 1024),
+    maxFileSize: size(10 * 1024 * 1024),
+    maxFiles: int(10, 0, 100_000),
+    maxParts: int(undefined, 1, 1_100_000),
+  }),
+  security: shape({
+    headers: either(bool(true), mapOf(anyValue), 'true, false, or an object of @fastify/helmet options'),
+    csp: either(bool(true), mapOf(cspSources), 'true, false, or an object of CSP directives'),
+    cspReportOnly: bool(false),
   }),
   checks: shape({
     silence: listOf(str('')),

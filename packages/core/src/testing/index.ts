@@ -7,16 +7,30 @@ export interface TestAppOptions extends CreateAppOptions {}
 
 /**
  * A tao app for a test: the project at `root` (default: the current directory) with logging
- * silenced, ready to `inject()` requests, and the app the exported `url()` uses. Close it
- * after the test.
+ * silenced, ready to `inject()` requests, with its own empty in-memory database (an embedded
+ * store started for this app and gone at `close()`), whatever settings.ts, .env or
+ * TAO_DATABASE_URL say; and the app the exported `url()` uses. Pass
+ * `settings: { database: { url } }` to test against a real MongoDB instead. Close it after the test.
  * @example
  *   const app = await createTestApp()
  *   after(() => app.close())
+ *   await app.db.collection('posts').insertOne({ title: 'Hello' })
  *   const res = await app.inject('/')
  */
 export async function createTestApp (opts: TestAppOptions = {}): Promise<TaoApp> {
-  const app = await createApp({ ...opts, settings: { logLevel: 'silent', ...opts.settings } })
-  await app.ready()
+  const database = { ...opts.settings?.database, url: opts.settings?.database?.url ?? 'memory' }
+  const app = await createApp({
+    ...opts,
+    settings: { logLevel: 'silent', ...opts.settings, database },
+    // An empty value is ignored, so neither the environment nor .env can point tests elsewhere.
+    env: { ...(opts.env ?? process.env), TAO_DATABASE_URL: '' },
+  })
+  try {
+    await app.ready()
+  } catch (err) {
+    await app.close().catch(() => {})
+    throw err
+  }
   setCurrentApp(app)
   return app
 }

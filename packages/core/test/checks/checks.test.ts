@@ -26,7 +26,7 @@ upstream site_tao {
 }
 server {
     listen 80;
-    client_max_body_size ${o.body ?? '1m'}; # the upload limit
+    client_max_body_size ${o.body ?? '10m'}; # the upload limit
     location /static/ {
         alias ${o.alias ?? '/nonexistent/'};
     }
@@ -76,17 +76,24 @@ test('security: trustProxy must match the deployment', async () => {
   assert.match(off.findings.find((f) => f.id === 'security.W004')!.msg, /^deploy\/nginx\.conf proxies to tao but server\.trustProxy is off: .*no Secure cookies/)
   const listed = await check({ ...good, server: { socket: '/run/s.sock', trustProxy: ['127.0.0.1'] } }, { 'deploy/nginx.conf': NGINX({ alias: '/' }) })
   assert.deepEqual(ids(listed), ['security.W004'])
-  assert.match(listed.findings[0]!.msg, /unix socket and server\.trustProxy lists addresses/)
+  assert.match(listed.findings[0]!.msg, /unix socket and server\.trustProxy lists addresses but not 'unix'/)
+  assert.deepEqual(ids(await check({ ...good, server: { socket: '/run/s.sock', trustProxy: ['unix'] } }, { 'deploy/nginx.conf': NGINX({ alias: '/' }) })), [])
   const open = await check({ ...good, server: { host: '0.0.0.0', trustProxy: true } })
-  assert.deepEqual(ids(open), ['security.W005'])
+  assert.deepEqual(ids(open), ['security.W005', 'security.W006'])
   assert.match(open.findings[0]!.msg, /tao listens on 0\.0\.0\.0/)
   assert.deepEqual(ids(await check({ ...good, server: { host: '127.0.0.1', trustProxy: true } })), [])
 })
 
-test('security: an insecure session cookie setting (owned by the session concern) is reported', async () => {
-  const r = await check(good, {}, true, { session: { cookie: { secure: false, httpOnly: false } } })
+test('security: plain HTTP on a public address without a proxy means no Secure session cookie', async () => {
+  const r = await check({ ...good, server: { host: '0.0.0.0', port: 8000 } })
   assert.deepEqual(ids(r), ['security.W006'])
-  assert.equal(r.findings[0]!.msg, 'The session cookie is not secure: secure is false, httpOnly is false.')
+  assert.match(r.findings[0]!.msg, /^tao answers plain HTTP on 0\.0\.0\.0:8000 with no proxy in front/)
+  assert.deepEqual(ids(await check({ ...good, server: { host: '0.0.0.0', trustProxy: ['loopback'] } }, { 'deploy/nginx.conf': NGINX({ alias: '/' }) })), [])
+})
+
+test('database: the database concern\'s own checks run too', async () => {
+  const r = await check({ ...good, database: { url: 'mongodb://u:secret@db.example.com/site' } }, {}, false)
+  assert.deepEqual(ids(r), ['database.W002'])
 })
 
 test('server: keep-alive, body size and systemd stop timeout against deploy/ files', async () => {
@@ -96,14 +103,14 @@ test('server: keep-alive, body size and systemd stop timeout against deploy/ fil
   }, false)
   assert.deepEqual(ids(r), ['server.W001', 'server.W002', 'server.W003'])
   assert.match(r.findings[0]!.msg, /^server\.keepAliveTimeout \(60000 ms\) is not longer than the keepalive_timeout of the upstream in deploy\/nginx\.conf \(65000 ms\)/)
-  assert.match(r.findings[1]!.msg, /client_max_body_size 2m, smaller than server\.bodyLimit \(10485760 bytes\)/)
+  assert.match(r.findings[1]!.msg, /client_max_body_size 2m, smaller than tao's upload limit \(10485760 bytes, the larger of server\.bodyLimit and forms\.maxFileSize\)/)
   assert.match(r.findings[2]!.msg, /^deploy\/site\.service lets systemd wait 15000 ms/)
   // nginx's default upstream keepalive_timeout (60s) is shorter than tao's default (75s).
   assert.deepEqual(ids(await check(good, { 'deploy/nginx.conf': NGINX({ alias: '/' }) }, false)), [])
 })
 
 test('database and static files: embedded store, hashing off, missing collectstatic output', async () => {
-  assert.deepEqual(ids(await check({ ...good, database: {} })), ['database.W001'])
+  assert.deepEqual(ids(await check({ ...good, database: {} })), ['database.W003'])
   assert.deepEqual(ids(await check({ ...good, static: { hashed: false } })), ['static.W001'])
   const missing = await check(good, { 'deploy/nginx.conf': NGINX({ alias: join(base, 'not-collected') + '/' }) })
   assert.deepEqual(ids(missing), ['static.W002'])
@@ -112,7 +119,7 @@ test('database and static files: embedded store, hashing off, missing collectsta
 
 test('deploy-only checks are skipped without --deploy; silenced ids are counted, not shown', async () => {
   assert.deepEqual(ids(await check({ debug: true }, {}, false)), [])
-  const r = await check({ allowedHosts: [], database: {}, checks: { silence: ['database.W001', 'security.W003'] } })
+  const r = await check({ allowedHosts: [], database: {}, checks: { silence: ['database.W003', 'security.W003'] } })
   assert.deepEqual(ids(r), ['security.E001'])
   assert.equal(r.silenced, 2)
   assert.equal(formatReport(r), [

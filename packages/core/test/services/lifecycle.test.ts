@@ -20,7 +20,7 @@ test('services start concurrently before the server listens, and stop in reverse
   assert.equal((await get(tao.address, '/')).body, 'ok')
   const ready = await get(tao.address, '/-/ready')
   assert.equal(ready.status, 200)
-  assert.deepEqual(JSON.parse(ready.body), { status: 'ready', database: 'none', services: { 'jobs:alpha': 'running', 'jobs:beta': 'running', 'jobs:gamma': 'running' } })
+  assert.deepEqual(JSON.parse(ready.body), { status: 'ready', database: 'ok', services: { 'jobs:alpha': 'running', 'jobs:beta': 'running', 'jobs:gamma': 'running' } })
   assert.equal(await tao.stop('SIGTERM'), 0)
   assert.deepEqual(names(file, 'stopped'), ['jobs:gamma', 'jobs:beta', 'jobs:alpha'])
 })

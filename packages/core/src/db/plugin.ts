@@ -1,0 +1,55 @@
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import type { Db } from 'mongodb'
+import type { Settings } from '../settings/index.js'
+import { kDatabase, kErrorPages } from '../symbols.js'
+import { checkDatabase } from './checks.js'
+import { Database } from './client.js'
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /**
+     * The project's database: a `Db` of the official `mongodb` driver (settings.database.name),
+     * over the one pooled client of the process. Available in every handler, hook and
+     * websocket handler; reading it connects nothing.
+     * @see docs/reference/database.md
+     */
+    readonly db: Db
+  }
+  interface FastifyInstance {
+    [kDatabase]: Database
+  }
+}
+
+/** Options of {@link databasePlugin}. */
+export interface DatabasePluginOptions {
+  settings: Settings
+}
+
+/**
+ * The database concern, registered at the root so every request (the websocket upgrade
+ * included) has `req.db`:
+ *   1. at boot, build the one client (a bad URL fails here);
+ *   2. when the app becomes ready, log the advisory checks, start the embedded store if there
+ *      is no URL, and connect;
+ *   3. map driver outage errors to 503 through the error pages;
+ *   4. at close (after the server stopped and everything registered later closed), close the
+ *      client, then the store.
+ */
+async function database (fastify: FastifyInstance, opts: DatabasePluginOptions): Promise<void> {
+  const db = new Database(opts.settings, fastify.log)
+  fastify.decorate(kDatabase, db)
+  // A getter on the request prototype: it costs nothing until a handler reads it, so static
+  // files and routes that never read req.db never touch the database.
+  fastify.decorateRequest('db', { getter: () => db.db })
+  fastify[kErrorPages].translators.push((err) => db.unavailable(err))
+  fastify.addHook('onReady', async () => {
+    for (const check of checkDatabase(opts.settings)) fastify.log.warn(`${check.id}: ${check.msg} ${check.hint}`)
+    await db.start()
+  })
+  // onClose hooks run in reverse order of registration: registered early, the database
+  // closes after services and websockets registered later.
+  fastify.addHook('onClose', async () => { await db.close() })
+}
+
+export const databasePlugin = fp(database, { name: 'tao:db', fastify: '5.x', dependencies: ['tao:errors'] })

@@ -1,0 +1,6 @@
+export { formsPlugin, formLimits, type FormsPluginOptions } from './plugin.js'
+export { csrfField, csrfToken, csrfTokenOf, CSRF_FIELD } from './csrf.js'
+export { UploadedFile, safeExtension, type SavedUpload } from './uploaded-file.js'
+export { buildUrlencodedParser, type FieldLimits } from './urlencoded.js'
+export { isForbiddenFieldName } from './field-names.js'
+export type { MultipartLimits } from './multipart.js'

@@ -1,0 +1,76 @@
+import fastifyCsrfProtection from '@fastify/csrf-protection'
+import fastifyFormbody from '@fastify/formbody'
+import fastifyMultipart from '@fastify/multipart'
+import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
+import fp from 'fastify-plugin'
+import type { Settings } from '../settings/index.js'
+import { addTemplateContext, markSafe } from '../templates/index.js'
+import { buildCsrfCheck, csrfField, csrfToken, csrfTokenOf } from './csrf.js'
+import { busboyLimits, discardUploads, MultipartReader, type MultipartLimits, type Uploads } from './multipart.js'
+import { buildUrlencodedParser } from './urlencoded.js'
+
+/** Options of {@link formsPlugin}. */
+export interface FormsPluginOptions {
+  settings: Settings
+}
+
+/** The form limits of these settings (maxParts defaults to maxFields + maxFiles). */
+export function formLimits (settings: Pick<Settings, 'forms'>): MultipartLimits {
+  const f = settings.forms
+  return Object.freeze({
+    maxFields: f.maxFields,
+    maxFieldSize: f.maxFieldSize,
+    maxFileSize: f.maxFileSize,
+    maxFiles: f.maxFiles,
+    maxParts: f.maxParts ?? f.maxFields + f.maxFiles,
+  })
+}
+
+const CSRF_SESSION_KEY = '_csrf'
+
+/**
+ * Request bodies and CSRF protection, in the pages context (after tao:session):
+ *   - application/x-www-form-urlencoded (@fastify/formbody) and JSON (Fastify's own parser,
+ *     which refuses `__proto__` and `constructor.prototype`), both within server.bodyLimit;
+ *   - multipart/form-data (@fastify/multipart) read before validation into `req.body`, files as
+ *     UploadedFile in temporary files, with the limits of settings.forms;
+ *   - CSRF (@fastify/csrf-protection, its secret in the session) on every unsafe method unless
+ *     the route says `{ csrf: false }`.
+ * Over a limit → 413 (too many fields → 400); malformed → 400; forged → 403.
+ */
+async function forms (fastify: FastifyInstance, opts: FormsPluginOptions): Promise<void> {
+  const limits = formLimits(opts.settings)
+  const reader = new MultipartReader(limits)
+
+  await fastify.register(fastifyFormbody, { parser: buildUrlencodedParser(limits) })
+  await fastify.register(fastifyMultipart, { limits: busboyLimits(limits), throwFileSizeLimit: true })
+  await fastify.register(fastifyCsrfProtection, {
+    sessionPlugin: '@fastify/secure-session',
+    sessionKey: CSRF_SESSION_KEY,
+    getToken: csrfTokenOf,
+    logLevel: 'debug',
+  })
+
+  fastify.addHook('preValidation', function readMultipart (req: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) {
+    if (!req.isMultipart()) {
+      done()
+      return
+    }
+    const uploads: Uploads = { paths: [], files: [] }
+    // 'close' comes after the response is sent, or when the client goes away.
+    reply.raw.once('close', () => {
+      discardUploads(uploads).catch((err: unknown) => req.log.error({ err }, 'could not delete temporary upload files'))
+    })
+    reader.read(req, uploads).then((body) => {
+      req.body = body
+      done()
+    }, done)
+  })
+  fastify.addHook('preValidation', buildCsrfCheck(fastify, CSRF_SESSION_KEY))
+  fastify.addHook('onClose', async () => { await reader.close() })
+  // csrf_field() and csrf_token() in templates: a token is made only when a template asks.
+  addTemplateContext(fastify, 'csrf_field', (req, reply) => () => markSafe(csrfField(req, reply)), { fallback: () => markSafe(''), owner: 'tao:forms' })
+  addTemplateContext(fastify, 'csrf_token', (req, reply) => () => csrfToken(req, reply), { fallback: () => '', owner: 'tao:forms' })
+}
+
+export const formsPlugin = fp(forms, { name: 'tao:forms', fastify: '5.x', dependencies: ['tao:session', 'tao:templates'] })

@@ -1,0 +1,6 @@
+export { securityPlugin, type SecurityPluginOptions } from './plugin.js'
+export { buildHostMatcher, hostDomain, DEVELOPMENT_HOSTS, type HostMatcher } from './hosts.js'
+export { buildTrustProxy, type TrustFunction } from './proxy.js'
+export { helmetOptions, cspDirectives, DEFAULT_CSP } from './headers.js'
+export { serverTimeouts } from './timeouts.js'
+export { developmentDefaults } from './development.js'

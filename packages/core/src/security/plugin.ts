@@ -1,0 +1,53 @@
+import fastifyHelmet from '@fastify/helmet'
+import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
+import fp from 'fastify-plugin'
+import type { Settings } from '../settings/index.js'
+import { developmentDefaults } from './development.js'
+import { helmetOptions } from './headers.js'
+import { buildHostMatcher } from './hosts.js'
+import { computeSecurityHeaders } from './static-headers.js'
+
+/** Options of {@link securityPlugin}. */
+export interface SecurityPluginOptions {
+  settings: Settings
+}
+
+/**
+ * Request safety for every request, static files and not-found pages included (register it at
+ * the root): security headers (@fastify/helmet's, with tao's CSP, computed once at boot unless
+ * CSP nonces are asked for) and the allowed-hosts check,
+ * which answers 400 to a Host header this site does not serve. The Host is the one Fastify
+ * reports: X-Forwarded-Host only when it comes from a trusted proxy (settings.server.trustProxy).
+ */
+async function security (fastify: FastifyInstance, opts: SecurityPluginOptions): Promise<void> {
+  const { settings } = opts
+  // Headers first, so that a refused host still gets them on its 400 page.
+  const helmet = helmetOptions(settings)
+  if (helmet?.enableCSPNonces) {
+    await fastify.register(fastifyHelmet, helmet)
+  } else if (helmet) {
+    const headers = await computeSecurityHeaders(helmet)
+    fastify.addHook('onRequest', function securityHeaders (_req: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) {
+      reply.headers(headers)
+      done()
+    })
+  }
+
+  const hosts = buildHostMatcher(settings.allowedHosts, developmentDefaults(settings))
+  fastify.addHook('onRequest', function checkHost (req: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction) {
+    try {
+      hosts.check(req.host)
+    } catch (err) {
+      done(err as Error)
+      return
+    }
+    done()
+  })
+
+  const { socket, trustProxy } = settings.server
+  if (socket && Array.isArray(trustProxy) && trustProxy.length > 0 && !trustProxy.includes('unix')) {
+    fastify.log.warn(`settings.server.trustProxy lists addresses but not 'unix', and the server listens on the unix socket ${socket}: a proxy on the socket has no address, so its X-Forwarded-* headers are ignored. Add 'unix' to trustProxy.`)
+  }
+}
+
+export const securityPlugin = fp(security, { name: 'tao:security', fastify: '5.x', dependencies: ['tao:errors'] })

@@ -1,0 +1,113 @@
+/// <reference types="@fastify/secure-session" preserve="true" />
+import fastifySecureSession from '@fastify/secure-session'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import { taoError } from '../errors/index.js'
+import { developmentDefaults } from '../security/development.js'
+import type { Settings } from '../settings/index.js'
+import { addTemplateContext } from '../templates/index.js'
+import { addFlash, consumeMessages, type FlashLevel } from './flash.js'
+import { resolveSessionKeys } from './keys.js'
+
+/**
+ * What a project keeps in `req.session`: any JSON value under any key. Declare your keys to
+ * type them: `declare module '@tao/core' { interface SessionValues { user?: { name: string } } }`.
+ */
+export interface SessionValues {
+  [key: string]: unknown
+}
+
+declare module '@fastify/secure-session' {
+
+  interface SessionData extends SessionValues {}
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /**
+     * Stores a message shown once, by the next page that displays messages.
+     * @throws TAO_ERR_SESSION_FLASH_INVALID
+     * @example req.flash('success', 'Saved.')
+     */
+    flash(level: FlashLevel, text: string): void
+  }
+}
+
+/** Options of {@link sessionPlugin}. */
+export interface SessionPluginOptions {
+  settings: Settings
+}
+
+/** Browsers keep at most 4096 bytes of a cookie's name and value. */
+export const MAX_COOKIE_BYTES = 4096
+
+function largestKeys (data: Record<string, unknown> | undefined): string {
+  const sizes = Object.entries(data ?? {})
+    .map(([k, v]) => [k, JSON.stringify(v)?.length ?? 0] as const)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 3)
+  return sizes.length === 0 ? '' : `Largest keys: ${sizes.map(([k, n]) => `${k} (${n} bytes)`).join(', ')}. `
+}
+
+/**
+ * Sessions in encrypted cookies (@fastify/secure-session, libsodium secretbox): `req.session`
+ * and `req.flash()`. Keys come from settings.secretKey and are checked at boot. The cookie is
+ * HttpOnly, SameSite=Lax, Path=/, and Secure when the request came over HTTPS (directly, or per
+ * X-Forwarded-Proto from a trusted proxy). A cookie that does not decrypt (tampered, truncated,
+ * foreign, made with a retired key, expired) gives an empty session.
+ * @throws TAO_ERR_SESSION_KEY_MISSING, TAO_ERR_SESSION_KEY_INVALID at registration.
+ */
+async function session (fastify: FastifyInstance, opts: SessionPluginOptions): Promise<void> {
+  const { settings } = opts
+  const { keys, ephemeral } = resolveSessionKeys(settings.secretKey, developmentDefaults(settings))
+  if (ephemeral && settings.debug) {
+    fastify.log.warn('No secret key (settings.secretKey or TAO_SECRET_KEY): sessions use a random key and end when the process stops. Run `tao new` to get a .env with one, or see docs/reference/security.md.')
+  }
+  const { cookieName } = settings.session
+  const maxAge = Math.max(1, Math.round(settings.session.maxAge / 1000))
+  const cookieOptions = Object.freeze({ path: '/', httpOnly: true, sameSite: 'lax', secure: 'auto', maxAge } as const)
+
+  // tao writes the cookie itself, to check its size first. This hook is added before
+  // @fastify/secure-session's own onSend, which then finds the session unchanged.
+  fastify.addHook('onSend', function saveSession (req, reply, _payload, done) {
+    const s = req.session
+    if (!s?.changed) {
+      done()
+      return
+    }
+    s.changed = false
+    if (s.deleted) {
+      reply.clearCookie(cookieName, { path: '/' })
+      done()
+      return
+    }
+    const value = fastify.encodeSecureSession(s)
+    const bytes = cookieName.length + 1 + encodeURIComponent(value).length
+    if (bytes > MAX_COOKIE_BYTES) {
+      // The Set-Cookie is left out, so the browser keeps the previous session cookie.
+      const err = taoError('TAO_ERR_SESSION_TOO_LARGE', [bytes, MAX_COOKIE_BYTES, largestKeys(s.data() as Record<string, unknown>)])
+      if (settings.debug) {
+        done(err)
+        return
+      }
+      req.log.error({ err: { code: err.code, message: err.message } }, err.message)
+    } else {
+      reply.setCookie(cookieName, value, cookieOptions)
+    }
+    done()
+  })
+
+  await fastify.register(fastifySecureSession, {
+    key: [...keys],
+    cookieName,
+    expiry: maxAge,
+    cookie: { ...cookieOptions },
+  })
+  fastify.decorateRequest('flash', function (this: FastifyRequest, level: FlashLevel, text: string) {
+    addFlash(this, level, text)
+  })
+  // Templates show flash messages once: read (and removed) only when a template uses them.
+  addTemplateContext(fastify, 'messages', (req) => consumeMessages(req), { fallback: [], owner: 'tao:session' })
+}
+
+export const sessionPlugin = fp(session, { name: 'tao:session', fastify: '5.x', dependencies: ['tao:templates'] })

@@ -1,0 +1,180 @@
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import nunjucks from 'nunjucks'
+import type { AppRegistry } from '../apps/index.js'
+import { taoError } from '../errors/index.js'
+import { TemplateGlobals } from './context.js'
+import { renderError, syntaxError } from './errors.js'
+import { TemplateLoader } from './loader.js'
+
+/** The parts of a Nunjucks Template tao uses (its typings omit some). */
+interface CompiledTemplate {
+  readonly path: string
+  compile (): void
+  render (context?: object): string | null
+}
+
+type Callback = (err: unknown, tmpl?: CompiledTemplate) => void
+
+/** The parts of a Nunjucks Environment tao uses or replaces. */
+interface NunjucksEnvironment {
+  globals: Record<string, unknown>
+  addFilter (name: string, fn: (...args: never[]) => unknown): unknown
+  getTemplate (name: unknown, eagerCompile?: unknown, parentName?: unknown, ignoreMissing?: unknown, cb?: unknown): CompiledTemplate | undefined
+}
+
+/** Text a template prints without escaping (what Nunjucks's `| safe` produces). */
+export type SafeString = nunjucks.runtime.SafeString
+
+/**
+ * Marks `html` as safe: autoescaping leaves it as is. Use it only for HTML you built and
+ * escaped yourself (a CSRF field, a rendered widget).
+ * @example addTemplateContext(fastify, 'csrf_field', (req, reply) => () => markSafe(`<input …>`))
+ */
+export function markSafe (html: string): SafeString {
+  return new nunjucks.runtime.SafeString(html)
+}
+
+// Bounds the remembered misses of exists(), whatever names it is asked about.
+const MAX_MISSES = 1000
+
+/** Options of {@link TemplateEngine}. */
+export interface TemplateEngineOptions {
+  root: string
+  registry: AppRegistry
+  /** Compile each template once and keep it in memory (production). */
+  cache: boolean
+}
+
+/**
+ * One Nunjucks Environment per tao app, with tao in charge of every name it loads: the
+ * Environment's getTemplate (used by render, extends, include, import and from) is replaced by
+ * {@link TemplateEngine.template}, which resolves names through {@link TemplateLoader},
+ * compiles eagerly (so Nunjucks never reports a compile error asynchronously), caches compiled
+ * templates by name when caching is on, and turns errors into TaoErrors.
+ */
+export class TemplateEngine {
+  readonly loader: TemplateLoader
+  readonly globals: TemplateGlobals
+  readonly #env: NunjucksEnvironment
+  readonly #cache: Map<string, CompiledTemplate> | null
+  readonly #misses: Set<string> | null
+  readonly #empty: CompiledTemplate
+
+  constructor (opts: TemplateEngineOptions) {
+    const loader = new TemplateLoader(opts.root, opts.registry, opts.cache)
+    this.loader = loader
+    // The loader Nunjucks gets is never used (getTemplate is replaced); it still goes through
+    // tao's resolution, so nothing falls back to Nunjucks's own file loading.
+    const guard = {
+      getSource: (name: string) => {
+        const found = loader.load(name)
+        return found && { src: found.src, path: found.file, noCache: true }
+      },
+      isRelative: () => false,
+    }
+    const env = new nunjucks.Environment(guard as unknown as nunjucks.ILoader, { autoescape: true, dev: true }) as unknown as NunjucksEnvironment
+    // No prototype: `name in globals` (Nunjucks's lookup) only sees names defined here.
+    env.globals = Object.assign(Object.create(null) as Record<string, unknown>, env.globals)
+    this.#env = env
+    this.globals = new TemplateGlobals(env.globals)
+    this.#cache = opts.cache ? new Map() : null
+    this.#misses = opts.cache ? new Set() : null
+    this.#empty = new nunjucks.Template('', env as unknown as nunjucks.Environment, '(missing, ignored)', true) as unknown as CompiledTemplate
+    const engine = this
+    env.getTemplate = function getTemplate (name, eagerCompile, parentName, ignoreMissing, cb) {
+      const callback = [eagerCompile, parentName, ignoreMissing, cb].find((a) => typeof a === 'function') as Callback | undefined
+      let tmpl: CompiledTemplate | undefined
+      let error: unknown = null
+      try {
+        tmpl = engine.template(name, ignoreMissing === true)
+      } catch (err) {
+        error = err
+      }
+      // Thrown even when Nunjucks passes a callback: the compiled template's own try/catch then
+      // records the line of the tag. Answered synchronously: renders never span ticks.
+      if (error !== null) throw error
+      if (callback) {
+        callback(null, tmpl)
+        return undefined
+      }
+      return tmpl
+    }
+  }
+
+  /** Adds a filter (a project's settings.templates.filters). */
+  addFilter (name: string, fn: (...args: never[]) => unknown): void {
+    this.#env.addFilter(name, fn)
+  }
+
+  /**
+   * The compiled template `name` (from memory when caching is on).
+   * @throws TAO_ERR_NAME_INVALID, TAO_ERR_APP_NOT_FOUND, TAO_ERR_TEMPLATE_NOT_FOUND (with
+   *   details.tried), TAO_ERR_TEMPLATE_SYNTAX (file, line, column)
+   */
+  template (name: unknown, ignoreMissing = false): CompiledTemplate {
+    if (name instanceof nunjucks.Template) {
+      // A template object passed in the context: compile it here too, never lazily in Nunjucks.
+      const given = name as unknown as CompiledTemplate
+      try {
+        given.compile()
+      } catch (err) {
+        throw syntaxError(err, given.path ?? '(a template object)', '(a template object)')
+      }
+      return given
+    }
+    const key = name instanceof nunjucks.runtime.SafeString ? name.val : name
+    if (typeof key !== 'string') throw taoError('TAO_ERR_NAME_INVALID', ['template', String(key), 'it is not a string'])
+    const cached = this.#cache?.get(key)
+    if (cached !== undefined) return cached
+    const source = this.loader.load(key)
+    if (source === null) {
+      if (ignoreMissing) return this.#empty
+      throw this.loader.notFound(key)
+    }
+    const tmpl = new nunjucks.Template(source.src, this.#env as unknown as nunjucks.Environment, source.file, false) as unknown as CompiledTemplate
+    try {
+      tmpl.compile()
+    } catch (err) {
+      throw syntaxError(err, this.loader.display(source.file), key)
+    }
+    this.#cache?.set(key, tmpl)
+    return tmpl
+  }
+
+  /**
+   * True when template `name` exists (its errors, other than not found, are thrown). With
+   * caching on, a miss is remembered too: an error page without a template costs no disk access.
+   */
+  exists (name: string): boolean {
+    if (this.#misses?.has(name)) return false
+    try {
+      this.template(name)
+      return true
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'TAO_ERR_TEMPLATE_NOT_FOUND') throw err
+      if (this.#misses && this.#misses.size < MAX_MISSES) this.#misses.add(name)
+      return false
+    }
+  }
+
+  /**
+   * Renders template `name` with `context`, for `req` when there is one (the lazy template
+   * context reads it). Autoescaped; synchronous.
+   * @throws the errors of {@link template}; TAO_ERR_TEMPLATE_RENDER (file, line, column) or
+   *   the TaoError raised inside the template, with its position
+   */
+  render (name: string, context?: object, req: FastifyRequest | null = null, reply: FastifyReply | null = null): string {
+    const tmpl = this.template(name)
+    const prev = this.globals.enter(req, reply)
+    let out: string | null
+    try {
+      out = tmpl.render(context)
+    } catch (err) {
+      throw renderError(err, tmpl.path, (f) => this.loader.display(f))
+    } finally {
+      this.globals.leave(prev)
+    }
+    if (typeof out !== 'string') throw taoError('TAO_ERR_TEMPLATE_ASYNC', [this.loader.display(tmpl.path)])
+    return out
+  }
+}
