@@ -51,6 +51,13 @@ export const settingsSchema = shape({
   static: shape({
     hashed: either(oneOf(['auto'] as const, 'auto'), bool(false), "true, false or 'auto'"),
   }),
+  websocket: shape({
+    maxMessageSize: size(1024 * 1024),
+    maxBufferedAmount: size(4 * 1024 * 1024),
+    pingInterval: duration(30_000),
+    closeTimeout: duration(5_000),
+    transport: either(oneOf(['auto', 'memory', 'cluster'] as const, 'auto'), fn, "'auto', 'memory', 'cluster', or a function returning a channel transport"),
+  }),
   checks: shape({
     silence: listOf(str('')),
   }),
