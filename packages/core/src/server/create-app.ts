@@ -4,6 +4,7 @@ import { loadApps } from '../apps/index.js'
 import { Reverser } from '../routing/reverse.js'
 import { routingPlugin } from '../routing/register.js'
 import { loadSettings, type Settings, type UserSettings } from '../settings/index.js'
+import { channelsPlugin, websocketPlugin } from '../websocket/index.js'
 import { errorPagesPlugin } from './error-pages.js'
 import { TaoApp } from './tao-app.js'
 
@@ -56,10 +57,13 @@ export async function createApp (opts: CreateAppOptions = {}): Promise<TaoApp> {
   const fastify = Fastify(fastifyOptions(settings))
   // Root context: what every request goes through, static files included.
   await fastify.register(errorPagesPlugin, { debug: settings.debug, registry })
+  await fastify.register(channelsPlugin, { settings })
   // Static files: a sibling context, so they never run session, CSRF or database code.
   // Pages: one encapsulated context for everything dynamic (session, forms, db, routes).
   await fastify.register(async function pages (scope) {
     await scope.register(routingPlugin, { registry, reverser })
+    // Last in `pages`: websocket upgrades run every hook registered above (session, db).
+    await scope.register(websocketPlugin, { routes: registry.routes, settings })
   })
   return new TaoApp(fastify, settings, registry, reverser)
 }

@@ -3,6 +3,8 @@ import type { AppRegistry } from '../apps/index.js'
 import type { Reverser } from '../routing/reverse.js'
 import type { RouteName, UrlArgs } from '../routing/types.js'
 import type { Settings } from '../settings/index.js'
+import { kChannels } from '../symbols.js'
+import type { Channels } from '../websocket/channels.js'
 
 /** Where to listen: a port and host, or a unix socket. */
 export interface ListenOptions {
@@ -39,6 +41,11 @@ export class TaoApp {
   url<N extends RouteName> (name: N, ...args: UrlArgs<N>): string {
     const [params, query] = args as unknown as [Record<string, unknown> | undefined, Parameters<Reverser['url']>[2]]
     return this.#reverser.url(name, params, query)
+  }
+
+  /** The app's broadcast groups of websockets (what services get as `ctx.channels`). */
+  get channels (): Channels {
+    return this.fastify[kChannels]
   }
 
   /** Loads every plugin; resolves when the app can serve. */

@@ -1,0 +1,8 @@
+export { Channels, type ChannelData } from './channels.js'
+export { channelsPlugin, type ChannelsPluginOptions } from './channels-plugin.js'
+export { createClusterTransport, type RelayMessage, type IpcProcess } from './cluster-transport.js'
+export { hostAllowed, originHost } from './host-allowed.js'
+export { websocketPlugin, type WebsocketPluginOptions } from './plugin.js'
+export { closeSockets, GOING_AWAY } from './shutdown.js'
+export { TaoSocket, type SocketConfig } from './socket.js'
+export { createMemoryTransport, resolveTransport, type ChannelTransport, type ChannelPayload, type ChannelHandler } from './transport.js'
