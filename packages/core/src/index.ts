@@ -18,3 +18,5 @@ export {
 export { collectStatic, type CollectStaticOptions, type CollectResult } from './static/index.js'
 export { startSharedDatabase, isDatabaseUnavailableError, DATABASE_URL_ENV, type SharedDatabase } from './db/index.js'
 export { ObjectId, type Db, type MongoClient, type Collection } from 'mongodb'
+export { Channels, createMemoryTransport, createClusterTransport } from './websocket/index.js'
+export type { ChannelData, ChannelTransport, ChannelPayload, ChannelHandler, RelayMessage, TaoSocket } from './websocket/index.js'

@@ -7,6 +7,8 @@ import type { Settings } from '../settings/index.js'
 import { currentIs, setCurrentApp } from './current.js'
 import { kStaticFiles, kTemplates } from '../symbols.js'
 import { kDatabase } from '../symbols.js'
+import { kChannels } from '../symbols.js'
+import type { Channels } from '../websocket/channels.js'
 
 /** Where to listen: a port and host, or a unix socket. */
 export interface ListenOptions {
@@ -79,6 +81,11 @@ export class TaoApp {
    */
   get mongo (): MongoClient {
     return this.fastify[kDatabase].client
+  }
+
+  /** The app's broadcast groups of websockets (what services get as `ctx.channels`). */
+  get channels (): Channels {
+    return this.fastify[kChannels]
   }
 
   /** Loads every plugin; resolves when the app can serve. */
