@@ -2,7 +2,7 @@
  * @tao/core: the public API. Everything a project imports comes from here; nothing else is
  * public.
  */
-export { createApp, TaoApp, serve, url, type CreateAppOptions, type ListenOptions, type ServeOptions, type ErrorPageContext } from './server/index.js'
+export { createApp, TaoApp, serve, url, render, type CreateAppOptions, type ListenOptions, type ServeOptions, type ErrorPageContext } from './server/index.js'
 export { writeRouteTypes, routeTypes } from './routing/index.js'
 export { defineSettings, type Settings, type UserSettings, type AppPackageEntry } from './settings/index.js'
 export { route, ws, type WsHandler } from './routing/index.js'
