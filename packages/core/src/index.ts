@@ -2,9 +2,9 @@
  * @tao/core: the public API. Everything a project imports comes from here; nothing else is
  * public.
  */
-export { createApp, TaoApp, serve, url, type CreateAppOptions, type ListenOptions, type ServeOptions, type ErrorPageContext } from './server/index.js'
-export { runPrimary, prepareSocket, CLOSE_PHASES, type PrimaryOptions, type PrimaryLog, type RelayMessage, type AppPhase, type CloseHook, type ClosePhase, type Readiness } from './server/index.js'
-export { service, periodic, LocalChannels, type ServiceContext, type ServiceOptions, type PeriodicOptions, type RestartPolicy, type ServiceDef, type Channels, type ServiceStatus, type ServiceState } from './services/index.js'
+export { createApp, TaoApp, serve, url, render, type CreateAppOptions, type ListenOptions, type ServeOptions, type ErrorPageContext } from './server/index.js'
+export { runPrimary, prepareSocket, CLOSE_PHASES, type PrimaryOptions, type PrimaryLog, type AppPhase, type CloseHook, type ClosePhase, type Readiness } from './server/index.js'
+export { service, periodic, type ServiceContext, type ServiceOptions, type PeriodicOptions, type RestartPolicy, type ServiceDef, type ServiceStatus, type ServiceState } from './services/index.js'
 export { runChecks, formatReport, checkIds, type CheckMessage, type CheckId, type CheckLevel, type CheckReport, type CheckDef, type CheckContext } from './checks/index.js'
 export { writeRouteTypes, routeTypes } from './routing/index.js'
 export { defineSettings, loadSettings, type Settings, type UserSettings, type AppPackageEntry } from './settings/index.js'
@@ -21,3 +21,5 @@ export {
 export { collectStatic, type CollectStaticOptions, type CollectResult } from './static/index.js'
 export { startSharedDatabase, isDatabaseUnavailableError, DATABASE_URL_ENV, type SharedDatabase } from './db/index.js'
 export { ObjectId, type Db, type MongoClient, type Collection } from 'mongodb'
+export { Channels, createMemoryTransport, createClusterTransport } from './websocket/index.js'
+export type { ChannelData, ChannelTransport, ChannelPayload, ChannelHandler, RelayMessage, TaoSocket } from './websocket/index.js'

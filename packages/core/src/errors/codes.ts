@@ -136,6 +136,15 @@ export const codes = {
   TAO_ERR_EMBEDDED_CORRUPT: def(500, (message: string) => message),
   TAO_ERR_EMBEDDED_FORMAT: def(500, (message: string) => message),
   TAO_ERR_EMBEDDED_IO: def(500, (message: string) => message),
+  // websockets and channels
+  TAO_ERR_WS_ORIGIN_FORBIDDEN: def(403, (origin: string, path: string) =>
+    `Websocket connection to ${path} refused: its Origin ${q(origin)} is not one of settings.allowedHosts (cross-site websocket hijacking guard). If this site should accept it, add the host to settings.allowedHosts ('.example.com' also allows its subdomains).`),
+  TAO_ERR_WS_UPGRADE_REQUIRED: def(426, (path: string) =>
+    `${path} is a websocket endpoint. Connect to it with a websocket client (new WebSocket('ws://HOST${path}')), not a plain HTTP request.`),
+  TAO_ERR_WS_CHANNEL_INVALID: def(500, (call: string, reason: string) =>
+    `Invalid call ${call}: ${reason}.`),
+  TAO_ERR_WS_TRANSPORT_INVALID: def(500, (reason: string) =>
+    `Invalid channel transport: ${reason}. settings.websocket.transport is 'auto', 'memory', 'cluster', or a function returning { publish(group, payload), subscribe(handler), close() }.`),
 
   // services
   TAO_ERR_SERVICE_INVALID: def(500, (where: string, reason: string) =>

@@ -7,7 +7,8 @@ export const CSRF_FIELD = '_csrf'
 const CSRF_HEADERS = ['x-csrf-token', 'x-xsrf-token'] as const
 
 // Methods that must not change anything, so need no token (RFC 9110 safe methods).
-const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE'])
+/** Methods that change nothing, so carry no CSRF risk. */
+export const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE'])
 
 /** The token a request carries: the `_csrf` field of a form or JSON body, else the X-CSRF-Token header. */
 export function csrfTokenOf (req: FastifyRequest): string | undefined {

@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunc
 import fp from 'fastify-plugin'
 import type { Settings } from '../settings/index.js'
 import { addTemplateContext, markSafe } from '../templates/index.js'
-import { buildCsrfCheck, csrfField, csrfToken, csrfTokenOf } from './csrf.js'
+import { buildCsrfCheck, csrfField, csrfToken, csrfTokenOf, SAFE_METHODS } from './csrf.js'
 import { busboyLimits, discardUploads, MultipartReader, type MultipartLimits, type Uploads } from './multipart.js'
 import { buildUrlencodedParser } from './urlencoded.js'
 
@@ -51,7 +51,7 @@ async function forms (fastify: FastifyInstance, opts: FormsPluginOptions): Promi
     logLevel: 'debug',
   })
 
-  fastify.addHook('preValidation', function readMultipart (req: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) {
+  const readMultipart = function readMultipart (req: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
     if (!req.isMultipart()) {
       done()
       return
@@ -65,8 +65,16 @@ async function forms (fastify: FastifyInstance, opts: FormsPluginOptions): Promi
       req.body = body
       done()
     }, done)
+  }
+  const checkCsrf = buildCsrfCheck(fastify, CSRF_SESSION_KEY)
+  // Decided once per route at boot: only routes that take unsafe methods read bodies and check
+  // CSRF, so GET pages run neither hook.
+  fastify.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method]
+    if (methods.every((m) => SAFE_METHODS.has(m))) return
+    const own = route.preValidation === undefined ? [] : Array.isArray(route.preValidation) ? route.preValidation : [route.preValidation]
+    route.preValidation = route.config?.csrf === false ? [readMultipart, ...own] : [readMultipart, checkCsrf, ...own]
   })
-  fastify.addHook('preValidation', buildCsrfCheck(fastify, CSRF_SESSION_KEY))
   fastify.addHook('onClose', async () => { await reader.close() })
   // csrf_field() and csrf_token() in templates: a token is made only when a template asks.
   addTemplateContext(fastify, 'csrf_field', (req, reply) => () => markSafe(csrfField(req, reply)), { fallback: () => markSafe(''), owner: 'tao:forms' })

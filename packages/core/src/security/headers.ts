@@ -25,6 +25,12 @@ export const DEFAULT_CSP: Readonly<Record<string, readonly string[]>> = Object.f
 /** One year, as HSTS preload lists ask; only sent outside debug, and browsers only heed it over HTTPS. */
 const HSTS_MAX_AGE = 365 * 24 * 3600
 
+/** helmet's other names for the options tao sets. */
+const ALIASES: ReadonlyArray<readonly [string, string]> = [
+  ['hsts', 'strictTransportSecurity'], ['xssFilter', 'xXssProtection'], ['ieNoOpen', 'xDownloadOptions'],
+  ['permittedCrossDomainPolicies', 'xPermittedCrossDomainPolicies'], ['dnsPrefetchControl', 'xDnsPrefetchControl'],
+]
+
 /** The CSP directives from tao's defaults and settings.security.csp (null removes one). */
 export function cspDirectives (overrides: Readonly<Record<string, readonly string[] | null>>): Record<string, string[]> {
   const out: Record<string, string[]> = {}
@@ -39,7 +45,9 @@ export function cspDirectives (overrides: Readonly<Record<string, readonly strin
 /**
  * The @fastify/helmet options for these settings, computed once at boot; null when
  * settings.security.headers is false. Differences from helmet's defaults: tao's CSP,
- * `Referrer-Policy: same-origin` (as Django), and no HSTS in debug mode.
+ * `Referrer-Policy: same-origin` (as Django), no HSTS in debug mode, and none of the headers
+ * only old browsers read (X-XSS-Protection, X-Download-Options, X-Permitted-Cross-Domain-Policies,
+ * X-DNS-Prefetch-Control).
  */
 export function helmetOptions (settings: Pick<Settings, 'debug' | 'security'>): FastifyHelmetOptions | null {
   const { headers, csp, cspReportOnly } = settings.security
@@ -51,9 +59,17 @@ export function helmetOptions (settings: Pick<Settings, 'debug' | 'security'>): 
     global: true,
     contentSecurityPolicy,
     referrerPolicy: { policy: 'same-origin' },
+    // Headers for browsers of another age (IE8, Flash, the XSS auditor): costs on every
+    // response, protects no current browser. A project can turn any back on.
+    xXssProtection: false,
+    xDownloadOptions: false,
+    xPermittedCrossDomainPolicies: false,
+    xDnsPrefetchControl: false,
     strictTransportSecurity: settings.debug ? false : { maxAge: HSTS_MAX_AGE, includeSubDomains: false },
   }
-  // helmet accepts `hsts` as another name for strictTransportSecurity, but not both.
-  if (headers !== true && 'hsts' in headers) delete options.strictTransportSecurity
+  // helmet accepts other names for some options, but not both names at once.
+  if (headers !== true) {
+    for (const [alias, name] of ALIASES) if (alias in headers) delete options[name]
+  }
   return { ...options, ...(headers === true ? {} : headers) } as FastifyHelmetOptions
 }

@@ -51,3 +51,18 @@ test('an empty list: localhost names in development, nothing in production', () 
   // A list set in development is used as it is.
   assert.equal(verdict(buildHostMatcher(['example.com'], true), 'localhost'), 'TAO_ERR_HOST_NOT_ALLOWED')
 })
+
+test('allows() answers the same rule as a boolean, for Origin hosts', () => {
+  const hosts = buildHostMatcher(['example.com', '.tao.dev', 'LOCALHOST'], false)
+  assert.equal(hosts.allows('example.com'), true)
+  assert.equal(hosts.allows('EXAMPLE.com.'), true)
+  assert.equal(hosts.allows('www.example.com'), false)
+  assert.equal(hosts.allows('a.b.tao.dev'), true)
+  assert.equal(hosts.allows('eviltao.dev'), false)
+  assert.equal(hosts.allows('tao.dev.evil.com'), false)
+  assert.equal(hosts.allows('localhost'), true)
+  assert.equal(hosts.allows(''), false)
+  assert.equal(buildHostMatcher(['*'], false).allows('anything.at.all'), true)
+  assert.equal(buildHostMatcher([], false).allows('localhost'), false)
+  assert.equal(buildHostMatcher([], true).allows('app.localhost'), true)
+})

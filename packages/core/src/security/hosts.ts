@@ -14,6 +14,8 @@ export interface HostMatcher {
    * @throws TAO_ERR_HOST_INVALID, TAO_ERR_HOST_NOT_ALLOWED (both 400)
    */
   check (host: string): void
+  /** True when `host` (a Host value or an Origin's host, port ignored) is allowed. */
+  allows (host: string): boolean
 }
 
 /** The domain part of a Host value, lowercased, without port or trailing dot; null when malformed. */
@@ -42,16 +44,19 @@ export function buildHostMatcher (allowedHosts: readonly string[], development: 
       ? `settings.allowedHosts is empty, so only ${DEVELOPMENT_HOSTS.join(', ')} are allowed in debug mode and tests: add this host to it.`
       : "settings.allowedHosts is empty, so no host is allowed outside debug mode: set it (or TAO_ALLOWED_HOSTS) to the names of this site, e.g. ['example.com']."
 
+  const allowedDomain = (domain: string): boolean =>
+    any || exact.has(domain) || suffixes.some((suffix) => domain.endsWith(suffix) || domain === suffix.slice(1))
+
   return Object.freeze({
     patterns: Object.freeze([...patterns]),
     check (host: string): void {
       const domain = hostDomain(host)
       if (domain === null) throw taoError('TAO_ERR_HOST_INVALID', [host.slice(0, 200)])
-      if (any || exact.has(domain)) return
-      for (const suffix of suffixes) {
-        if (domain.endsWith(suffix) || domain === suffix.slice(1)) return
-      }
-      throw taoError('TAO_ERR_HOST_NOT_ALLOWED', [domain, hint])
+      if (!allowedDomain(domain)) throw taoError('TAO_ERR_HOST_NOT_ALLOWED', [domain, hint])
+    },
+    allows (host: string): boolean {
+      const domain = hostDomain(host)
+      return domain !== null && allowedDomain(domain)
     },
   })
 }

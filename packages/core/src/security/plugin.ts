@@ -5,7 +5,7 @@ import type { Settings } from '../settings/index.js'
 import { developmentDefaults } from './development.js'
 import { helmetOptions } from './headers.js'
 import { buildHostMatcher } from './hosts.js'
-import { computeSecurityHeaders } from './static-headers.js'
+import { computeSecurityHeaders, isDocument } from './static-headers.js'
 
 /** Options of {@link securityPlugin}. */
 export interface SecurityPluginOptions {
@@ -21,15 +21,18 @@ export interface SecurityPluginOptions {
  */
 async function security (fastify: FastifyInstance, opts: SecurityPluginOptions): Promise<void> {
   const { settings } = opts
-  // Headers first, so that a refused host still gets them on its 400 page.
   const helmet = helmetOptions(settings)
   if (helmet?.enableCSPNonces) {
     await fastify.register(fastifyHelmet, helmet)
   } else if (helmet) {
-    const headers = await computeSecurityHeaders(helmet)
-    fastify.addHook('onRequest', function securityHeaders (_req: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) {
-      reply.headers(headers)
-      done()
+    const { always, documents, hsts } = await computeSecurityHeaders(helmet)
+    // onSend, when the Content-Type is known: document headers (CSP, framing) go on pages
+    // only, and HSTS on HTTPS requests only.
+    fastify.addHook('onSend', function securityHeaders (req, reply, payload, done) {
+      reply.headers(always)
+      if (isDocument(reply.getHeader('content-type'))) reply.headers(documents)
+      if (hsts !== undefined && req.protocol === 'https') reply.header('strict-transport-security', hsts)
+      done(null, payload)
     })
   }
 

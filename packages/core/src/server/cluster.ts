@@ -28,12 +28,6 @@ export interface PrimaryOptions {
   env?: NodeJS.ProcessEnv
 }
 
-/** A message a worker sends the primary to reach every other worker (websocket fan-out). */
-export interface RelayMessage {
-  tao: 'relay'
-  [key: string]: unknown
-}
-
 const describeAddress = (a: Address): string =>
   a.addressType === -1 || typeof a.port !== 'number' ? String(a.address) : `http://${a.addressType === 6 ? `[${a.address}]` : a.address}:${a.port}`
 
@@ -44,7 +38,8 @@ const exitReason = (code: number | null, signal: string | null): string => (sign
  * (which serve the app), replaces one that dies (with a growing delay when one keeps dying
  * early), restarts them one at a time on SIGHUP (a new worker listens before the old one
  * drains, so no request fails), drains them all on SIGTERM or SIGINT, and forwards every
- * `{ tao: 'relay' }` message from a worker to all the others. Resolves with the exit code.
+ * `{ tao: 'relay', … }` message from a worker unchanged to all the others (the websocket
+ * concern's channel fan-out, see websocket/cluster-transport.ts). Resolves with the exit code.
  * @throws TAO_ERR_SERVER_SOCKET_IN_USE, TAO_ERR_SERVER_SOCKET_NOT_SOCKET
  */
 export async function runPrimary (opts: PrimaryOptions): Promise<number> {
@@ -147,7 +142,7 @@ class Primary {
   #relay (from: Worker, msg: unknown): void {
     if (typeof msg !== 'object' || msg === null || (msg as { tao?: unknown }).tao !== 'relay') return
     for (const worker of Object.values(cluster.workers ?? {})) {
-      if (worker && worker !== from && worker.isConnected()) worker.send(msg as RelayMessage)
+      if (worker && worker !== from && worker.isConnected()) worker.send(msg as object)
     }
   }
 

@@ -12,6 +12,7 @@ import { buildTrustProxy, securityPlugin, serverTimeouts } from '../security/ind
 import { sessionPlugin } from '../session/index.js'
 import { staticPlugin } from '../static/index.js'
 import { templatesPlugin } from '../templates/index.js'
+import { channelsPlugin, upgradeGuardPlugin, websocketPlugin } from '../websocket/index.js'
 import { errorPagesPlugin } from './error-pages.js'
 import { healthPlugin } from './health.js'
 import { TaoApp } from './tao-app.js'
@@ -74,6 +75,8 @@ export async function createApp (opts: CreateAppOptions = {}): Promise<TaoApp> {
   // The database at the root: req.db is a zero-cost getter on every request (websocket
   // upgrades included); only handlers that read it touch the one pooled client.
   await fastify.register(databasePlugin, { settings })
+  await fastify.register(channelsPlugin, { settings })
+  if (registry.routes.some((r) => r.kind === 'ws')) await fastify.register(upgradeGuardPlugin)
   // Health endpoints: root context, outside pages (no session), behind the host check like
   // every request; not logged per request.
   await fastify.register(healthPlugin, { ...settings.server.health, readiness: () => app.readiness() })
@@ -86,6 +89,8 @@ export async function createApp (opts: CreateAppOptions = {}): Promise<TaoApp> {
     await scope.register(sessionPlugin, { settings })
     await scope.register(formsPlugin, { settings })
     await scope.register(routingPlugin, { registry, reverser })
+    // Last in `pages`: websocket upgrades run every hook registered above (session, db).
+    await scope.register(websocketPlugin, { routes: registry.routes, settings, onShutdown: (close) => app.addCloseHook('websockets', 'websockets', close) })
   })
   return app
 }

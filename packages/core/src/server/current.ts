@@ -33,3 +33,12 @@ export function currentApp (what: string): TaoApp {
 export function url<N extends RouteName> (name: N, ...args: UrlArgs<N>): string {
   return currentApp('url()').url(name, ...args)
 }
+
+/**
+ * Renders template `name` of the app this process serves, outside a request (emails, files,
+ * services): `render('blog:email/welcome', { user })`.
+ * @throws TAO_ERR_APP_NOT_STARTED, TAO_ERR_TEMPLATE_NOT_FOUND, TAO_ERR_TEMPLATE_SYNTAX
+ */
+export function render (name: string, context?: Record<string, unknown>): string {
+  return currentApp('render()').render(name, context)
+}

@@ -3,17 +3,17 @@ import type { Db, MongoClient } from 'mongodb'
 import type { AppRegistry } from '../apps/index.js'
 import type { Reverser } from '../routing/reverse.js'
 import type { RouteName, UrlArgs } from '../routing/types.js'
-import { LocalChannels, type Channels } from '../services/channels.js'
 import { ServiceManager } from '../services/lifecycle.js'
 import type { ServiceRecord } from '../services/runner.js'
 import type { Settings } from '../settings/index.js'
-import { kDatabase, kStaticFiles, kTemplates } from '../symbols.js'
+import { kChannels, kDatabase, kStaticFiles, kTemplates } from '../symbols.js'
 import { CloseHooks, type CloseHook, type ClosePhase } from './close-hooks.js'
 import { currentIs, setCurrentApp } from './current.js'
 import { ConnectionTracker } from './drain.js'
 import type { Readiness } from './health.js'
 import { listenOn, type ListenOptions } from './listen.js'
 import { pingDatabase, readinessOf } from './readiness.js'
+import type { Channels } from '../websocket/channels.js'
 
 export type { ListenOptions } from './listen.js'
 export type { CloseHook, ClosePhase } from './close-hooks.js'
@@ -33,7 +33,6 @@ export class TaoApp {
   readonly services: ServiceManager
   readonly #reverser: Reverser
   readonly #hooks = new CloseHooks()
-  #channels: Channels = new LocalChannels()
   #phase: AppPhase = 'created'
   #starting: Promise<void> | null = null
   #closing: Promise<void> | null = null
@@ -48,7 +47,7 @@ export class TaoApp {
       settings,
       log: fastify.log,
       db: () => this.db,
-      channels: () => this.#channels,
+      channels: () => this.channels,
     })
     this.#hooks.add('services', 'services', () => this.services.stop())
   }
@@ -103,14 +102,9 @@ export class TaoApp {
     return this.#phase
   }
 
-  /** Channel groups services publish to (`ctx.channels`): in-process until the websocket concern provides its own. */
+  /** The app's broadcast groups of websockets (what services get as `ctx.channels`). */
   get channels (): Channels {
-    return this.#channels
-  }
-
-  /** Installs the channels; called at boot by the websocket concern. */
-  provideChannels (channels: Channels): void {
-    this.#channels = channels
+    return this.fastify[kChannels]
   }
 
   /**

@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { Db } from 'mongodb'
 import type { Settings } from '../settings/index.js'
-import type { Channels } from './channels.js'
+import type { Channels } from '../websocket/channels.js'
 import type { ServiceContext } from './service.js'
 
 /** What {@link createServiceContext} builds a context from. */

@@ -2,6 +2,5 @@ export { service, isServiceDef, type ServiceContext, type ServiceOptions, type S
 export { periodic, type PeriodicOptions } from './periodic.js'
 export { ServiceManager, type ServiceManagerDeps } from './lifecycle.js'
 export { loadServices } from './load.js'
-export { LocalChannels, type Channels } from './channels.js'
 export { Lease, LEASE_COLLECTION, holderId, type LeaseDoc } from './lease.js'
 export type { ServiceRecord, ServiceState, ServiceStatus } from './runner.js'

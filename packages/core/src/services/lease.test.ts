@@ -3,7 +3,8 @@ import { after, before, test } from 'node:test'
 import { startEmbeddedMongo, type EmbeddedMongo } from '@tao/embedded-mongo'
 import { MongoClient, type Db } from 'mongodb'
 import { recordingLogger, records, testSettings, until } from '../../test/support/unit.js'
-import { LocalChannels } from './channels.js'
+import { Channels } from '../websocket/channels.js'
+import { createMemoryTransport } from '../websocket/transport.js'
 import { Lease, LEASE_COLLECTION } from './lease.js'
 import { ServiceManager } from './lifecycle.js'
 import { service } from './service.js'
@@ -61,7 +62,7 @@ function processLike (events: string[], who: string) {
     settings: testSettings({ services: { leaseTtl: 300, stopTimeout: 200 } }),
     log: recordingLogger(),
     db: () => db,
-    channels: () => new LocalChannels(),
+    channels: () => new Channels(createMemoryTransport()),
   })
 }
 

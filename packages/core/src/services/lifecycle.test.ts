@@ -2,7 +2,8 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { recordingLogger, records, testSettings, until } from '../../test/support/unit.js'
 import { isTaoError, taoError } from '../errors/index.js'
-import { LocalChannels } from './channels.js'
+import { Channels } from '../websocket/channels.js'
+import { createMemoryTransport } from '../websocket/transport.js'
 import { ServiceManager } from './lifecycle.js'
 import { periodic } from './periodic.js'
 import { service, type ServiceContext } from './service.js'
@@ -11,14 +12,15 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 function manager (defs: Parameters<typeof records>[0], settings = {}) {
   const log = recordingLogger()
-  const channels = new LocalChannels()
+  const transport = createMemoryTransport()
+  const channels = new Channels(transport)
   const m = new ServiceManager(records(defs), {
     settings: testSettings({ services: { stopTimeout: 300 }, ...settings }),
     log,
     db: () => { throw taoError('TAO_ERR_DB_NOT_READY', ['ctx.db']) },
     channels: () => channels,
   })
-  return { m, log, channels }
+  return { m, log, transport }
 }
 
 test('services start concurrently, report running, and stop in reverse order', async () => {
@@ -117,16 +119,16 @@ test('restart: false leaves a crashed service failed at once; run() returning ea
 
 test('the context gives the name, an abort signal, settings, channels, and the app\'s database', async () => {
   let seen: ServiceContext | undefined
-  const { m, channels } = manager([service('probe', { start (ctx) { seen = ctx } })])
+  const { m, transport } = manager([service('probe', { start (ctx) { seen = ctx } })])
   const got: unknown[] = []
-  channels.subscribe('clock', (d) => got.push(d))
+  transport.subscribe((group, payload) => got.push([group, payload]))
   await m.start()
   assert.ok(seen)
   assert.equal(seen.name, 'app:probe')
   assert.equal(seen.settings.services.stopTimeout, 300)
   assert.equal(seen.signal.aborted, false)
   seen.channels.publish('clock', 42)
-  assert.deepEqual(got, [42])
+  assert.deepEqual(got, [['clock', '42']])
   assert.throws(() => seen!.db, (err: unknown) => isTaoError(err, 'TAO_ERR_DB_NOT_READY'), 'ctx.db reads the app\'s database on access')
   await m.stop()
   assert.equal(seen.signal.aborted, true)

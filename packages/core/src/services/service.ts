@@ -4,7 +4,7 @@ import { taoError } from '../errors/index.js'
 import { duration, int } from '../settings/validate.js'
 import type { Settings } from '../settings/index.js'
 import { kServiceDef } from '../symbols.js'
-import type { Channels } from './channels.js'
+import type { Channels } from '../websocket/channels.js'
 
 /** Milliseconds, or a string such as '500ms', '30s', '5m'. */
 export type Duration = number | `${number}${'ms' | 's' | 'm' | 'h' | 'd'}`

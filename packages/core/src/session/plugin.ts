@@ -1,10 +1,12 @@
 /// <reference types="@fastify/secure-session" preserve="true" />
-import fastifySecureSession from '@fastify/secure-session'
+import fastifyCookie from '@fastify/cookie'
+import fastifySecureSession, { type Session } from '@fastify/secure-session'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { taoError } from '../errors/index.js'
 import { developmentDefaults } from '../security/development.js'
 import type { Settings } from '../settings/index.js'
+import { kSession } from '../symbols.js'
 import { addTemplateContext } from '../templates/index.js'
 import { addFlash, consumeMessages, type FlashLevel } from './flash.js'
 import { resolveSessionKeys } from './keys.js'
@@ -22,8 +24,16 @@ declare module '@fastify/secure-session' {
   interface SessionData extends SessionValues {}
 }
 
+interface SessionCodec {
+  decode: FastifyInstance['decodeSecureSession']
+  encode: FastifyInstance['encodeSecureSession']
+  create: FastifyInstance['createSecureSession']
+}
+
 declare module 'fastify' {
   interface FastifyRequest {
+    /** The session this request decrypted, once it was read (see the session getter). */
+    [kSession]: Session | null
     /**
      * Stores a message shown once, by the next page that displays messages.
      * @throws TAO_ERR_SESSION_FLASH_INVALID
@@ -67,10 +77,32 @@ async function session (fastify: FastifyInstance, opts: SessionPluginOptions): P
   const maxAge = Math.max(1, Math.round(settings.session.maxAge / 1000))
   const cookieOptions = Object.freeze({ path: '/', httpOnly: true, sameSite: 'lax', secure: 'auto', maxAge } as const)
 
-  // tao writes the cookie itself, to check its size first. This hook is added before
-  // @fastify/secure-session's own onSend, which then finds the session unchanged.
+  // @fastify/secure-session decrypts the cookie of every request in an onRequest hook, read or
+  // not. tao borrows its codec instead (registered in a child context, so none of its hooks run
+  // for pages) and decrypts lazily, the first time a request reads req.session: pages that
+  // never touch the session pay nothing for it.
+  await fastify.register(fastifyCookie)
+  let codec: SessionCodec | undefined
+  await fastify.register(async function sessionCodec (child) {
+    await child.register(fastifySecureSession, { key: [...keys], cookieName, expiry: maxAge, cookie: { ...cookieOptions } })
+    codec = { decode: child.decodeSecureSession, encode: child.encodeSecureSession, create: child.createSecureSession }
+  })
+  const { decode, encode, create } = codec!
+  fastify.decorateRequest(kSession, null)
+  fastify.decorateRequest('session', {
+    getter (this: FastifyRequest): Session {
+      if (this[kSession] === null) {
+        const cookie = this.cookies[cookieName]
+        this[kSession] = (cookie === undefined ? null : decode(cookie, this.log)) ?? create({})
+      }
+      return this[kSession]
+    },
+  })
+
+  // tao writes the cookie itself, checking its size first; only a session that was read and
+  // changed is written.
   fastify.addHook('onSend', function saveSession (req, reply, _payload, done) {
-    const s = req.session
+    const s = req[kSession]
     if (!s?.changed) {
       done()
       return
@@ -81,7 +113,7 @@ async function session (fastify: FastifyInstance, opts: SessionPluginOptions): P
       done()
       return
     }
-    const value = fastify.encodeSecureSession(s)
+    const value = encode(s)
     const bytes = cookieName.length + 1 + encodeURIComponent(value).length
     if (bytes > MAX_COOKIE_BYTES) {
       // The Set-Cookie is left out, so the browser keeps the previous session cookie.
@@ -97,12 +129,6 @@ async function session (fastify: FastifyInstance, opts: SessionPluginOptions): P
     done()
   })
 
-  await fastify.register(fastifySecureSession, {
-    key: [...keys],
-    cookieName,
-    expiry: maxAge,
-    cookie: { ...cookieOptions },
-  })
   fastify.decorateRequest('flash', function (this: FastifyRequest, level: FlashLevel, text: string) {
     addFlash(this, level, text)
   })

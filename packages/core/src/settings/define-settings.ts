@@ -1,4 +1,5 @@
 import { kUserSettings } from '../symbols.js'
+import type { ChannelTransport } from '../websocket/transport.js'
 
 type Duration = number | `${number}${'ms' | 's' | 'm' | 'h' | 'd'}`
 type Size = number | `${number}${'b' | 'kb' | 'mb' | 'gb' | 'KB' | 'MB' | 'GB'}`
@@ -146,6 +147,25 @@ export interface UserSettings {
     csp?: boolean | Record<string, string | string[] | null>
     /** Send the CSP as Content-Security-Policy-Report-Only (to try a policy). Default false. */
     cspReportOnly?: boolean
+  }
+  /** Websocket routes and channels (see docs/reference/websockets.md). */
+  websocket?: {
+    /** Largest message a client may send; a bigger one closes the socket with 1009. Default '1mb'; 0: no limit. */
+    maxMessageSize?: Size
+    /**
+     * Data waiting to be written to one client (socket.bufferedAmount) past which a send drops that
+     * client: it has stopped reading. Default '4mb'; 0: no limit.
+     */
+    maxBufferedAmount?: Size
+    /** How often idle sockets are pinged; one that has not answered the last ping is dropped. Default '30s'; 0: off. */
+    pingInterval?: Duration
+    /** On shutdown, how long sockets get to finish the 1001 close handshake before they are cut. Default '5s'. */
+    closeTimeout?: Duration
+    /**
+     * How channels reach other processes: 'auto' (node:cluster IPC in a cluster worker, else in-process),
+     * 'memory', 'cluster', or a function returning a ChannelTransport (a broker such as Redis pub/sub).
+     */
+    transport?: 'auto' | 'memory' | 'cluster' | (() => ChannelTransport)
   }
   checks?: {
     /** Check ids to silence, e.g. ['security.W004']. */

@@ -119,6 +119,13 @@ export const settingsSchema = shape({
     csp: either(bool(true), mapOf(cspSources), 'true, false, or an object of CSP directives'),
     cspReportOnly: bool(false),
   }),
+  websocket: shape({
+    maxMessageSize: size(1024 * 1024),
+    maxBufferedAmount: size(4 * 1024 * 1024),
+    pingInterval: duration(30_000),
+    closeTimeout: duration(5_000),
+    transport: either(oneOf(['auto', 'memory', 'cluster'] as const, 'auto'), fn, "'auto', 'memory', 'cluster', or a function returning a channel transport"),
+  }),
   checks: shape({
     silence: listOf(str('')),
   }),

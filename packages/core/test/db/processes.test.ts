@@ -50,7 +50,10 @@ test('SIGTERM closes the client then the store: a restarted server opens var/db 
   const first = await startWorker(root, { TEST_SETTINGS: JSON.stringify({ logLevel: 'info' }) })
   t.after(() => stopWorker(first))
   assert.ok(first.address, first.output())
-  assert.match(first.output(), new RegExp(`database: embedded store, data in ${join(root, 'var', 'db').replace(/[/\\]/g, '.')} \\(mongodb://127\\.0\\.0\\.1:\\d+/`))
+  // The log line and the address come through different writes: wait for the log line.
+  const logged = new RegExp(`database: embedded store, data in ${join(root, 'var', 'db').replace(/[/\\]/g, '.')} \\(mongodb://127\\.0\\.0\\.1:\\d+/`)
+  for (let i = 0; i < 50 && !logged.test(first.output()); i++) await new Promise((resolve) => setTimeout(resolve, 100))
+  assert.match(first.output(), logged)
   const id = await post(first.address, 'before the reload')
   assert.equal(await stopWorker(first), 0)
   assert.equal(existsSync(join(root, 'var', 'db', 'LOCK')), false, 'the lock was released')

@@ -13,17 +13,19 @@ async function start (settings: UserSettings = {}) {
 }
 
 const SECURITY = ['content-security-policy', 'x-content-type-options', 'x-frame-options', 'referrer-policy', 'cross-origin-opener-policy']
+const EVERY_RESPONSE = ['x-content-type-options', 'referrer-policy', 'cross-origin-resource-policy']
+const HTTPS = { 'x-forwarded-proto': 'https' }
 
-test('every response carries the security headers, error pages included', async () => {
-  const app = await start()
+test('every page carries the security headers, error pages included', async () => {
+  const app = await start({ server: { trustProxy: true } })
   const responses = {
-    page: await app.inject('/form'),
+    page: await app.inject({ url: '/form', headers: HTTPS }),
     'not found': await app.inject('/nope'),
     'refused host': await app.inject({ url: '/form', headers: { host: 'evil.com' } }),
     'CSRF failure': await app.inject({ method: 'POST', url: '/submit' }),
-    'bad body': await app.inject({ method: 'POST', url: '/api', headers: { 'content-type': 'application/json' }, payload: '{' }),
   }
   for (const [what, res] of Object.entries(responses)) {
+    assert.match(res.headers['content-type'] as string, /^text\/html/, what)
     for (const h of SECURITY) assert.ok(res.headers[h], `${what}: ${h}`)
   }
   const page = responses.page
@@ -37,6 +39,25 @@ test('every response carries the security headers, error pages included', async 
   assert.match(csp, /style-src 'self' 'unsafe-inline'/, 'the built-in error pages use an inline <style>')
   assert.match(csp, /frame-ancestors 'self'/)
   assert.doesNotMatch(csp, /upgrade-insecure-requests/)
+  // Headers only old browsers read are not sent.
+  for (const h of ['x-xss-protection', 'x-download-options', 'x-permitted-cross-domain-policies', 'x-dns-prefetch-control']) {
+    assert.equal(page.headers[h], undefined, h)
+  }
+})
+
+test('JSON and other non-documents get the headers that apply to them, not CSP or framing', async () => {
+  const app = await start()
+  const res = await app.inject({ method: 'POST', url: '/api', headers: { 'content-type': 'application/json', accept: 'application/json' }, payload: '{' })
+  assert.equal(res.statusCode, 400)
+  for (const h of EVERY_RESPONSE) assert.ok(res.headers[h], h)
+  assert.equal(res.headers['content-security-policy'], undefined)
+  assert.equal(res.headers['x-frame-options'], undefined)
+})
+
+test('HSTS only on HTTPS requests: browsers ignore it over plain HTTP', async () => {
+  const app = await start({ server: { trustProxy: true } })
+  assert.equal((await app.inject('/form')).headers['strict-transport-security'], undefined)
+  assert.ok((await app.inject({ url: '/form', headers: HTTPS })).headers['strict-transport-security'])
 })
 
 test('no HSTS in debug mode', async () => {
@@ -63,7 +84,8 @@ test('cspReportOnly sends the report-only header instead', async () => {
 })
 
 test('helmet options refine the headers; headers: false turns them all off', async () => {
-  const deny = await (await start({ security: { headers: { xFrameOptions: { action: 'deny' }, hsts: { maxAge: 60 } } } })).inject('/form')
+  const deny = await (await start({ server: { trustProxy: true }, security: { headers: { xFrameOptions: { action: 'deny' }, hsts: { maxAge: 60 }, xssFilter: true } } })).inject({ url: '/form', headers: HTTPS })
+  assert.equal(deny.headers['x-xss-protection'], '0', 'an old header can be turned back on')
   assert.equal(deny.headers['x-frame-options'], 'DENY')
   assert.equal(deny.headers['strict-transport-security'], 'max-age=60; includeSubDomains')
   const none = await (await start({ security: { headers: false } })).inject('/form')

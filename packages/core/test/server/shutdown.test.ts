@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict'
 import { request } from 'node:http'
 import { test } from 'node:test'
+import { WebSocket } from 'ws'
 import { get, until } from '../process/helpers.js'
 import { processApp } from './helpers.js'
 
@@ -79,4 +80,23 @@ test('a failing close hook is logged, the later phases still run, and close() re
   app.addCloseHook('database', 'db', () => { order.push('database') })
   await assert.rejects(app.close(), /stop failed/)
   assert.deepEqual(order, ['database'])
+})
+
+test('at shutdown, open websockets are closed with 1001 after requests drained and before services stop', async () => {
+  const app = await processApp()
+  const order: string[] = []
+  app.addCloseHook('services', 'probe', () => { order.push('services') })
+  const address = await app.listen({ port: 0, host: '127.0.0.1' })
+  const socket = new WebSocket(`${address.replace('http', 'ws')}/echo`, { headers: { origin: address } })
+  await new Promise((resolve, reject) => { socket.once('open', resolve); socket.once('error', reject) })
+  const echoed = new Promise((resolve) => socket.once('message', (d) => resolve(d.toString())))
+  socket.send('hello')
+  assert.equal(await echoed, 'hello')
+  const closed = new Promise<number>((resolve) => socket.once('close', (code) => { order.push(`websocket ${code}`); resolve(code) }))
+  const slow = get(address, '/slow?ms=300').then((r) => { order.push(`request ${r.status}`) })
+  await new Promise((resolve) => setTimeout(resolve, 50))
+  await app.close()
+  assert.equal(await closed, 1001)
+  await slow
+  assert.deepEqual(order, ['request 200', 'websocket 1001', 'services'])
 })

@@ -132,9 +132,15 @@ test('the code in docs/tutorial/login.md is the code of the fixture', () => {
   const doc = readFileSync(new URL('../../../../docs/tutorial/login.md', import.meta.url), 'utf8')
   const blocks = [...doc.matchAll(/```ts\n\/\/ (apps\/accounts\/[\w.]+\.ts)\n([\s\S]*?)```/g)]
   const shown = blocks.map((m) => m[1]).filter((f) => !f!.includes('/test/'))
-  assert.deepEqual(shown.sort(), ['apps/accounts/page.ts', 'apps/accounts/routes.ts', 'apps/accounts/users.ts', 'apps/accounts/views.ts'])
+  assert.deepEqual(shown.sort(), ['apps/accounts/routes.ts', 'apps/accounts/users.ts', 'apps/accounts/views.ts'])
   for (const [, file, code] of blocks) {
     if (file!.includes('/test/')) continue
     assert.equal(code, readFileSync(join(fixture('login'), file!), 'utf8'), `${file} differs from the tutorial`)
+  }
+  // Templates start with a comment naming their file, so the block is the whole file.
+  const templates = [...doc.matchAll(/```html\n(\{# ([\w./]+) #\}\n[\s\S]*?)```/g)]
+  assert.deepEqual(templates.map((m) => m[2]).sort(), ['apps/accounts/templates/account.html', 'apps/accounts/templates/home.html', 'apps/accounts/templates/login.html', 'templates/base.html'])
+  for (const [, content, file] of templates) {
+    assert.equal(content, readFileSync(join(fixture('login'), file!), 'utf8'), `${file} differs from the tutorial`)
   }
 })
