@@ -1,24 +1,37 @@
 import type { Command } from 'commander'
-import { formatReport, runChecks } from '@tao/core'
-import { loadProject } from '../project.js'
+import { formatReport, isTaoError, runChecks, type TaoApp } from '@tao/core'
+import { loadProject, loadProjectSettings } from '../project.js'
 
 interface CheckOptions {
   deploy?: boolean
   json?: boolean
 }
 
-/** `tao check [--deploy]`: Django-style checks of the project; exit 1 when one is an error. */
+/**
+ * `tao check [--deploy]`: Django-style checks of the project; exit 1 when one is an error. A
+ * project whose app cannot even be created (a missing secret key in production, say) is still
+ * checked from its settings, then the boot error is printed too.
+ */
 export function registerCheck (program: Command): void {
   program.command('check')
     .description('inspect the project for common problems (add --deploy for production settings and deploy/ files)')
     .option('--deploy', 'also run the deployment checks: secret key, debug, hosts, proxy, database, static files')
     .option('--json', 'print the findings as JSON')
-    .addHelpText('after', '\nSilence a finding by id with settings.checks.silence, e.g. [\'database.W001\']. Every id: docs/reference/checks.md.')
+    .addHelpText('after', '\nSilence a finding by id with settings.checks.silence, e.g. [\'database.W003\']. Every id: docs/reference/checks.md.')
     .action(async (opts: CheckOptions) => {
-      const { app } = await loadProject({ settings: { logLevel: 'silent' } })
-      const report = await runChecks({ settings: app.settings, root: app.settings.root, services: app.services.records }, { deploy: opts.deploy })
-      await app.close()
+      const settings = await loadProjectSettings({ settings: { logLevel: 'silent' } })
+      let app: TaoApp | null = null
+      let bootError: unknown = null
+      try {
+        app = (await loadProject({ settings: { logLevel: 'silent' } })).app
+      } catch (err) {
+        if (!isTaoError(err)) throw err
+        bootError = err
+      }
+      const report = await runChecks({ settings, root: settings.root, services: app?.services.records ?? [] }, { deploy: opts.deploy })
+      await app?.close()
       process.stdout.write(opts.json ? JSON.stringify(report, null, 2) + '\n' : formatReport(report))
+      if (bootError) throw bootError
       if (report.findings.some((f) => f.level === 'error')) process.exitCode = 1
     })
 }
