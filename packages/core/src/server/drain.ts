@@ -34,7 +34,19 @@ export class ConnectionTracker {
       this.#sockets.set(socket, 0)
       socket.once('close', () => this.#sockets.delete(socket))
     })
-    server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => this.#onRequest(req.socket, res))
+    // One dispatcher in front of the app's own listeners, so that a request read from a
+    // connection this tracker already half-closed is never handled: nobody could answer it.
+    // The client sees the close before any response byte and retries it elsewhere.
+    const listeners = server.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[]
+    server.removeAllListeners('request')
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+      if (req.socket.writableEnded) {
+        req.socket.destroy()
+        return
+      }
+      this.#onRequest(req.socket, res)
+      for (const listener of listeners) listener.call(server, req, res)
+    })
     // Upgraded sockets leave HTTP; only listen when someone handles upgrades (a listener
     // changes how Node treats an Upgrade request).
     if (server.listenerCount('upgrade') > 0) {
