@@ -80,7 +80,7 @@ export function buildSettings (raw: Obj, opts: { root: string, file: string, env
     // Name the environment variable when a problem came from one.
     const described = problems.map((p) => {
       const key = p.slice(0, p.indexOf(':'))
-      const from = sources.get(key)
+      const from = sources.get(key.replace(/\[\d+\]$/, ''))
       return from ? `${p} (from the environment variable ${from})` : p
     })
     throw taoError('TAO_ERR_SETTINGS_INVALID', [opts.file, described], { file: opts.file })

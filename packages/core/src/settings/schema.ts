@@ -32,10 +32,14 @@ const proxyEntry = (s: string) => {
   return "an IP address, a CIDR range such as '10.0.0.0/8', or one of 'loopback', 'linklocal', 'uniquelocal', 'unix'"
 }
 
-// A list reports each bad entry; anything else is true/false or a hop count.
-const trustProxy: Check<boolean | number | string[]> = (v, path, problems) => Array.isArray(v)
-  ? listOf(str('', proxyEntry))(v, path, problems)
-  : either(bool(false), int(0, 0, 100), 'true/false, a hop count, or a list of trusted proxies')(v, path, problems)
+// A list reports each bad entry; anything else is true/false or a hop count. From the
+// environment (TAO_TRUST_PROXY) a list is comma-separated: 'unix' or 'loopback,10.0.0.0/8'.
+const trustProxy: Check<boolean | number | string[]> = (v, path, problems) => {
+  const value = typeof v === 'string' && !/^(true|false|1|0|\d+)$/.test(v.trim()) ? v.split(',').map((s) => s.trim()).filter(Boolean) : v
+  return Array.isArray(value)
+    ? listOf(str('', proxyEntry))(value, path, problems)
+    : either(bool(false), int(0, 0, 100), 'true/false, a hop count, or a list of trusted proxies')(value, path, problems)
+}
 
 const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 const cookieName = (s: string) => (COOKIE_NAME.test(s) ? null : 'a cookie name (letters, digits and !#$%&\'*+-.^_`|~)')
