@@ -16,7 +16,7 @@ async function workerPids (address: string, expected: number): Promise<Set<numbe
   return pids
 }
 
-test('workers: relay to the others, replace a crashed one, restart all on SIGHUP, drain on SIGTERM', async () => {
+test('workers: relay to the others, replace crashed ones (with backoff), restart all on SIGHUP, drain on SIGTERM', async () => {
   const file = join(tmp.dir, 'events.jsonl')
   const tao = await startTao(['start', '--port', '0', '--workers', '2'], fixture('process'), { TAO_TEST_EVENTS: file, TAO_TEST_SERVICES: 'alpha' })
   assert.match(tao.output(), /tao: serving http:\/\/127\.0\.0\.1:\d+ \(2 workers, primary pid \d+; SIGHUP restarts them one at a time\)/)
@@ -35,17 +35,25 @@ test('workers: relay to the others, replace a crashed one, restart all on SIGHUP
   // 2. A worker that dies is replaced.
   const crashed = JSON.parse((await get(tao.address, '/crash')).body).crashing as number
   await tao.waitFor(new RegExp(`worker \\d \\(pid ${crashed}\\) died \\(exit code 3\\); starting a new one`))
-  const afterCrash = await workerPids(tao.address, 2)
+  let afterCrash = await workerPids(tao.address, 2)
   assert.ok(!afterCrash.has(crashed))
 
-  // 3. SIGHUP replaces every worker, one at a time.
+  // 3. One that keeps dying early is replaced after a growing delay (a crash loop never spins).
+  for (let i = 0; i < 8 && !/keeps dying early/.test(tao.output()); i++) {
+    const pid = JSON.parse((await get(tao.address, '/crash')).body).crashing as number
+    await tao.waitFor(new RegExp(`\\(pid ${pid}\\) died`))
+    afterCrash = await workerPids(tao.address, 2)
+  }
+  assert.match(tao.output(), /worker \d \(pid \d+\) died \(exit code 3\); starting a new one in 1000 ms \(it keeps dying early\)/)
+
+  // 4. SIGHUP replaces every worker, one at a time.
   tao.child.kill('SIGHUP')
   await tao.waitFor(/tao: restart done/)
   const reloaded = await workerPids(tao.address, 2)
   for (const pid of afterCrash) assert.ok(!reloaded.has(pid), `old worker ${pid} was replaced`)
   await until(() => [...afterCrash].every((pid) => !alive(pid)), 10_000, 'old workers gone')
 
-  // 4. SIGTERM drains them all: services stop, exit 0, no worker left.
+  // 5. SIGTERM drains them all: services stop, exit 0, no worker left.
   assert.equal(await tao.stop('SIGTERM'), 0)
   for (const pid of reloaded) assert.ok(!alive(pid), `worker ${pid} exited`)
   const stoppedBy = new Set(readEvents(file).filter((e) => e.event === 'stopped').map((e) => e.pid))
