@@ -37,7 +37,7 @@ export function makeProject () {
   const root = mkdtempSync(join(tmpdir(), 'tao-bench-'))
   const files = {
     'package.json': '{ "type": "module", "private": true }\n',
-    'settings.js': "export default { debug: false, logLevel: 'silent' }\n",
+    'settings.js': "export default { debug: false, logLevel: 'silent', secretKey: 'a'.repeat(64), allowedHosts: ['127.0.0.1'], database: { url: 'memory' } }\n",
     'context.js': CONTEXT,
     'apps/home/routes.js': `import { route } from '@tao/core'
 import { pageContext } from '../../context.js'
