@@ -21,14 +21,17 @@ export class ConnectionTracker {
   /** Responses not finished yet. */
   readonly #responses = new Set<ServerResponse>()
   #draining = false
+  #installed = false
   #idle: (() => void) | null = null
 
   constructor (server: Server) {
     this.#server = server
   }
 
-  /** Starts following connections; call once, after the app is ready and before it listens. */
+  /** Starts following connections, after the app is ready and before it listens. Idempotent. */
   install (): void {
+    if (this.#installed) return
+    this.#installed = true
     const server = this.#server
     server.on('connection', (socket: Socket) => {
       this.#sockets.set(socket, 0)

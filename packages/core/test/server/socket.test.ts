@@ -65,6 +65,9 @@ test('a port in use is refused with a clear error', async (t) => {
   const app = await processApp()
   t.after(() => app.close())
   await assert.rejects(app.listen({ port, host: '127.0.0.1' }), (err: unknown) => isTaoError(err, 'TAO_ERR_SERVER_ADDRESS_IN_USE') && err.message.startsWith(`127.0.0.1:${port} is already in use by another process.`))
+  // The same app can then listen elsewhere, and serves normally.
+  const address = await app.listen({ port: 0, host: '127.0.0.1' })
+  assert.equal((await get(address, '/')).body, 'ok')
 })
 
 test('tao start --socket --socket-mode serves on the socket; a second tao on it is refused', async () => {
