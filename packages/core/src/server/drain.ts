@@ -7,25 +7,34 @@ export interface DrainResult {
   cut: number
 }
 
+const kSocket = Symbol('tao.drainSocket')
+
+type Listener = (req: IncomingMessage, res: ServerResponse) => void
+type Tracked = ServerResponse & { [kSocket]?: Socket }
+
 /**
- * Follows the HTTP connections of a server and the requests in flight on each, so shutdown
- * can drain them gently: stop accepting, let running requests finish (their responses say
+ * Follows the HTTP connections of a server and the requests in flight, so shutdown can drain
+ * them gently: stop accepting, let running requests finish (their responses say
  * `Connection: close`), and half-close idle keep-alive connections instead of resetting them,
  * so a request a client is sending at that instant is never answered by a TCP reset.
- * Upgraded (websocket) connections are left to the websocket concern.
+ * Upgraded (websocket) connections are left to the websocket concern. Per request it only
+ * adds the response to a set and one shared 'close' listener.
  */
 export class ConnectionTracker {
   readonly #server: Server
-  /** HTTP connections and their requests in flight. */
-  readonly #sockets = new Map<Socket, number>()
+  /** Open HTTP connections. */
+  readonly #sockets = new Set<Socket>()
   /** Responses not finished yet. */
-  readonly #responses = new Set<ServerResponse>()
+  readonly #responses = new Set<Tracked>()
+  readonly #onResponseClose: (this: Tracked) => void
   #draining = false
   #installed = false
   #idle: (() => void) | null = null
 
   constructor (server: Server) {
     this.#server = server
+    const tracker = this
+    this.#onResponseClose = function (this: Tracked) { tracker.#closed(this) }
   }
 
   /** Starts following connections, after the app is ready and before it listens. Idempotent. */
@@ -34,20 +43,25 @@ export class ConnectionTracker {
     this.#installed = true
     const server = this.#server
     server.on('connection', (socket: Socket) => {
-      this.#sockets.set(socket, 0)
+      this.#sockets.add(socket)
       socket.once('close', () => this.#sockets.delete(socket))
     })
     // One dispatcher in front of the app's own listeners, so that a request read from a
     // connection this tracker already half-closed is never handled: nobody could answer it.
     // The client sees the close before any response byte and retries it elsewhere.
-    const listeners = server.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[]
+    const listeners = server.listeners('request') as Listener[]
     server.removeAllListeners('request')
     server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-      if (req.socket.writableEnded) {
-        req.socket.destroy()
+      const socket = req.socket
+      if (socket.writableEnded) {
+        socket.destroy()
         return
       }
-      this.#onRequest(req.socket, res)
+      const tracked = res as Tracked
+      tracked[kSocket] = socket
+      this.#responses.add(tracked)
+      if (this.#draining) res.shouldKeepAlive = false
+      res.on('close', this.#onResponseClose)
       for (const listener of listeners) listener.call(server, req, res)
     })
     // Upgraded sockets leave HTTP; only listen when someone handles upgrades (a listener
@@ -57,19 +71,20 @@ export class ConnectionTracker {
     }
   }
 
-  #onRequest (socket: Socket, res: ServerResponse): void {
-    this.#responses.add(res)
-    this.#sockets.set(socket, (this.#sockets.get(socket) ?? 0) + 1)
-    if (this.#draining) res.shouldKeepAlive = false
-    res.once('close', () => {
-      this.#responses.delete(res)
-      const left = (this.#sockets.get(socket) ?? 1) - 1
-      if (this.#sockets.has(socket)) this.#sockets.set(socket, left)
-      if (this.#draining) {
-        if (left === 0 && !socket.destroyed) socket.end()
-        if (this.#responses.size === 0) this.#idle?.()
-      }
-    })
+  #closed (res: Tracked): void {
+    this.#responses.delete(res)
+    if (!this.#draining) return
+    const socket = res[kSocket]
+    // A response whose keep-alive headers left before the drain leaves its connection idle.
+    if (socket && !socket.destroyed && !this.#busy().has(socket)) socket.end()
+    if (this.#responses.size === 0) this.#idle?.()
+  }
+
+  /** Connections with a response in flight. */
+  #busy (): Set<Socket> {
+    const busy = new Set<Socket>()
+    for (const res of this.#responses) if (res[kSocket]) busy.add(res[kSocket])
+    return busy
   }
 
   /** Requests being served right now. */
@@ -85,9 +100,8 @@ export class ConnectionTracker {
     this.#draining = true
     // net.Server's close, not http.Server's: the latter resets idle keep-alive connections.
     if (this.#server.listening) NetServer.prototype.close.call(this.#server)
-    for (const [socket, requests] of this.#sockets) {
-      if (requests === 0) socket.end()
-    }
+    const busy = this.#busy()
+    for (const socket of this.#sockets) if (!busy.has(socket)) socket.end()
     for (const res of this.#responses) if (!res.headersSent) res.shouldKeepAlive = false
     if (this.#responses.size > 0) {
       await new Promise<void>((resolve) => {
@@ -97,15 +111,13 @@ export class ConnectionTracker {
       this.#idle = null
     }
     const cut = this.#responses.size
-    if (cut > 0) {
-      for (const [socket, requests] of this.#sockets) if (requests > 0) socket.destroy()
-    }
+    for (const socket of this.#busy()) socket.destroy()
     return { cut }
   }
 
   /** Closes whatever HTTP connection is left (half-closed ones a client never finished). */
   destroyRemaining (): void {
-    for (const socket of this.#sockets.keys()) socket.destroy()
+    for (const socket of this.#sockets) socket.destroy()
     this.#sockets.clear()
   }
 }
