@@ -5,7 +5,9 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { benchOptions, compare, makeProject, report, serve } from './templates.mjs'
+import { compare, report } from './lib/compare.mjs'
+import { serve } from './lib/serve.mjs'
+import { benchOptions, makeProject } from './templates.mjs'
 
 async function server (variant, root) {
   if (variant === 'tao') {
@@ -36,9 +38,9 @@ if (process.argv[1] === self) {
     try {
       const file = readFileSync(join(project.root, 'static', 'ten-kb.txt'))
       const results = await compare({
-        'tao /static/': { module: self, args: ['tao', project.root], path: '/static/static/ten-kb.txt' },
-        'bare @fastify/static': { module: self, args: ['bare', project.root], path: '/static/static/ten-kb.txt' },
-        'bare reply.sendFile route': { module: self, args: ['sendfile', project.root], path: '/static/static/ten-kb.txt' },
+        'tao /static/': { module: self, args: ['--server', 'tao', project.root], path: '/static/static/ten-kb.txt' },
+        'bare @fastify/static': { module: self, args: ['--server', 'bare', project.root], path: '/static/static/ten-kb.txt' },
+        'bare reply.sendFile route': { module: self, args: ['--server', 'sendfile', project.root], path: '/static/static/ten-kb.txt' },
       }, { ...opts, check: (body) => body.equals(file) })
       report(`10 KB static file, ${opts.rounds} interleaved rounds of ${opts.duration}s, ${opts.connections} connections`,
         results, 'tao /static/', 'bare @fastify/static')

@@ -4,12 +4,12 @@
 // Each server runs in its own child process (this file, with --server); rounds are interleaved
 // (A B, B A, ...); we report the median requests/s and the median server CPU time per request
 // (process.cpuUsage in the server). bench/static.mjs reuses the helpers exported here.
-import { fork } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import autocannon from 'autocannon'
+import { compare, report } from './lib/compare.mjs'
+import { serve } from './lib/serve.mjs'
 
 const repo = fileURLToPath(new URL('..', import.meta.url))
 
@@ -59,79 +59,6 @@ export default [route('GET', '/page', (_req, reply) => reply.render('home:page',
   return { root, cleanup: () => rmSync(root, { recursive: true, force: true }) }
 }
 
-/** Server mode: listen, tell the parent the URL, answer 'cpu' with process.cpuUsage(). */
-export async function serve (listen) {
-  const url = await listen()
-  process.on('message', (m) => {
-    if (m === 'cpu') { const u = process.cpuUsage(); process.send({ cpu: u.user + u.system }) }
-  })
-  process.on('SIGTERM', () => process.exit(0))
-  process.send({ url })
-}
-
-/** Starts this benchmark file as a server child; resolves { url, cpu(), stop() }. */
-export async function startServer (module, args) {
-  const child = fork(module, ['--server', ...args], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
-  const url = await new Promise((resolve, reject) => {
-    child.once('message', (m) => resolve(m.url))
-    child.once('exit', (code) => reject(new Error(`${module} ${args.join(' ')} exited with ${code}`)))
-  })
-  const cpu = () => new Promise((resolve) => { child.once('message', (m) => resolve(m.cpu)); child.send('cpu') })
-  const stop = () => new Promise((resolve) => { child.once('exit', resolve); child.kill('SIGTERM') })
-  return { url, cpu, stop }
-}
-
-function median (values) {
-  const s = [...values].sort((a, b) => a - b)
-  const m = Math.floor(s.length / 2)
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2
-}
-
-/**
- * Interleaved rounds against each server: { name: { module, args, path } }. Checks first that
- * every server answers `check(body)`; returns { name: { rps, cpuUsPerReq, errors } } medians.
- */
-export async function compare (servers, { rounds = 5, duration = 3, connections = 10, warmup = 1, check } = {}) {
-  const started = {}
-  const results = {}
-  try {
-    for (const [name, spec] of Object.entries(servers)) {
-      started[name] = await startServer(spec.module, spec.args)
-      const res = await fetch(started[name].url + spec.path)
-      const body = Buffer.from(await res.arrayBuffer())
-      if (res.status !== 200 || (check && !check(body, name))) throw new Error(`${name} answered ${res.status} ${body.length} bytes: not the expected page`)
-      results[name] = { rps: [], cpu: [], errors: 0 }
-    }
-    for (const [name, s] of Object.entries(started)) await autocannon({ url: s.url + servers[name].path, connections, duration: warmup })
-    const names = Object.keys(servers)
-    for (let round = 0; round < rounds; round++) {
-      for (const name of round % 2 === 0 ? names : [...names].reverse()) {
-        const s = started[name]
-        const before = await s.cpu()
-        const r = await autocannon({ url: s.url + servers[name].path, connections, duration })
-        const after = await s.cpu()
-        results[name].rps.push(r.requests.average)
-        results[name].cpu.push(r.requests.total ? (after - before) / r.requests.total : NaN)
-        results[name].errors += r.errors + r.non2xx
-      }
-    }
-  } finally {
-    await Promise.all(Object.values(started).map((s) => s.stop()))
-  }
-  return Object.fromEntries(Object.entries(results).map(([n, r]) => [n, { rps: median(r.rps), cpuUsPerReq: median(r.cpu), errors: r.errors }]))
-}
-
-/** Prints a comparison and the ratio of `subject` to `baseline`. */
-export function report (title, results, subject, baseline) {
-  console.log(`\n${title}`)
-  for (const [name, r] of Object.entries(results)) {
-    console.log(`  ${name.padEnd(28)} ${r.rps.toFixed(0).padStart(8)} req/s (median)  ${r.cpuUsPerReq.toFixed(1).padStart(7)} µs CPU/req  errors ${r.errors}`)
-  }
-  const ratio = results[subject].rps / results[baseline].rps
-  console.log(`  ratio ${subject}/${baseline}: ${(ratio * 100).toFixed(1)}% of requests/s; CPU per request ${(results[subject].cpuUsPerReq / results[baseline].cpuUsPerReq).toFixed(2)}x`)
-  return ratio
-}
-
 /** Options from BENCH_* variables. */
 export const benchOptions = () => ({
   rounds: Number(process.env.BENCH_ROUNDS ?? 5),
@@ -165,8 +92,8 @@ if (process.argv[1] === self) {
     try {
       const same = (body) => (body.toString().match(/<li /g) ?? []).length === 50 && body.includes('Item 49 &lt;b&gt;')
       const results = await compare({
-        'tao reply.render': { module: self, args: ['tao', project.root], path: '/page' },
-        'bare fastify + nunjucks': { module: self, args: ['bare', project.root], path: '/page' },
+        'tao reply.render': { module: self, args: ['--server', 'tao', project.root], path: '/page' },
+        'bare fastify + nunjucks': { module: self, args: ['--server', 'bare', project.root], path: '/page' },
       }, { ...opts, check: same })
       report(`50-item page through a base layout, ${opts.rounds} interleaved rounds of ${opts.duration}s, ${opts.connections} connections`,
         results, 'tao reply.render', 'bare fastify + nunjucks')

@@ -4,12 +4,12 @@
 import { fork } from 'node:child_process'
 import autocannon from 'autocannon'
 
-/** Starts `module` (a server script) as a child; resolves { url, cpu(), stop() }. */
+/** Starts `module` (a server script, with `args`) as a child; resolves { url, cpu(), stop() }. */
 export async function startServer (module, args = []) {
   const child = fork(module, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: ['--import', 'tsx'] })
   const url = await new Promise((resolve, reject) => {
     child.once('message', (m) => resolve(m.url))
-    child.once('exit', (code) => reject(new Error(`${module} exited with ${code}`)))
+    child.once('exit', (code) => reject(new Error(`${module} ${args.join(' ')} exited with ${code}`)))
   })
   const cpu = () => new Promise((resolve) => { child.once('message', (m) => resolve(m.cpu)); child.send('cpu') })
   const stop = () => new Promise((resolve) => { child.once('exit', resolve); child.kill('SIGTERM') })
@@ -23,22 +23,32 @@ function median (values) {
 }
 
 /**
- * Runs `rounds` interleaved rounds of `duration` seconds against each server for `path`.
- * servers: { name: { module, args } }. Returns { name: { rps, cpuUsPerReq, errors } } medians.
+ * Runs `rounds` interleaved rounds of `duration` seconds against each server.
+ * servers: { name: { module, args?, path? } } (path defaults to options.path). With `check`,
+ * every server's first answer must pass `check(body, name)`, so all serve the same thing.
+ * Returns { name: { rps, cpuUsPerReq, errors } }, medians over the rounds.
  */
-export async function compare (servers, { path = '/', rounds = 5, duration = 3, connections = 50, warmup = 1 } = {}) {
+export async function compare (servers, { path = '/', rounds = 5, duration = 3, connections = 50, warmup = 1, check } = {}) {
   const started = {}
-  for (const [name, spec] of Object.entries(servers)) started[name] = await startServer(spec.module, spec.args)
+  const urlOf = (name) => started[name].url + (servers[name].path ?? path)
   const results = Object.fromEntries(Object.keys(servers).map((n) => [n, { rps: [], cpu: [], errors: 0 }]))
   try {
-    for (const s of Object.values(started)) await autocannon({ url: s.url + path, connections, duration: warmup })
+    for (const [name, spec] of Object.entries(servers)) {
+      started[name] = await startServer(spec.module, spec.args)
+      if (check) {
+        const res = await fetch(urlOf(name))
+        const body = Buffer.from(await res.arrayBuffer())
+        if (res.status !== 200 || !check(body, name)) throw new Error(`${name} answered ${res.status} ${body.length} bytes: not the expected page`)
+      }
+    }
+    for (const name of Object.keys(started)) await autocannon({ url: urlOf(name), connections, duration: warmup })
     const names = Object.keys(servers)
     for (let round = 0; round < rounds; round++) {
       const order = round % 2 === 0 ? names : [...names].reverse()
       for (const name of order) {
         const s = started[name]
         const before = await s.cpu()
-        const r = await autocannon({ url: s.url + path, connections, duration })
+        const r = await autocannon({ url: urlOf(name), connections, duration })
         const after = await s.cpu()
         const requests = r.requests.total
         results[name].rps.push(r.requests.average)
@@ -56,7 +66,7 @@ export async function compare (servers, { path = '/', rounds = 5, duration = 3, 
 export function report (title, results, subject, baseline) {
   console.log(`\n${title}`)
   for (const [name, r] of Object.entries(results)) {
-    console.log(`  ${name.padEnd(24)} ${r.rps.toFixed(0).padStart(8)} req/s (median)  ${r.cpuUsPerReq.toFixed(1).padStart(7)} µs CPU/req  errors ${r.errors}`)
+    console.log(`  ${name.padEnd(28)} ${r.rps.toFixed(0).padStart(8)} req/s (median)  ${r.cpuUsPerReq.toFixed(1).padStart(7)} µs CPU/req  errors ${r.errors}`)
   }
   const ratio = results[subject].rps / results[baseline].rps
   console.log(`  ratio ${subject}/${baseline}: ${(ratio * 100).toFixed(1)}% of requests/s; CPU per request ${(results[subject].cpuUsPerReq / results[baseline].cpuUsPerReq).toFixed(2)}x`)

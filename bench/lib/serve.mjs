@@ -9,3 +9,9 @@ export function announce (url) {
   })
   process.send({ url })
 }
+
+/** Server mode of a bench file: listen, announce the URL, exit on SIGTERM. */
+export async function serve (listen) {
+  announce(await listen())
+  process.on('SIGTERM', () => process.exit(0))
+}

@@ -1,2 +1,2 @@
 export { parseName, appNameProblem, relativePathProblem, type ParsedName } from './parse.js'
-export { resolveWithin, resolveWithinSync, isInside, displayPath } from './resolve.js'
+export { resolveWithin, resolveWithinSync, isInside, displayPath, RealDirs } from './resolve.js'

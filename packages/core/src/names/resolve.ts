@@ -42,3 +42,29 @@ export function displayPath (root: string, file: string): string {
   const rel = relative(root, file)
   return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel.split(sep).join('/') : file
 }
+
+/**
+ * The real paths of component folders (templates/, static/), looked up once. With `cache` off
+ * (development) a folder that did not exist is looked up again, so one created while the
+ * server runs is found without a restart.
+ */
+export class RealDirs {
+  readonly #cache: boolean
+  readonly #real = new Map<string, string | null>()
+
+  constructor (cache: boolean) {
+    this.#cache = cache
+  }
+
+  /** The real path of `dir`, or null when it does not exist. */
+  get (dir: string): string | null {
+    const known = this.#real.get(dir)
+    if (known !== undefined && (known !== null || this.#cache)) return known
+    let real: string | null = null
+    try {
+      real = realpathSync(dir)
+    } catch {}
+    this.#real.set(dir, real)
+    return real
+  }
+}

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto'
-import { readFileSync, realpathSync, statSync } from 'node:fs'
+import { readFileSync, statSync } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import { join, relative, sep } from 'node:path'
 import type { AppRegistry } from '../apps/index.js'
 import { taoError } from '../errors/index.js'
-import { displayPath, parseName, relativePathProblem, resolveWithin, resolveWithinSync } from '../names/index.js'
+import { displayPath, parseName, relativePathProblem, resolveWithin, resolveWithinSync, RealDirs } from '../names/index.js'
 import type { Settings } from '../settings/index.js'
 
 /** The component that serves a project's own static/ folder: `/static/static/<path>`. */
@@ -52,8 +52,8 @@ export class StaticFiles {
   readonly #root: string
   readonly #registry: AppRegistry
   readonly #components: ReadonlyMap<string, StaticComponent>
-  readonly #real = new Map<string, string | null>()
   readonly #cache: boolean
+  readonly #dirs: RealDirs
   readonly #hashed: boolean
   readonly #urls = new Map<string, string>()
   readonly #hashes = new Map<string, { hash: string, mtimeMs: number, size: number }>()
@@ -63,6 +63,7 @@ export class StaticFiles {
     this.#root = settings.root
     this.#registry = registry
     this.#cache = !settings.debug
+    this.#dirs = new RealDirs(this.#cache)
     this.#hashed = settings.static.hashed === true
     const list: StaticComponent[] = [
       { name: PROJECT_COMPONENT, dir: join(settings.root, 'static') },
@@ -83,14 +84,7 @@ export class StaticFiles {
   }
 
   #realDir (dir: string): string | null {
-    const known = this.#real.get(dir)
-    if (known !== undefined && (known !== null || this.#cache)) return known
-    let real: string | null = null
-    try {
-      real = realpathSync(dir)
-    } catch {}
-    this.#real.set(dir, real)
-    return real
+    return this.#dirs.get(dir)
   }
 
   /**

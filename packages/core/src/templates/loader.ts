@@ -1,8 +1,8 @@
-import { existsSync, lstatSync, readFileSync, realpathSync } from 'node:fs'
+import { existsSync, lstatSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { AppRegistry } from '../apps/index.js'
 import { taoError, type TaoError } from '../errors/index.js'
-import { displayPath, parseName, resolveWithinSync } from '../names/index.js'
+import { displayPath, parseName, resolveWithinSync, RealDirs } from '../names/index.js'
 
 /** A template found on disk: its name, its real file and its source text. */
 export interface TemplateSource {
@@ -38,8 +38,8 @@ export class TemplateLoader {
   readonly #registry: AppRegistry
   readonly #projectDir: string
   /** Real path of each templates folder (null while it does not exist). */
-  readonly #real = new Map<string, string | null>()
   readonly #cache: boolean
+  readonly #dirs: RealDirs
 
   /** @param cache when true, folders are resolved once; otherwise re-checked while missing. */
   constructor (root: string, registry: AppRegistry, cache: boolean) {
@@ -47,18 +47,12 @@ export class TemplateLoader {
     this.#registry = registry
     this.#projectDir = join(root, 'templates')
     this.#cache = cache
+    this.#dirs = new RealDirs(this.#cache)
     for (const dir of [this.#projectDir, ...registry.apps.map((a) => join(a.dir, 'templates'))]) this.#realDir(dir)
   }
 
   #realDir (dir: string): string | null {
-    const known = this.#real.get(dir)
-    if (known !== undefined && (known !== null || this.#cache)) return known
-    let real: string | null = null
-    try {
-      real = realpathSync(dir)
-    } catch {}
-    this.#real.set(dir, real)
-    return real
+    return this.#dirs.get(dir)
   }
 
   /**
