@@ -18,6 +18,9 @@ export interface HostMatcher {
   allows (host: string): boolean
 }
 
+/** How many allowed Host values a matcher remembers. */
+const MAX_REMEMBERED_HOSTS = 64
+
 /** The domain part of a Host value, lowercased, without port or trailing dot; null when malformed. */
 export function hostDomain (host: string): string | null {
   const lower = host.toLowerCase()
@@ -44,15 +47,20 @@ export function buildHostMatcher (allowedHosts: readonly string[], development: 
       ? `settings.allowedHosts is empty, so only ${DEVELOPMENT_HOSTS.join(', ')} are allowed in debug mode and tests: add this host to it.`
       : "settings.allowedHosts is empty, so no host is allowed outside debug mode: set it (or TAO_ALLOWED_HOSTS) to the names of this site, e.g. ['example.com']."
 
+  const passed = new Set<string>()
   const allowedDomain = (domain: string): boolean =>
     any || exact.has(domain) || suffixes.some((suffix) => domain.endsWith(suffix) || domain === suffix.slice(1))
 
   return Object.freeze({
     patterns: Object.freeze([...patterns]),
     check (host: string): void {
+      // A site sees a handful of Host values; those that passed skip the parsing. Only allowed
+      // values are remembered, and only so many, so random hosts cannot grow the set.
+      if (passed.has(host)) return
       const domain = hostDomain(host)
       if (domain === null) throw taoError('TAO_ERR_HOST_INVALID', [host.slice(0, 200)])
       if (!allowedDomain(domain)) throw taoError('TAO_ERR_HOST_NOT_ALLOWED', [domain, hint])
+      if (passed.size < MAX_REMEMBERED_HOSTS) passed.add(host)
     },
     allows (host: string): boolean {
       const domain = hostDomain(host)
