@@ -1,14 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
 import { taoError } from '../errors/index.js'
+import { SAFE_METHODS } from '../routing/register.js'
 import { escapeHtml } from '../server/negotiate.js'
 
 /** The form field and headers a CSRF token is read from. */
 export const CSRF_FIELD = '_csrf'
 const CSRF_HEADERS = ['x-csrf-token', 'x-xsrf-token'] as const
-
-// Methods that must not change anything, so need no token (RFC 9110 safe methods).
-/** Methods that change nothing, so carry no CSRF risk. */
-export const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE'])
 
 /** The token a request carries: the `_csrf` field of a form or JSON body, else the X-CSRF-Token header. */
 export function csrfTokenOf (req: FastifyRequest): string | undefined {

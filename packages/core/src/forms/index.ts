@@ -1,4 +1,4 @@
-export { formsPlugin, formLimits, type FormsPluginOptions } from './plugin.js'
+export { formBodiesPlugin, formsPlugin, formLimits, type FormsPluginOptions } from './plugin.js'
 export { csrfField, csrfToken, csrfTokenOf, CSRF_FIELD } from './csrf.js'
 export { UploadedFile, safeExtension, type SavedUpload } from './uploaded-file.js'
 export { buildUrlencodedParser, type FieldLimits } from './urlencoded.js'

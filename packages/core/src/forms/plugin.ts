@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunc
 import fp from 'fastify-plugin'
 import type { Settings } from '../settings/index.js'
 import { addTemplateContext, markSafe } from '../templates/index.js'
-import { buildCsrfCheck, csrfField, csrfToken, csrfTokenOf, SAFE_METHODS } from './csrf.js'
+import { buildCsrfCheck, csrfField, csrfToken, csrfTokenOf } from './csrf.js'
 import { busboyLimits, discardUploads, MultipartReader, type MultipartLimits, type Uploads } from './multipart.js'
 import { buildUrlencodedParser } from './urlencoded.js'
 
@@ -32,24 +32,37 @@ const CSRF_SESSION_KEY = '_csrf'
  * Request bodies and CSRF protection, in the pages context (after tao:session):
  *   - application/x-www-form-urlencoded (@fastify/formbody) and JSON (Fastify's own parser,
  *     which refuses `__proto__` and `constructor.prototype`), both within server.bodyLimit;
- *   - multipart/form-data (@fastify/multipart) read before validation into `req.body`, files as
- *     UploadedFile in temporary files, with the limits of settings.forms;
- *   - CSRF (@fastify/csrf-protection, its secret in the session) on every unsafe method unless
- *     the route says `{ csrf: false }`.
- * Over a limit → 413 (too many fields → 400); malformed → 400; forged → 403.
+ *   - `csrf_field()` and `csrf_token()` for templates (@fastify/csrf-protection, its secret in
+ *     the session).
+ * No hook here: what runs per request, multipart reading and the CSRF check, is in
+ * {@link formBodiesPlugin}, which only routes that take a body run.
  */
 async function forms (fastify: FastifyInstance, opts: FormsPluginOptions): Promise<void> {
-  const limits = formLimits(opts.settings)
-  const reader = new MultipartReader(limits)
-
-  await fastify.register(fastifyFormbody, { parser: buildUrlencodedParser(limits) })
-  await fastify.register(fastifyMultipart, { limits: busboyLimits(limits), throwFileSizeLimit: true })
+  await fastify.register(fastifyFormbody, { parser: buildUrlencodedParser(formLimits(opts.settings)) })
   await fastify.register(fastifyCsrfProtection, {
     sessionPlugin: '@fastify/secure-session',
     sessionKey: CSRF_SESSION_KEY,
     getToken: csrfTokenOf,
     logLevel: 'debug',
   })
+  // csrf_field() and csrf_token() in templates: a token is made only when a template asks.
+  addTemplateContext(fastify, 'csrf_field', (req, reply) => () => markSafe(csrfField(req, reply)), { fallback: () => markSafe(''), owner: 'tao:forms' })
+  addTemplateContext(fastify, 'csrf_token', (req, reply) => () => csrfToken(req, reply), { fallback: () => '', owner: 'tao:forms' })
+}
+
+/**
+ * What routes taking a body run (register it in their own context, inside tao:forms):
+ *   - multipart/form-data (@fastify/multipart) read before validation into `req.body`, files as
+ *     UploadedFile in temporary files, with the limits of settings.forms;
+ *   - the CSRF check on every unsafe method unless the route says `{ csrf: false }`.
+ * Over a limit → 413 (too many fields → 400); malformed → 400; forged → 403.
+ */
+async function formBodies (fastify: FastifyInstance, opts: FormsPluginOptions): Promise<void> {
+  const limits = formLimits(opts.settings)
+  const reader = new MultipartReader(limits)
+  // @fastify/multipart adds an onRequest and an onResponse hook for every request of its
+  // context: one more reason this context holds only the routes that take a body.
+  await fastify.register(fastifyMultipart, { limits: busboyLimits(limits), throwFileSizeLimit: true })
 
   const readMultipart = function readMultipart (req: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
     if (!req.isMultipart()) {
@@ -67,18 +80,14 @@ async function forms (fastify: FastifyInstance, opts: FormsPluginOptions): Promi
     }, done)
   }
   const checkCsrf = buildCsrfCheck(fastify, CSRF_SESSION_KEY)
-  // Decided once per route at boot: only routes that take unsafe methods read bodies and check
-  // CSRF, so GET pages run neither hook.
+  // Decided once per route at boot: a route that also answers GET keeps its safe methods free
+  // of both hooks' work (checkCsrf passes them).
   fastify.addHook('onRoute', (route) => {
-    const methods = Array.isArray(route.method) ? route.method : [route.method]
-    if (methods.every((m) => SAFE_METHODS.has(m))) return
     const own = route.preValidation === undefined ? [] : Array.isArray(route.preValidation) ? route.preValidation : [route.preValidation]
     route.preValidation = route.config?.csrf === false ? [readMultipart, ...own] : [readMultipart, checkCsrf, ...own]
   })
   fastify.addHook('onClose', async () => { await reader.close() })
-  // csrf_field() and csrf_token() in templates: a token is made only when a template asks.
-  addTemplateContext(fastify, 'csrf_field', (req, reply) => () => markSafe(csrfField(req, reply)), { fallback: () => markSafe(''), owner: 'tao:forms' })
-  addTemplateContext(fastify, 'csrf_token', (req, reply) => () => csrfToken(req, reply), { fallback: () => '', owner: 'tao:forms' })
 }
 
 export const formsPlugin = fp(forms, { name: 'tao:forms', fastify: '5.x', dependencies: ['tao:session', 'tao:templates'] })
+export const formBodiesPlugin = fp(formBodies, { name: 'tao:form-bodies', fastify: '5.x', dependencies: ['tao:forms'] })

@@ -1,6 +1,6 @@
 import type { FastifyInstance, RouteOptions as FastifyRouteOptions } from 'fastify'
 import fp from 'fastify-plugin'
-import type { AppRegistry } from '../apps/index.js'
+import type { AppRegistry, RouteRecord } from '../apps/index.js'
 import { kReverse } from '../symbols.js'
 import type { Reverser } from './reverse.js'
 import type { Query, RouteName, UrlArgs } from './types.js'
@@ -29,11 +29,34 @@ declare module 'fastify' {
 export interface RoutingPluginOptions {
   registry: AppRegistry
   reverser: Reverser
+  /**
+   * Called first in the context of the routes that take request bodies (any method that is not
+   * GET, HEAD, OPTIONS or TRACE), to register there the body parsing and CSRF hooks that
+   * reading routes never run.
+   */
+  prepareBodyContext?: (scope: FastifyInstance) => Promise<void>
+}
+
+/** Methods that change nothing and carry no body to read (RFC 9110 safe methods). */
+export const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE'])
+
+function addRoute (fastify: FastifyInstance, r: RouteRecord): void {
+  const { name: _name, csrf, config, ...fastifyOptions } = r.options
+  fastify.route({
+    ...fastifyOptions,
+    method: [...r.methods],
+    url: r.path,
+    handler: r.handler as FastifyRouteOptions['handler'],
+    config: { ...config, taoRoute: r.name, taoApp: r.app, csrf: csrf !== false },
+  })
 }
 
 /**
  * Registers every HTTP route of the project's apps with Fastify and decorates the reply with
- * `redirectTo`. Websocket routes are registered by the websocket concern.
+ * `redirectTo`. Routes that only read (safe methods) are registered here; routes that take a
+ * body go into a child context prepared by `prepareBodyContext`, so the per-request hooks of
+ * form parsing and CSRF cost a GET page nothing. Websocket routes are registered by the
+ * websocket concern.
  */
 async function routing (fastify: FastifyInstance, opts: RoutingPluginOptions): Promise<void> {
   fastify.decorate(kReverse, opts.reverser)
@@ -41,17 +64,15 @@ async function routing (fastify: FastifyInstance, opts: RoutingPluginOptions): P
     const [params, query, status] = args as [Record<string, unknown> | undefined, Query | undefined, number | undefined]
     return this.redirect(this.server[kReverse].url(name, params, query), status ?? 302)
   })
-  for (const r of opts.registry.routes) {
-    if (r.kind !== 'http') continue
-    const { name: _name, csrf, config, ...fastifyOptions } = r.options
-    fastify.route({
-      ...fastifyOptions,
-      method: [...r.methods],
-      url: r.path,
-      handler: r.handler as FastifyRouteOptions['handler'],
-      config: { ...config, taoRoute: r.name, taoApp: r.app, csrf: csrf !== false },
-    })
-  }
+  const http = opts.registry.routes.filter((r) => r.kind === 'http')
+  const reading = http.filter((r) => r.methods.every((m) => SAFE_METHODS.has(m)))
+  const writing = http.filter((r) => !reading.includes(r))
+  for (const r of reading) addRoute(fastify, r)
+  if (writing.length === 0) return
+  await fastify.register(async function bodyRoutes (scope) {
+    await opts.prepareBodyContext?.(scope)
+    for (const r of writing) addRoute(scope, r)
+  })
 }
 
 export const routingPlugin = fp(routing, { name: 'tao:routing', fastify: '5.x' })

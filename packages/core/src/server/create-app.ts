@@ -1,13 +1,13 @@
 import type { Server } from 'node:http'
 import { resolve } from 'node:path'
-import Fastify, { type FastifyHttpOptions } from 'fastify'
+import Fastify, { type FastifyHttpOptions, type FastifyInstance } from 'fastify'
 import { loadApps } from '../apps/index.js'
 import { databasePlugin } from '../db/index.js'
 import { Reverser } from '../routing/reverse.js'
 import { routingPlugin } from '../routing/register.js'
 import { loadServices } from '../services/load.js'
 import { loadSettings, type Settings, type UserSettings } from '../settings/index.js'
-import { formsPlugin } from '../forms/index.js'
+import { formBodiesPlugin, formsPlugin } from '../forms/index.js'
 import { buildTrustProxy, securityPlugin, serverTimeouts } from '../security/index.js'
 import { sessionPlugin } from '../session/index.js'
 import { staticPlugin } from '../static/index.js'
@@ -88,7 +88,10 @@ export async function createApp (opts: CreateAppOptions = {}): Promise<TaoApp> {
   await fastify.register(async function pages (scope) {
     await scope.register(sessionPlugin, { settings })
     await scope.register(formsPlugin, { settings })
-    await scope.register(routingPlugin, { registry, reverser })
+    // Routes taking a body sit in a context of their own, where multipart reading and the
+    // CSRF check run; pages that only read never pay for them.
+    const prepareBodyContext = async (forms: FastifyInstance) => { await forms.register(formBodiesPlugin, { settings }) }
+    await scope.register(routingPlugin, { registry, reverser, prepareBodyContext })
     // Last in `pages`: websocket upgrades run every hook registered above (session, db).
     await scope.register(websocketPlugin, { routes: registry.routes, settings, onShutdown: (close) => app.addCloseHook('websockets', 'websockets', close) })
   })

@@ -99,6 +99,37 @@ describe('CSRF', () => {
     assert.equal((await app.inject('/form')).statusCode, 200)
   })
 
+  test('a route answering GET and POST: the page is free, its form post is checked', async () => {
+    const page = await app.inject('/contact')
+    assert.equal(page.statusCode, 200)
+    assert.equal(page.json().method, 'GET')
+    const { jar, token } = await visit()
+    const forged = await app.inject({ method: 'POST', url: '/contact', headers: { ...form, cookie: jar.header() }, payload: 'msg=hi' })
+    assert.equal(forged.statusCode, 403)
+    const ok = await app.inject({ method: 'POST', url: '/contact', headers: { ...form, cookie: jar.header() }, payload: `_csrf=${encodeURIComponent(token)}&msg=hi` })
+    assert.equal(ok.statusCode, 200, ok.body)
+    assert.equal(ok.json().body.msg, 'hi')
+    const parts = multipart([{ name: '_csrf', value: token }, { name: 'msg', value: 'hi' }])
+    const multi = await app.inject({ method: 'POST', url: '/contact', headers: { ...parts.headers, cookie: jar.header() }, payload: parts.payload })
+    assert.equal(multi.statusCode, 200, multi.body)
+    assert.deepEqual(multi.json().body, { _csrf: token, msg: 'hi' })
+  })
+
+  test('a page that only reads runs no body or CSRF hook; routes taking a body run both', async () => {
+    // Routes are split at boot by method: GET pages never pay for multipart reading or CSRF.
+    const lines = app.fastify.printRoutes({ includeHooks: true, commonPrefix: false }).split('\n')
+    const of = (path: string, method: string) => {
+      const at = lines.findIndex((l) => l.endsWith(` ${path} (${method})`))
+      assert.ok(at >= 0, `${method} ${path} in\n${lines.join('\n')}`)
+      const end = lines.findIndex((l, i) => i > at && !l.includes('• ('))
+      return lines.slice(at + 1, end).join('\n')
+    }
+    assert.doesNotMatch(of('/form', 'GET'), /preValidation|onResponse|checkCsrf|readMultipart/)
+    assert.match(of('/submit', 'POST'), /readMultipart\(\)","checkCsrf\(\)/)
+    assert.match(of('/api', 'POST'), /readMultipart\(\)/)
+    assert.doesNotMatch(of('/api', 'POST'), /checkCsrf/)
+  })
+
   test('a route with { csrf: false } takes posts without a token', async () => {
     const res = await app.inject({ method: 'POST', url: '/api', headers: { 'content-type': 'application/json' }, payload: { a: 1 } })
     assert.equal(res.statusCode, 200)
