@@ -5,11 +5,15 @@ import type { Settings } from '../settings/index.js'
 import { developmentDefaults } from './development.js'
 import { helmetOptions } from './headers.js'
 import { buildHostMatcher } from './hosts.js'
-import { computeSecurityHeaders, isDocument } from './static-headers.js'
+import { computeSecurityHeaders, isDocument, isStylesheet, type HeaderList } from './static-headers.js'
 
 /** Options of {@link securityPlugin}. */
 export interface SecurityPluginOptions {
   settings: Settings
+}
+
+function setHeaders (reply: FastifyReply, headers: HeaderList): void {
+  for (let i = 0; i < headers.length; i++) reply.header(headers[i]![0], headers[i]![1])
 }
 
 /**
@@ -25,12 +29,14 @@ async function security (fastify: FastifyInstance, opts: SecurityPluginOptions):
   if (helmet?.enableCSPNonces) {
     await fastify.register(fastifyHelmet, helmet)
   } else if (helmet) {
-    const { always, documents, hsts } = await computeSecurityHeaders(helmet)
-    // onSend, when the Content-Type is known: document headers (CSP, framing) go on pages
-    // only, and HSTS on HTTPS requests only.
+    const { always, documents, stylesheets, hsts } = await computeSecurityHeaders(helmet)
+    // onSend, when the Content-Type is known: document headers (CSP, framing, referrer) go on
+    // pages only, and HSTS on HTTPS requests only.
     fastify.addHook('onSend', function securityHeaders (req, reply, payload, done) {
-      reply.headers(always)
-      if (isDocument(reply.getHeader('content-type'))) reply.headers(documents)
+      setHeaders(reply, always)
+      const type = reply.getHeader('content-type')
+      if (isDocument(type)) setHeaders(reply, documents)
+      else if (isStylesheet(type)) setHeaders(reply, stylesheets)
       if (hsts !== undefined && req.protocol === 'https') reply.header('strict-transport-security', hsts)
       done(null, payload)
     })
