@@ -39,7 +39,8 @@ function fastifyOptions (settings: Settings): FastifyHttpOptions<Server> {
     http: serverTimeouts(s),
     requestTimeout: s.requestTimeout,
     keepAliveTimeout: s.keepAliveTimeout,
-    connectionTimeout: s.connectionTimeout,
+    // settings.server.connectionTimeout is enforced by the connection tracker's sweep
+    // (server/drain.ts): Node's socket timeout re-arms a timer on every read and write.
     bodyLimit: s.bodyLimit,
     // Shutdown drains connections itself (server/drain.ts): requests arriving on open
     // connections while it drains are served, with Connection: close.

@@ -12,25 +12,52 @@ type Listener = (req: IncomingMessage, res: ServerResponse) => void
 // response takes the socket, cleared when it finishes); http-terminator and others read it too.
 type HttpSocket = Socket & { _httpMessage?: ServerResponse | null }
 
+/** Options of {@link ConnectionTracker}. */
+export interface TrackerOptions {
+  /**
+   * Closes a connection with a request in progress (handled or answered) that moved no byte
+   * for this long, in ms: a stuck handler, or a client that stopped reading. 0: never.
+   */
+  idleTimeout?: number
+}
+
+interface Progress {
+  bytes: number
+  since: number
+}
+
+/** How often idle connections are looked for: a quarter of the timeout, within [100 ms, 5 s]. */
+export function sweepInterval (idleTimeout: number): number {
+  return Math.max(100, Math.min(5_000, Math.floor(idleTimeout / 4)))
+}
+
 /**
- * Follows the HTTP connections of a server so shutdown can drain them gently: stop accepting,
- * let running requests finish (their responses say `Connection: close`), and half-close idle
- * keep-alive connections instead of resetting them, so a request a client is sending at that
- * instant is never answered by a TCP reset. Upgraded (websocket) connections are left to the
- * websocket concern. It costs one set entry per connection and nothing per request: the
- * requests in flight are read off the connections when the drain starts.
+ * Follows the HTTP connections of a server:
+ *   - so shutdown can drain them gently: stop accepting, let running requests finish (their
+ *     responses say `Connection: close`), and half-close idle keep-alive connections instead
+ *     of resetting them, so a request a client is sending at that instant is never answered by
+ *     a TCP reset;
+ *   - to close a connection whose request made no progress for `idleTimeout` (Node's own
+ *     socket timeout does this too, but re-arms a timer on every read and write of every
+ *     request; a sweep over the connections costs requests nothing).
+ * Upgraded (websocket) connections are left to the websocket concern. It costs one set entry
+ * per connection and nothing per request: the requests in flight are read off the connections
+ * (`socket._httpMessage`) when a sweep or the drain looks.
  */
 export class ConnectionTracker {
   readonly #server: Server
-  /** Open HTTP connections. */
-  readonly #sockets = new Set<HttpSocket>()
+  readonly #idleTimeout: number
+  /** Open HTTP connections, with the progress the last sweep saw. */
+  readonly #sockets = new Map<HttpSocket, Progress | null>()
   /** Responses the drain waits for. */
   readonly #running = new Set<ServerResponse>()
   #installed = false
   #idle: (() => void) | null = null
+  #sweeper: NodeJS.Timeout | null = null
 
-  constructor (server: Server) {
+  constructor (server: Server, opts: TrackerOptions = {}) {
     this.#server = server
+    this.#idleTimeout = opts.idleTimeout ?? 0
   }
 
   /** Starts following connections, after the app is ready and before it listens. Idempotent. */
@@ -39,13 +66,33 @@ export class ConnectionTracker {
     this.#installed = true
     const server = this.#server
     server.on('connection', (socket: Socket) => {
-      this.#sockets.add(socket)
+      this.#sockets.set(socket, null)
       socket.once('close', () => this.#sockets.delete(socket))
     })
+    if (this.#idleTimeout > 0) {
+      this.#sweeper = setInterval(() => this.#sweep(Date.now()), sweepInterval(this.#idleTimeout)).unref()
+    }
     // Upgraded sockets leave HTTP; only listen when someone handles upgrades (a listener
     // changes how Node treats an Upgrade request).
     if (server.listenerCount('upgrade') > 0) {
       server.prependListener('upgrade', (_req: IncomingMessage, socket: Socket) => { this.#sockets.delete(socket) })
+    }
+  }
+
+  /**
+   * Closes the connections whose request moved no byte (read, written or flushed) since a
+   * sweep at least idleTimeout ago. Connections between requests are Node's (keepAliveTimeout),
+   * and so are requests still sending their headers (headersTimeout).
+   */
+  #sweep (now: number): void {
+    for (const [socket, seen] of this.#sockets) {
+      if (!socket._httpMessage) {
+        if (seen !== null) this.#sockets.set(socket, null)
+        continue
+      }
+      const bytes = socket.bytesRead + socket.bytesWritten - socket.writableLength
+      if (seen === null || seen.bytes !== bytes) this.#sockets.set(socket, { bytes, since: now })
+      else if (now - seen.since >= this.#idleTimeout) socket.destroy()
     }
   }
 
@@ -90,7 +137,7 @@ export class ConnectionTracker {
     this.#interceptRequests()
     // net.Server's close, not http.Server's: the latter resets idle keep-alive connections.
     if (this.#server.listening) NetServer.prototype.close.call(this.#server)
-    for (const socket of this.#sockets) {
+    for (const socket of this.#sockets.keys()) {
       const res = socket._httpMessage
       if (res) this.#wait(res, socket)
       else socket.end()
@@ -109,7 +156,8 @@ export class ConnectionTracker {
 
   /** Closes whatever HTTP connection is left (half-closed ones a client never finished). */
   destroyRemaining (): void {
-    for (const socket of this.#sockets) socket.destroy()
+    if (this.#sweeper) clearInterval(this.#sweeper)
+    for (const socket of this.#sockets.keys()) socket.destroy()
     this.#sockets.clear()
   }
 }

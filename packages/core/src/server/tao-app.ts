@@ -152,7 +152,7 @@ export class TaoApp {
   async listen (opts: ListenOptions = {}): Promise<string> {
     await this.start()
     const s = this.settings.server
-    this.#tracker ??= new ConnectionTracker(this.fastify.server)
+    this.#tracker ??= new ConnectionTracker(this.fastify.server, { idleTimeout: s.connectionTimeout })
     this.#tracker.install()
     return await listenOn(this.fastify, {
       port: opts.port ?? s.port,
