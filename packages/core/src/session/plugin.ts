@@ -1,13 +1,13 @@
 /// <reference types="@fastify/secure-session" preserve="true" />
-import fastifyCookie from '@fastify/cookie'
 import fastifySecureSession, { type Session } from '@fastify/secure-session'
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { taoError } from '../errors/index.js'
 import { developmentDefaults } from '../security/development.js'
 import type { Settings } from '../settings/index.js'
 import { kSession } from '../symbols.js'
 import { addTemplateContext } from '../templates/index.js'
+import { cookieSigner, decorateCookies, writeCookies } from './cookies.js'
 import { addFlash, consumeMessages, type FlashLevel } from './flash.js'
 import { resolveSessionKeys } from './keys.js'
 
@@ -77,11 +77,12 @@ async function session (fastify: FastifyInstance, opts: SessionPluginOptions): P
   const maxAge = Math.max(1, Math.round(settings.session.maxAge / 1000))
   const cookieOptions = Object.freeze({ path: '/', httpOnly: true, sameSite: 'lax', secure: 'auto', maxAge } as const)
 
+  // Cookies with @fastify/cookie's API, parsed only when read (session/cookies.ts).
+  decorateCookies(fastify, cookieSigner(keys))
   // @fastify/secure-session decrypts the cookie of every request in an onRequest hook, read or
   // not. tao borrows its codec instead (registered in a child context, so none of its hooks run
   // for pages) and decrypts lazily, the first time a request reads req.session: pages that
   // never touch the session pay nothing for it.
-  await fastify.register(fastifyCookie)
   let codec: SessionCodec | undefined
   await fastify.register(async function sessionCodec (child) {
     await child.register(fastifySecureSession, { key: [...keys], cookieName, expiry: maxAge, cookie: { ...cookieOptions } })
@@ -99,35 +100,32 @@ async function session (fastify: FastifyInstance, opts: SessionPluginOptions): P
     },
   })
 
-  // tao writes the cookie itself, checking its size first; only a session that was read and
-  // changed is written.
+  // One onSend hook for every cookie: the session is written first (by tao, checking its size;
+  // only a session that was read and changed), then whatever cookies the reply set.
   fastify.addHook('onSend', function saveSession (req, reply, _payload, done) {
-    const s = req[kSession]
-    if (!s?.changed) {
-      done()
-      return
-    }
+    const err = req[kSession]?.changed === true ? writeSession(req, reply) : undefined
+    writeCookies(reply)
+    if (err) done(err)
+    else done()
+  })
+  function writeSession (req: FastifyRequest, reply: FastifyReply): Error | undefined {
+    const s = req[kSession]!
     s.changed = false
     if (s.deleted) {
       reply.clearCookie(cookieName, { path: '/' })
-      done()
       return
     }
     const value = encode(s)
     const bytes = cookieName.length + 1 + encodeURIComponent(value).length
-    if (bytes > MAX_COOKIE_BYTES) {
-      // The Set-Cookie is left out, so the browser keeps the previous session cookie.
-      const err = taoError('TAO_ERR_SESSION_TOO_LARGE', [bytes, MAX_COOKIE_BYTES, largestKeys(s.data() as Record<string, unknown>)])
-      if (settings.debug) {
-        done(err)
-        return
-      }
-      req.log.error({ err: { code: err.code, message: err.message } }, err.message)
-    } else {
+    if (bytes <= MAX_COOKIE_BYTES) {
       reply.setCookie(cookieName, value, cookieOptions)
+      return
     }
-    done()
-  })
+    // The Set-Cookie is left out, so the browser keeps the previous session cookie.
+    const err = taoError('TAO_ERR_SESSION_TOO_LARGE', [bytes, MAX_COOKIE_BYTES, largestKeys(s.data() as Record<string, unknown>)])
+    if (settings.debug) return err
+    req.log.error({ err: { code: err.code, message: err.message } }, err.message)
+  }
 
   fastify.decorateRequest('flash', function (this: FastifyRequest, level: FlashLevel, text: string) {
     addFlash(this, level, text)
