@@ -43,10 +43,22 @@ async function security (fastify: FastifyInstance, opts: SecurityPluginOptions):
   }
 
   const hosts = buildHostMatcher(settings.allowedHosts, developmentDefaults(settings))
+  // Balancers and orchestrators probe by address (Host: 10.0.0.5:8080): the health endpoints
+  // answer any Host, as Rails' /up does. They show nothing a Host could poison. Looked at only
+  // once a Host failed, so allowed requests pay nothing for it.
+  const { live, ready } = settings.server.health
+  const healthPaths = new Set([live, ready].filter((p): p is string => typeof p === 'string').flatMap((p) => [p, `${p}/`]))
   fastify.addHook('onRequest', function checkHost (req: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction) {
     try {
       hosts.check(req.host)
     } catch (err) {
+      if (req.method === 'GET' || req.method === 'HEAD') {
+        const q = req.url.indexOf('?')
+        if (healthPaths.has(q === -1 ? req.url : req.url.slice(0, q))) {
+          done()
+          return
+        }
+      }
       done(err as Error)
       return
     }

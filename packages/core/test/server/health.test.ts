@@ -49,3 +49,19 @@ test('health paths are configurable, can be turned off, and are not pages', asyn
 test('a bad health path is a settings error', async () => {
   await assert.rejects(processApp({ settings: { server: { health: { ready: 'ready' } } } }), /server\.health\.ready: expected a path such as '\/-\/ready', or false to turn it off, got 'ready'/)
 })
+
+test('balancers probing by address get the health endpoints; every other page still checks Host', async (t) => {
+  const app = await processApp({ settings: { debug: false, secretKey: 'a'.repeat(64), allowedHosts: ['example.com'] } })
+  t.after(() => app.close())
+  const byAddress = { host: '10.0.0.5:8080' }
+  assert.equal((await app.inject({ url: '/-/live', headers: byAddress })).statusCode, 200)
+  assert.equal((await app.inject({ url: '/-/live?probe=1', headers: byAddress })).statusCode, 200)
+  assert.equal((await app.inject({ url: '/-/ready', headers: byAddress })).statusCode, 503, 'not started: answered, not refused')
+  for (const url of ['/', '/-/live/../', '/-/livex', '/static/x']) {
+    const res = await app.inject({ url, headers: { ...byAddress, accept: 'application/json' } })
+    assert.equal(res.statusCode, 400, url)
+    assert.equal(res.json().code, 'TAO_ERR_HOST_NOT_ALLOWED', url)
+  }
+  assert.equal((await app.inject({ method: 'POST', url: '/-/live', headers: byAddress })).statusCode, 400)
+  assert.equal((await app.inject({ url: '/', headers: { host: 'example.com' } })).statusCode, 200)
+})
