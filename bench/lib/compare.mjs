@@ -59,7 +59,7 @@ export async function compare (servers, { path = '/', rounds = 5, duration = 3, 
   } finally {
     await Promise.all(Object.values(started).map((s) => s.stop()))
   }
-  return Object.fromEntries(Object.entries(results).map(([n, r]) => [n, { rps: median(r.rps), cpuUsPerReq: median(r.cpu), errors: r.errors }]))
+  return Object.fromEntries(Object.entries(results).map(([n, r]) => [n, { rps: median(r.rps), cpuUsPerReq: median(r.cpu), errors: r.errors, rounds: r }]))
 }
 
 /** Prints one comparison table and the ratio of `subject` to `baseline`. */
@@ -70,5 +70,13 @@ export function report (title, results, subject, baseline) {
   }
   const ratio = results[subject].rps / results[baseline].rps
   console.log(`  ratio ${subject}/${baseline}: ${(ratio * 100).toFixed(1)}% of requests/s; CPU per request ${(results[subject].cpuUsPerReq / results[baseline].cpuUsPerReq).toFixed(2)}x`)
+  // Each round ran both servers back to back, under the same load from the rest of the
+  // machine: the ratio within a round is steadier than the ratio of the medians.
+  const a = results[subject].rounds
+  const b = results[baseline].rounds
+  const perRound = a.rps.map((x, i) => x / b.rps[i])
+  const cpuPerRound = a.cpu.map((x, i) => x / b.cpu[i])
+  const pct = (x) => `${(x * 100).toFixed(1)}%`
+  console.log(`  per round: median ${pct(median(perRound))} of requests/s (rounds ${perRound.map(pct).join(', ')}); CPU per request ${median(cpuPerRound).toFixed(2)}x`)
   return ratio
 }
