@@ -3,7 +3,7 @@
 // about 0.5% for the same code; a change elsewhere can move it a few percent through V8's
 // inlining choices). It counts user-space work only: the kernel's share (writev, epoll) is the
 // same for both servers, so the ratio here is larger than the ratio of requests/s.
-//   node --import tsx bench/instructions.mjs [--requests 2000]
+//   node --import tsx bench/instructions.mjs [--requests 2000] [--runs 3]
 // Each server runs under valgrind with instrumentation off, serves 5,000 warm-up requests over
 // one keep-alive connection, then is counted over `--requests` more. Skipped without valgrind.
 import { execFileSync, spawn, spawnSync } from 'node:child_process'
@@ -55,9 +55,20 @@ async function count (name) {
   }
 }
 
-const tao = await count('hello-tao')
-const bare = await count('hello-fastify')
-console.log(`\nhello JSON route, instructions per request (callgrind, ${REQUESTS} requests after ${WARMUP} warm-up)`)
+// A run now and then lands on a garbage collection or a deoptimization inside the counted
+// window: the median of RUNS runs of each server, interleaved, leaves those out.
+const RUNS = arg('runs', 3)
+const runs = { tao: [], bare: [] }
+for (let i = 0; i < RUNS; i++) {
+  runs.tao.push(await count('hello-tao'))
+  runs.bare.push(await count('hello-fastify'))
+}
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+const tao = median(runs.tao)
+const bare = median(runs.bare)
+const list = (xs) => xs.map((x) => Math.round(x).toLocaleString('en-US')).join(', ')
+console.log(`\nhello JSON route, instructions per request (callgrind, ${REQUESTS} requests after ${WARMUP} warm-up; median of ${RUNS} runs)`)
+console.log(`  runs: tao ${list(runs.tao)}; bare ${list(runs.bare)}`)
 console.log(`  tao            ${Math.round(tao).toLocaleString('en-US').padStart(8)}`)
 console.log(`  bare fastify   ${Math.round(bare).toLocaleString('en-US').padStart(8)}`)
 console.log(`  tao adds ${Math.round(tao - bare).toLocaleString('en-US')} instructions per request (${((tao / bare - 1) * 100).toFixed(1)}%)`)
