@@ -1,8 +1,6 @@
-import fastifyHelmet, { type FastifyHelmetOptions } from '@fastify/helmet'
-import Fastify from 'fastify'
-
-// Headers of the probe's reply that are not security headers.
-const NOT_SECURITY = new Set(['content-type', 'content-length', 'date', 'connection', 'keep-alive'])
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { FastifyHelmetOptions } from '@fastify/helmet'
+import helmet from 'helmet'
 
 // Headers that only mean something for a document a browser renders (a page, an SVG), not
 // for JSON, scripts, images or styles: each header costs every response about 0.5 µs of CPU
@@ -31,33 +29,37 @@ export interface SecurityHeaders {
 }
 
 /**
- * The security headers @fastify/helmet sends with these options, computed once at boot by one
- * request to a probe server. Without CSP nonces they are the same for every response, and
- * @fastify/helmet rebuilds its middleware on each request (about half of a small page's
- * throughput); tao sets the precomputed headers instead.
+ * The security headers @fastify/helmet sends with these options, computed once at boot by
+ * helmet itself (the middleware @fastify/helmet runs per request) on a stand-in response.
+ * Without CSP nonces they are the same for every response, and @fastify/helmet rebuilds its
+ * middleware on each request (about half of a small page's throughput); tao sets the
+ * precomputed headers instead.
  */
 export async function computeSecurityHeaders (options: FastifyHelmetOptions): Promise<SecurityHeaders> {
-  const probe = Fastify({ logger: false })
-  try {
-    await probe.register(fastifyHelmet, options)
-    probe.get('/', async () => '')
-    const res = await probe.inject('/')
-    const always: Array<[string, string]> = []
-    const documents: Array<[string, string]> = []
-    const stylesheets: Array<[string, string]> = []
-    let hsts: string | undefined
-    for (const [name, value] of Object.entries(res.headers)) {
-      if (NOT_SECURITY.has(name) || value === undefined) continue
-      const header: [string, string] = [name, String(value)]
-      if (name === 'strict-transport-security') hsts = header[1]
-      else if (DOCUMENT_ONLY.has(name)) documents.push(header)
-      else always.push(header)
-      if (STYLESHEET_TOO.has(name)) stylesheets.push(header)
-    }
-    return Object.freeze({ always: Object.freeze(always), documents: Object.freeze(documents), stylesheets: Object.freeze(stylesheets), hsts })
-  } finally {
-    await probe.close()
+  // The options @fastify/helmet keeps for itself; the rest is helmet's.
+  const { enableCSPNonces: _nonces, global: _global, ...helmetOptions } = options as FastifyHelmetOptions & { global?: boolean }
+  const headers = new Map<string, string>()
+  const res = {
+    setHeader (name: string, value: unknown) { headers.set(name.toLowerCase(), String(value)) },
+    removeHeader (name: string) { headers.delete(name.toLowerCase()) },
+    getHeader (name: string) { return headers.get(name.toLowerCase()) },
   }
+  await new Promise<void>((resolve, reject) => {
+    const next = (err?: unknown) => { if (err) reject(err instanceof Error ? err : new Error(String(err))); else resolve() }
+    helmet(helmetOptions as Parameters<typeof helmet>[0])({} as IncomingMessage, res as unknown as ServerResponse, next)
+  })
+  const always: Array<[string, string]> = []
+  const documents: Array<[string, string]> = []
+  const stylesheets: Array<[string, string]> = []
+  let hsts: string | undefined
+  for (const [name, value] of headers) {
+    const header: [string, string] = [name, value]
+    if (name === 'strict-transport-security') hsts = value
+    else if (DOCUMENT_ONLY.has(name)) documents.push(header)
+    else always.push(header)
+    if (STYLESHEET_TOO.has(name)) stylesheets.push(header)
+  }
+  return Object.freeze({ always: Object.freeze(always), documents: Object.freeze(documents), stylesheets: Object.freeze(stylesheets), hsts })
 }
 
 const DOCUMENT_TYPE = /^(?:text\/html|application\/xhtml\+xml|image\/svg\+xml|(?:text|application)\/xml)\b/i
