@@ -57,6 +57,8 @@ class Primary {
   readonly #timers = new Set<NodeJS.Timeout>()
   readonly #startedAt = new WeakMap<Worker, number>()
   #state: 'booting' | 'running' | 'reloading' | 'stopping' = 'booting'
+  /** Workers that reported listening (the others are still booting). */
+  readonly #listened = new WeakSet<Worker>()
   #reloadAgain = false
   #finish: (code: number) => void = () => {}
 
@@ -111,7 +113,7 @@ class Primary {
         worker.process.kill('SIGKILL')
         reject(new Error(`it did not listen within ${this.#opts.bootTimeout ?? 60_000} ms`))
       }, this.#opts.bootTimeout ?? 60_000)
-      worker.once('listening', (address: Address) => { clearTimeout(timer); resolve(describeAddress(address)) })
+      worker.once('listening', (address: Address) => { clearTimeout(timer); this.#listened.add(worker); resolve(describeAddress(address)) })
       worker.once('exit', (code, signal) => { clearTimeout(timer); reject(new Error(exitReason(code, signal))) })
     })
     return { worker, listening }
@@ -156,7 +158,10 @@ class Primary {
         worker.process.kill('SIGKILL')
       }, this.#opts.stopTimeout)
       worker.once('exit', () => { clearTimeout(timer); resolve() })
-      if (worker.isConnected()) worker.send({ tao: 'shutdown' })
+      // A worker still booting listens for neither the message nor (maybe) SIGTERM yet: a
+      // message would be lost and the drain would wait the whole stop timeout. SIGTERM ends
+      // it now, or drains it if serve() already took the signal.
+      if (worker.isConnected() && this.#listened.has(worker)) worker.send({ tao: 'shutdown' })
       else worker.process.kill('SIGTERM')
     })
   }
@@ -206,7 +211,9 @@ class Primary {
     let clean = true
     await Promise.all(Object.values(cluster.workers ?? {}).map(async (w) => {
       if (!w || w.isDead()) return
-      w.once('exit', (code) => { if (code !== 0) clean = false })
+      const booting = !this.#listened.has(w)
+      // A worker stopped while still booting is not a failure of the shutdown.
+      w.once('exit', (code, signal) => { if (code !== 0 && !(booting && signal === 'SIGTERM')) clean = false })
       await this.#retire(w)
     }))
     this.#finish(clean ? 0 : 1)

@@ -60,6 +60,18 @@ test('workers: relay to the others, replace crashed ones (with backoff), restart
   for (const pid of reloaded) assert.ok(stoppedBy.has(pid), `worker ${pid} stopped its services`)
 })
 
+test('SIGTERM while a replacement worker is still booting: it is stopped at once, exit 0', async () => {
+  const tao = await startTao(['start', '--port', '0', '--workers', '2'], fixture('process'))
+  const [victim] = await workerPids(tao.address, 2)
+  process.kill(victim!, 'SIGKILL')
+  await tao.waitFor(new RegExp(`\\(pid ${victim}\\) died \\(killed by SIGKILL\\); starting a new one`))
+  // The replacement was just forked: it has not loaded the app, nor heard of any shutdown
+  // message. The primary must not wait its whole stop timeout (80 s) for it.
+  const started = Date.now()
+  assert.equal(await tao.stop('SIGTERM', 25_000), 0, tao.output())
+  assert.ok(Date.now() - started < 25_000)
+})
+
 test('workers: a worker that fails at first boot stops everything and the primary exits 1', async () => {
   const tao = runTao(['start', '--port', '0', '--workers', '2'], fixture('process'), { TAO_TEST_FAIL: 'alpha', TAO_TEST_SERVICES: 'alpha' })
   assert.equal(await tao.exited, 1)
