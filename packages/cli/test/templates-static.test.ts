@@ -62,10 +62,10 @@ test('tao collectstatic copies, is idempotent, and refuses an output folder insi
   assert.equal(first.status, 0, first.stderr)
   assert.match(first.stdout, /^copied static\/css\/site\.css$/m)
   assert.match(first.stdout, /^copied blog\/blog\.css$/m)
-  assert.match(first.stdout, /^3 copied, 0 unchanged, 0 removed in var\/static \(manifest: var\/static\/staticfiles\.json\)$/m)
+  assert.match(first.stdout, /^5 copied, 0 unchanged, 0 removed in var\/static \(manifest: var\/static\/staticfiles\.json\)$/m)
   const second = tao(['collectstatic'], site)
   assert.equal(second.status, 0, second.stderr)
-  assert.equal(second.stdout, '0 copied, 3 unchanged, 0 removed in var/static (manifest: var/static/staticfiles.json)\n')
+  assert.equal(second.stdout, '0 copied, 5 unchanged, 0 removed in var/static (manifest: var/static/staticfiles.json)\n')
 
   const refused = tao(['collectstatic', '--out', 'apps/blog/static/collected'], site)
   assert.equal(refused.status, 2)
