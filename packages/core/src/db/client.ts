@@ -1,14 +1,20 @@
 import type { FastifyBaseLogger } from 'fastify'
-import { MongoClient, type Db } from 'mongodb'
+import { MongoClient, type CommandFailedEvent, type CommandStartedEvent, type CommandSucceededEvent, type Db } from 'mongodb'
 import type { EmbeddedMongo } from '@tao/embedded-mongo'
 import { taoError, type TaoError } from '../errors/index.js'
 import type { Settings } from '../settings/index.js'
+import { debugToolbarEnabled } from '../debug/enabled.js'
 import { databaseTarget, startEmbeddedStore, type DatabaseTarget } from './embedded.js'
 import { toUnavailableError } from './outage.js'
 import { describeHosts, redactUrl, scrubSecrets } from './url.js'
 
 /** Pause between two reconnection attempts after a failed start (each attempt itself waits up to serverSelectionTimeoutMS). */
 const RETRY_DELAY_MS = 1000
+
+/** A listener of the driver's command monitoring events (see {@link Database.onCommand}). */
+export type CommandListener = (event: CommandStartedEvent | CommandSucceededEvent | CommandFailedEvent) => void
+
+const COMMAND_EVENTS = ['commandStarted', 'commandSucceeded', 'commandFailed'] as const
 
 /**
  * The one pooled MongoClient of an app, and the embedded store behind it when there is no
@@ -30,10 +36,14 @@ export class Database {
   #closing: Promise<void> | null = null
   #retryTimer: NodeJS.Timeout | undefined
   #pending: MongoClient | null = null
+  // Command monitoring, for the debug toolbar: on only in debug with the toolbar on.
+  readonly #monitor: boolean
+  readonly #commandListeners = new Set<CommandListener>()
 
   /** @throws TAO_ERR_DB_URL_INVALID when the URL cannot be parsed (the message never shows its password). */
   constructor (settings: Settings, log: FastifyBaseLogger) {
     this.#options = settings.database
+    this.#monitor = debugToolbarEnabled(settings)
     this.#log = log
     this.name = settings.database.name
     this.target = databaseTarget(settings)
@@ -77,6 +87,14 @@ export class Database {
   }
 
   /**
+   * Calls `listener` with the command events of every client this Database opens. Events are
+   * only emitted when debug and the debug toolbar are on (the driver's `monitorCommands`).
+   */
+  onCommand (listener: CommandListener): void {
+    this.#commandListeners.add(listener)
+  }
+
+  /**
    * Starts the embedded store if needed and connects the client.
    * @throws TAO_ERR_DB_UNREACHABLE when the database cannot be reached and it is required at
    *   start (or it is the embedded store); TAO_ERR_EMBEDDED_* when the store cannot start.
@@ -103,15 +121,22 @@ export class Database {
   }
 
   #newClient (url: string): MongoClient {
+    let client: MongoClient
     try {
-      return new MongoClient(url, {
+      client = new MongoClient(url, {
         maxPoolSize: this.#options.maxPoolSize,
         serverSelectionTimeoutMS: this.#options.serverSelectionTimeoutMS,
         appName: 'tao',
+        monitorCommands: this.#monitor,
       })
     } catch (err) {
       throw taoError('TAO_ERR_DB_URL_INVALID', [redactUrl(url), this.#scrub((err as Error).message)], {}, { cause: err })
     }
+    if (this.#monitor) {
+      const relay: CommandListener = (event) => { for (const listener of this.#commandListeners) listener(event) }
+      for (const name of COMMAND_EVENTS) client.on(name, relay)
+    }
+    return client
   }
 
   #scrub (text: string): string {

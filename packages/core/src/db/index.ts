@@ -1,5 +1,5 @@
 export { databasePlugin, type DatabasePluginOptions } from './plugin.js'
-export { Database } from './client.js'
+export { Database, type CommandListener } from './client.js'
 export { startSharedDatabase, databaseTarget, fromEmbeddedError, DATABASE_URL_ENV, type SharedDatabase, type DatabaseTarget } from './embedded.js'
 export { isDatabaseUnavailableError, toUnavailableError } from './outage.js'
 export { checkDatabase, type DatabaseCheck } from './checks.js'

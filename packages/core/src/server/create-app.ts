@@ -3,6 +3,7 @@ import { resolve } from 'node:path'
 import Fastify, { type FastifyHttpOptions, type FastifyInstance } from 'fastify'
 import { loadApps } from '../apps/index.js'
 import { databasePlugin } from '../db/index.js'
+import { debugPlugin, debugToolbarEnabled } from '../debug/index.js'
 import { Reverser } from '../routing/reverse.js'
 import { routingPlugin } from '../routing/register.js'
 import { loadServices } from '../services/load.js'
@@ -87,6 +88,8 @@ export async function createApp (opts: CreateAppOptions = {}): Promise<TaoApp> {
   await fastify.register(templatesPlugin, { settings, registry, reverser })
   // Pages: one encapsulated context for everything dynamic (session, forms, routes).
   await fastify.register(async function pages (scope) {
+    // First in `pages`, and only in debug: the toolbar times and watches every page request.
+    if (debugToolbarEnabled(settings)) await scope.register(debugPlugin, { settings })
     await scope.register(sessionPlugin, { settings })
     await scope.register(formsPlugin, { settings })
     // Routes taking a body sit in a context of their own, where multipart reading and the

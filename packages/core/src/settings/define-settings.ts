@@ -22,6 +22,13 @@ export interface UserSettings {
   /** Development mode: detailed error pages, templates re-read on change. Default false. */
   debug?: boolean
   /**
+   * Show the debug toolbar on HTML pages while debug is on (`tao dev`): route, time, templates
+   * rendered, database commands, session keys. Default true; false turns it off. Never runs
+   * with debug off, whatever this says.
+   * @see docs/reference/debug-toolbar.md
+   */
+  debugToolbar?: boolean
+  /**
    * Key(s) for encrypting session cookies: 32 bytes, written as 64 hex or 44 base64 characters
    * (`TAO_SECRET_KEY`, comma-separated for several). With a list, the first encrypts and all
    * decrypt (key rotation). Required in production; in debug a missing key is replaced by a

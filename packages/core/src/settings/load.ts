@@ -25,6 +25,7 @@ export function readEnv (root: string, env: NodeJS.ProcessEnv = process.env): Re
 /** TAO_* environment variables and the settings key each one overrides. */
 export const envOverrides: ReadonlyArray<readonly [string, readonly string[]]> = [
   ['TAO_DEBUG', ['debug']],
+  ['TAO_DEBUG_TOOLBAR', ['debugToolbar']],
   ['TAO_SECRET_KEY', ['secretKey']],
   ['TAO_ALLOWED_HOSTS', ['allowedHosts']],
   ['TAO_LOG_LEVEL', ['logLevel']],

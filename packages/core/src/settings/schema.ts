@@ -63,6 +63,7 @@ const appEntry: Check = either(
  */
 export const settingsSchema = shape({
   debug: bool(false),
+  debugToolbar: bool(true),
   secretKey: either(str(undefined), listOf(str('')), 'a key string, or a list of them (the first encrypts)'),
   allowedHosts: listOf(str('', hostPattern), [], true),
   apps: listOf(appEntry),

@@ -59,6 +59,11 @@ export class TemplateEngine {
   readonly #cache: Map<string, CompiledTemplate> | null
   readonly #misses: Set<string> | null
   readonly #empty: CompiledTemplate
+  /**
+   * Called with the name of each template a render loads, in order: the one rendered, then
+   * those it extends, includes or imports. Null by default (no cost); the debug toolbar sets it.
+   */
+  onLoad: ((name: string) => void) | null = null
 
   constructor (opts: TemplateEngineOptions) {
     const loader = new TemplateLoader(opts.root, opts.registry, opts.cache)
@@ -93,6 +98,7 @@ export class TemplateEngine {
       // Thrown even when Nunjucks passes a callback: the compiled template's own try/catch then
       // records the line of the tag. Answered synchronously: renders never span ticks.
       if (error !== null) throw error
+      if (engine.onLoad !== null && tmpl !== engine.#empty) engine.onLoad(name instanceof nunjucks.Template ? '(a template object)' : String(name))
       if (callback) {
         callback(null, tmpl)
         return undefined
@@ -165,6 +171,7 @@ export class TemplateEngine {
    */
   render (name: string, context?: object, req: FastifyRequest | null = null, reply: FastifyReply | null = null): string {
     const tmpl = this.template(name)
+    this.onLoad?.(name)
     const prev = this.globals.enter(req, reply)
     let out: string | null
     try {

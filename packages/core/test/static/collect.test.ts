@@ -34,14 +34,14 @@ test('copies every component with the URL layout and writes a manifest of hashed
   assert.deepEqual(files(out), [
     'blog/css/blog.css', 'blog/docs/index.html',
     'static/css/site.css', 'static/data/ten-kb.txt', 'static/img/dot.png', 'static/img/dot.svg', 'static/js/app.js',
-    'staticfiles.json', 'tao/tao.css',
+    'staticfiles.json', 'tao/tao.css', 'tao/toolbar.css', 'tao/toolbar.js',
   ], 'no dotfiles, no link leading out of a folder')
   assert.deepEqual(readFileSync(join(out, 'static/img/dot.png')), readFileSync(join(root, 'static/img/dot.png')))
   const manifest = JSON.parse(readFileSync(join(out, 'staticfiles.json'), 'utf8')) as Record<string, string>
   assert.equal(manifest['css/site.css'], app.static('css/site.css'))
   assert.equal(manifest['blog:css/blog.css'], app.static('blog:css/blog.css'))
   assert.match(manifest['tao:tao.css']!, /^\/static\/tao\/tao\.css\?v=[0-9a-f]{12}$/)
-  assert.equal(result.copied.length, 8)
+  assert.equal(result.copied.length, 10)
   assert.equal(result.unchanged, 0)
 })
 
@@ -53,7 +53,7 @@ test('a second run changes nothing; later runs remove the stale files they wrote
   const again = collectStatic(app)
   assert.deepEqual(again.copied, [])
   assert.deepEqual(again.removed, [])
-  assert.equal(again.unchanged, 8)
+  assert.equal(again.unchanged, 10)
   assert.deepEqual(mtimes(out), before, 'no file rewritten, manifest included')
 
   writeFile(out, 'notes/readme.txt', 'not written by collectstatic')

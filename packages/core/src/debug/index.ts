@@ -1,0 +1,2 @@
+export { debugPlugin, TOOLBAR_TEMPLATE, type DebugPluginOptions } from './plugin.js'
+export { debugToolbarEnabled } from './enabled.js'
