@@ -48,10 +48,13 @@ export function elementsOf (doc: Document): Uint8Array {
   return bytes.subarray(4, bytes.length - 1)
 }
 
+// Encoded once: every cursor reply ends with it (it is copied into each reply, never changed).
+const OK = elementsOf({ ok: 1 })
+
 /** A cursor reply `{ cursor: { <batchName>: [...], id, ns }, ok: 1 }` around encoded documents. */
 export function cursorReply (batchName: 'firstBatch' | 'nextBatch', docs: Uint8Array[], cursor: Document): Buffer {
   const inner = composeDocument([arrayElement(batchName, docs), elementsOf(cursor)])
-  return composeDocument([documentElement('cursor', inner), elementsOf({ ok: 1 })])
+  return composeDocument([documentElement('cursor', inner), OK])
 }
 
 function isIdName (bytes: Uint8Array, at: number, length: number): boolean {

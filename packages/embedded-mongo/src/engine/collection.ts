@@ -3,8 +3,9 @@ import { decode, encode } from '../bson/codec.js'
 import { CommandError } from './command-error.js'
 import { duplicateKeyError, Index, type IndexKey } from './indexes.js'
 import type { JournalOp } from './journal.js'
+import { planLookup, type Lookup } from './lookup.js'
 import { compileFilter } from './mingo.js'
-import { isPlainObject, valueKey } from './values.js'
+import { valueKey } from './values.js'
 
 /** Largest document MongoDB accepts (and this store advertises). */
 export const MAX_BSON_SIZE = 16 * 1024 * 1024
@@ -21,20 +22,6 @@ export interface Entry {
 
 /** The implicit `_id` index, as `listIndexes` shows it. */
 export const ID_INDEX_SPEC = { v: 2, key: { _id: 1 }, name: '_id_' }
-
-const NO_VALUE = Symbol('no equality value')
-
-// The value an equality condition compares against, when an index can answer it.
-function equalityValue (cond: unknown, allowDocuments: boolean): unknown {
-  if (isPlainObject(cond)) {
-    const keys = Object.keys(cond)
-    if (keys.length === 1 && keys[0] === '$eq') return equalityValue(cond.$eq, allowDocuments)
-    if (!allowDocuments || keys.some((k) => k.startsWith('$'))) return NO_VALUE
-    return cond
-  }
-  if (cond === undefined || Array.isArray(cond) || cond instanceof RegExp) return NO_VALUE
-  return cond
-}
 
 /** A collection: documents by `_id`, its secondary indexes, and the checks writes must pass. */
 export class Collection {
@@ -102,12 +89,23 @@ export class Collection {
     this.docs.delete(valueKey(id))
   }
 
-  /** The documents matching `filter`, in natural order, at most `limit` (0: all). */
+  /**
+   * The documents matching `filter`, at most `limit` (0: all): in natural order, or in the
+   * order of an `_id` lookup's values. An equality the `_id` map or an index answers exactly
+   * needs no query at all; one it answers in part narrows the scan.
+   */
   find (filter: Document, limit = 0): Entry[] {
-    const candidates = this.#candidates(filter) ?? this.docs.values()
+    const lookup = planLookup(filter, this.indexes.values())
+    if (lookup === undefined) return this.#scan(this.docs.values(), filter, limit)
+    const found = this.#lookup(lookup)
+    if (!lookup.exact) return this.#scan(found, filter, limit)
+    return limit > 0 && found.length > limit ? found.slice(0, limit) : found
+  }
+
+  #scan (entries: Iterable<Entry>, filter: Document, limit: number): Entry[] {
     const query = Object.keys(filter).length > 0 ? compileFilter(filter) : null
     const out: Entry[] = []
-    for (const entry of candidates) {
+    for (const entry of entries) {
       if (query !== null && !query.test(entry.obj)) continue
       out.push(entry)
       if (limit > 0 && out.length >= limit) break
@@ -115,25 +113,16 @@ export class Collection {
     return out
   }
 
-  // Entries that may match `filter`, found by `_id` or a full-key index equality; undefined means scan.
-  #candidates (filter: Document): Entry[] | undefined {
-    if ('_id' in filter) {
-      const cond = filter._id
-      const values = isPlainObject(cond) && Object.keys(cond).length === 1 && Array.isArray(cond.$in)
-        ? cond.$in as unknown[]
-        : [equalityValue(cond, true)]
-      if (values.every((v) => v !== NO_VALUE && !(v instanceof RegExp))) return this.#byIds(new Set(values.map(valueKey)))
+  #lookup ({ values, index }: Lookup): Entry[] {
+    if (index !== undefined) return this.#byIds(index.lookup(index.lookupKey(values[0] as unknown[])))
+    if (values.length === 1) {
+      const entry = this.docs.get(valueKey(values[0]))
+      return entry === undefined ? [] : [entry]
     }
-    for (const index of this.indexes.values()) {
-      if (!index.complete) continue
-      const values = index.fields.map((f) => equalityValue(filter[f], false))
-      if (values.some((v) => v === NO_VALUE || (typeof v === 'object' && v !== null && !(v instanceof Date) && !('_bsontype' in v)))) continue
-      return this.#byIds(new Set(index.lookup(index.lookupKey(values))))
-    }
-    return undefined
+    return this.#byIds(new Set(values.map(valueKey)))
   }
 
-  #byIds (ids: Set<string>): Entry[] {
+  #byIds (ids: Iterable<string>): Entry[] {
     const out: Entry[] = []
     for (const id of ids) {
       const entry = this.docs.get(id)

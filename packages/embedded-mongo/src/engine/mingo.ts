@@ -70,9 +70,29 @@ export function mingoOptions (extra: Partial<Options> = {}): Partial<Options> {
   return { context, useStrictMode: true, scriptEnabled: false, processingMode: ProcessingMode.CLONE_OFF, ...extra }
 }
 
+/**
+ * {@link mingoOptions} in the form mingo uses internally, built once. Given plain options,
+ * every `new Query` copies the whole operator context (hundreds of operators: half the cost
+ * of a find by `_id`); given an instance of its internal ComputeOptions, it reuses it.
+ * That class is not exported, but every query operator receives an instance, so one is
+ * captured at load time. Falls back to plain options if a mingo release changes this.
+ */
+export const sharedOptions: Partial<Options> = initialisedOptions(mingoOptions())
+
+function initialisedOptions (plain: Partial<Options>): Partial<Options> {
+  let captured: unknown
+  const $capture = ((_selector: string, _value: unknown, options: Options) => {
+    captured = options
+    return () => true
+  }) as QueryOperator
+  new Query({ x: { $capture: 1 } }, { ...plain, context: Context.init({ query: { $capture } }) }).test({})
+  const init = (captured as { constructor?: { init?: unknown } } | undefined)?.constructor?.init
+  return typeof init === 'function' ? (init as (o: Partial<Options>) => Partial<Options>)(plain) : plain
+}
+
 /** Compiles a query filter. */
 export function compileFilter (filter: Document): Query {
-  return new Query(filter, mingoOptions())
+  return new Query(filter, sharedOptions)
 }
 
 /**

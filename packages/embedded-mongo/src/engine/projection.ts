@@ -1,7 +1,7 @@
 import type { Document } from 'bson'
 import { Query } from 'mingo/query'
 import { asCommandError } from './command-error.js'
-import { mingoOptions } from './mingo.js'
+import { sharedOptions } from './mingo.js'
 import { idFirst, isPlainObject } from './values.js'
 
 type SliceSpec = number | [number, number]
@@ -58,7 +58,7 @@ export function makeProjector (filter: Document, projection: Document | undefine
   if (projection === undefined || Object.keys(projection).length === 0) return undefined
   const split = splitSlices(projection)
   const mingoProjection = split === undefined ? projection : split.rest
-  const query = new Query(filter, mingoOptions())
+  const query = new Query(filter, sharedOptions)
   return (docs) => {
     try {
       let out = Object.keys(mingoProjection).length > 0 ? query.find(docs, mingoProjection).all() as Document[] : docs

@@ -5,7 +5,7 @@ import { compare, resolve } from 'mingo/util'
 import { encode } from '../bson/codec.js'
 import type { Entry } from './collection.js'
 import { CommandError } from './command-error.js'
-import { mingoOptions } from './mingo.js'
+import { sharedOptions } from './mingo.js'
 import { makeProjector } from './projection.js'
 import { valueKey } from './values.js'
 
@@ -26,7 +26,7 @@ export function sortEntries (entries: Entry[], sort: Document): Entry[] {
   const spec = sortSpec(sort)
   if (Object.keys(spec).length === 0 || entries.length < 2) return entries
   const byObj = new Map(entries.map((e) => [e.obj, e]))
-  const sorted = new Query({}, mingoOptions()).find(entries.map((e) => e.obj)).sort(spec).all()
+  const sorted = new Query({}, sharedOptions).find(entries.map((e) => e.obj)).sort(spec).all()
   return sorted.map((obj) => byObj.get(obj as Document) as Entry)
 }
 
