@@ -3,6 +3,6 @@ import neostandard from 'neostandard'
 export default [
   ...neostandard({
     ts: true,
-    ignores: ['**/dist/**', '**/node_modules/**', 'demo/**', 'var/**', '**/*.tpl', 'templates/**/*.d.ts'],
+    ignores: ['**/dist/**', '**/node_modules/**', 'demo/**', 'var/**', '**/var/**', '**/.tao/**', '**/*.tpl', 'templates/**/*.d.ts'],
   }),
 ]

@@ -1,0 +1,16 @@
+import { defineSettings } from '@tao/core'
+
+// The showcase runs in debug mode so that `npm start` needs no setup: tao makes a random
+// secret key for each run (sessions end at restart). For production set TAO_DEBUG=false and
+// TAO_SECRET_KEY in .env (see .env.example); the key is never committed.
+export default defineSettings({
+  debug: true,
+  allowedHosts: ['localhost', '127.0.0.1'],
+  server: {
+    port: 8080,
+  },
+  websocket: {
+    // Chat messages are small: a larger frame closes the socket (1009) before any code runs.
+    maxMessageSize: '4kb',
+  },
+})
