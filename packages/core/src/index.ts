@@ -2,7 +2,7 @@
  * @tao/core: the public API. Everything a project imports comes from here; nothing else is
  * public.
  */
-export { createApp, TaoApp, serve, url, render, type CreateAppOptions, type ListenOptions, type ServeOptions, type ErrorPageContext } from './server/index.js'
+export { createApp, TaoApp, serve, url, render, notFound, type CreateAppOptions, type ListenOptions, type ServeOptions, type ErrorPageContext } from './server/index.js'
 export { runPrimary, prepareSocket, CLOSE_PHASES, type PrimaryOptions, type PrimaryLog, type AppPhase, type CloseHook, type ClosePhase, type Readiness } from './server/index.js'
 export { service, periodic, type ServiceContext, type ServiceOptions, type PeriodicOptions, type RestartPolicy, type ServiceDef, type ServiceStatus, type ServiceState } from './services/index.js'
 export { runChecks, formatReport, checkIds, type CheckMessage, type CheckId, type CheckLevel, type CheckReport, type CheckDef, type CheckContext } from './checks/index.js'

@@ -1,4 +1,4 @@
-import type { Handler, Reply, Request } from '@tao/core'
+import { notFound, type Handler, type Reply, type Request } from '@tao/core'
 import { posts, readDraft, slugify, validate, type Draft } from './posts.js'
 
 export async function index (req: Request, reply: Reply) {
@@ -8,8 +8,8 @@ export async function index (req: Request, reply: Reply) {
 
 export const detail: Handler<'/post/:slug'> = async (req, reply) => {
   const post = await posts(req.db).findOne({ slug: req.params.slug })
-  // Hands over to tao's not-found page (the project's templates/404.html).
-  if (!post) return reply.callNotFound()
+  // tao's not-found page (the project's templates/404.html), with this message.
+  if (!post) throw notFound(`There is no post '${req.params.slug}'.`)
   return reply.render('blog:detail', { post })
 }
 

@@ -75,6 +75,7 @@ export const codes = {
   // requests
   TAO_ERR_NOT_FOUND: def(404, (method: string, url: string) =>
     `No page at ${method} ${url}. Check the address, or run \`tao routes\` to list the routes.`),
+  TAO_ERR_PAGE_NOT_FOUND: def(404, (message: string) => message),
 
   // sessions
   TAO_ERR_SESSION_KEY_MISSING: def(500, () =>

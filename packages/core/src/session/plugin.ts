@@ -71,7 +71,7 @@ async function session (fastify: FastifyInstance, opts: SessionPluginOptions): P
   const { settings } = opts
   const { keys, ephemeral } = resolveSessionKeys(settings.secretKey, developmentDefaults(settings))
   if (ephemeral && settings.debug) {
-    fastify.log.warn('No secret key (settings.secretKey or TAO_SECRET_KEY): sessions use a random key and end when the process stops. Run `tao new` to get a .env with one, or see docs/reference/security.md.')
+    fastify.log.warn('No secret key (settings.secretKey or TAO_SECRET_KEY): sessions use a random key and end when the process stops. Put TAO_SECRET_KEY=<64 hex digits> in the project\'s .env; make one with `node -e "console.log(require(\'crypto\').randomBytes(32).toString(\'hex\'))"` (see docs/reference/security.md).')
   }
   const { cookieName } = settings.session
   const maxAge = Math.max(1, Math.round(settings.session.maxAge / 1000))

@@ -17,6 +17,19 @@ test('unknown paths get a 404 page, as HTML or JSON following Accept', async (t)
   assert.doesNotMatch(xss.body, /<script>alert/)
 })
 
+test('a view that throws notFound() answers 404 with its message, as HTML or JSON', async (t) => {
+  const app = await fixtureApp('basic')
+  t.after(() => app.close())
+  const html = await app.inject('/blog/post/missing')
+  assert.equal(html.statusCode, 404)
+  assert.match(html.body, /<h1>404 Not Found<\/h1>/)
+  assert.match(html.body, /There is no post &#39;&lt;missing&gt;&#39;\./)
+  const json = await app.inject({ url: '/blog/post/missing', headers: { accept: 'application/json' } })
+  assert.equal(json.statusCode, 404)
+  assert.deepEqual(json.json(), { statusCode: 404, error: 'Not Found', message: "There is no post '<missing>'.", code: 'TAO_ERR_PAGE_NOT_FOUND' })
+  assert.equal((await app.inject('/blog/post/found')).json().slug, 'found')
+})
+
 test('a failing handler answers 500 without the message or stack when debug is off', async (t) => {
   const app = await fixtureApp('basic')
   t.after(() => app.close())

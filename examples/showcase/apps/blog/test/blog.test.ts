@@ -72,4 +72,5 @@ test('an unknown slug is the 404 page', async () => {
   const res = await app.inject(app.url('blog:post', { slug: 'no-such-post' }))
   assert.equal(res.statusCode, 404)
   assert.match(res.body, /<h1>Nothing here<\/h1>/)
+  assert.match(res.body, /There is no post &#39;no-such-post&#39;\./)
 })
