@@ -34,3 +34,5 @@ export async function createTestApp (opts: TestAppOptions = {}): Promise<TaoApp>
   setCurrentApp(app)
   return app
 }
+
+export { TestClient, csrfTokenIn, type ClientRequestOptions, type FormFields } from './client.js'
