@@ -67,6 +67,11 @@ export class MultipartReader {
     const body: Record<string, unknown> = {}
     try {
       for await (const part of req.parts()) {
+        // RFC 7578: every part names its field. busboy passes a nameless one on as `undefined`.
+        const name: unknown = part.fieldname
+        if (typeof name !== 'string' || name === '') {
+          throw taoError('TAO_ERR_FORM_MALFORMED', ['a multipart part has no field name (its Content-Disposition needs form-data; name="...")'])
+        }
         if (part.type === 'file') await this.#file(part, body, uploads)
         else this.#field(part, body)
       }

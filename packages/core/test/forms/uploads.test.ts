@@ -135,6 +135,21 @@ describe('uploads', () => {
     }
   })
 
+  test('a part without a field name is a 400, not a field called "undefined"', async () => {
+    const parts = [
+      'Content-Disposition: form-data\r\n\r\nv',
+      'Content-Disposition: form-data; name=""\r\n\r\nv',
+      'Content-Disposition: form-data; filename="a.txt"\r\nContent-Type: text/plain\r\n\r\nv',
+    ]
+    for (const part of parts) {
+      const payload = `--XX\r\n${part}\r\n--XX--\r\n`
+      const res = await app.inject({ method: 'POST', url: '/upload', headers: { ...auth, 'content-type': 'multipart/form-data; boundary=XX', accept: 'application/json' }, payload })
+      assert.equal(res.statusCode, 400, part)
+      assert.equal(res.json().code, 'TAO_ERR_FORM_MALFORMED', part)
+      assert.match(res.json().message, /a multipart part has no field name/)
+    }
+  })
+
   test('no temporary file is left behind by refused uploads', async () => {
     assert.ok(await until(() => tempFiles().length === 0), `temporary files left: ${tempFiles().join(', ')}`)
   })
