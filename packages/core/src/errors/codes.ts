@@ -7,7 +7,8 @@
 const def = <A extends unknown[]>(status: number, message: (...args: A) => string) => ({ status, message })
 
 const q = (s: string) => `'${s}'`
-const MAKE_KEY = '`node -e "console.log(require(\'crypto\').randomBytes(32).toString(\'hex\'))"`'
+/** The shell command that prints a fresh secret key, in backquotes, for messages. */
+export const MAKE_KEY = '`node -e "console.log(require(\'crypto\').randomBytes(32).toString(\'hex\'))"`'
 
 export const codes = {
   // settings

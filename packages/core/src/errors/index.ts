@@ -1,3 +1,3 @@
 export { TaoError, taoError, isTaoError, type TaoErrorDetails } from './tao-error.js'
-export { codes, type TaoErrorCode } from './codes.js'
+export { codes, MAKE_KEY, type TaoErrorCode } from './codes.js'
 export { closest, didYouMean, listOrNone } from './suggest.js'

@@ -64,10 +64,12 @@ async function routing (fastify: FastifyInstance, opts: RoutingPluginOptions): P
     const [params, query, status] = args as [Record<string, unknown> | undefined, Query | undefined, number | undefined]
     return this.redirect(this.server[kReverse].url(name, params, query), status ?? 302)
   })
-  const http = opts.registry.routes.filter((r) => r.kind === 'http')
-  const reading = http.filter((r) => r.methods.every((m) => SAFE_METHODS.has(m)))
-  const writing = http.filter((r) => !reading.includes(r))
-  for (const r of reading) addRoute(fastify, r)
+  const writing: RouteRecord[] = []
+  for (const r of opts.registry.routes) {
+    if (r.kind !== 'http') continue
+    if (r.methods.every((m) => SAFE_METHODS.has(m))) addRoute(fastify, r)
+    else writing.push(r)
+  }
   if (writing.length === 0) return
   await fastify.register(async function bodyRoutes (scope) {
     await opts.prepareBodyContext?.(scope)

@@ -2,7 +2,7 @@
 import fastifySecureSession, { type Session } from '@fastify/secure-session'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { taoError } from '../errors/index.js'
+import { MAKE_KEY, taoError } from '../errors/index.js'
 import { developmentDefaults } from '../security/development.js'
 import type { Settings } from '../settings/index.js'
 import { kSession } from '../symbols.js'
@@ -71,7 +71,7 @@ async function session (fastify: FastifyInstance, opts: SessionPluginOptions): P
   const { settings } = opts
   const { keys, ephemeral } = resolveSessionKeys(settings.secretKey, developmentDefaults(settings))
   if (ephemeral && settings.debug) {
-    fastify.log.warn('No secret key (settings.secretKey or TAO_SECRET_KEY): sessions use a random key and end when the process stops. Put TAO_SECRET_KEY=<64 hex digits> in the project\'s .env; make one with `node -e "console.log(require(\'crypto\').randomBytes(32).toString(\'hex\'))"` (see docs/reference/security.md).')
+    fastify.log.warn(`No secret key (settings.secretKey or TAO_SECRET_KEY): sessions use a random key and end when the process stops. Put TAO_SECRET_KEY=<64 hex digits> in the project's .env; make one with ${MAKE_KEY} (see docs/reference/security.md).`)
   }
   const { cookieName } = settings.session
   const maxAge = Math.max(1, Math.round(settings.session.maxAge / 1000))

@@ -1,4 +1,5 @@
 // A hand-kept cookie jar for inject(): stores Set-Cookie values and sends them back.
+import { csrfTokenIn } from '@tao/core/testing'
 import type { LightMyRequestResponse } from 'fastify'
 
 export class CookieJar {
@@ -37,7 +38,7 @@ export function setCookieLine (res: LightMyRequestResponse, name = 'tao_session'
 
 /** The value of the hidden _csrf input in an HTML page. */
 export function csrfFrom (html: string): string {
-  const m = /name="_csrf" value="([^"]+)"/.exec(html)
-  if (!m) throw new Error(`no _csrf field in: ${html.slice(0, 300)}`)
-  return m[1]!
+  const token = csrfTokenIn(html)
+  if (token === null) throw new Error(`no _csrf field in: ${html.slice(0, 300)}`)
+  return token
 }
