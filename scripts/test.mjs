@@ -2,6 +2,8 @@
 //   node scripts/test.mjs            fast suites (npm test)
 //   node scripts/test.mjs --slow     the slow suites: load, nginx, browser (*.slow.test.ts)
 //   node scripts/test.mjs FILE...    only these files
+//   --tap (or TAO_TEST_REPORTER=tap|spec|dot)  the runner's full output instead of the
+//   compact summary of scripts/test-reporter.mjs
 import { spawnSync } from 'node:child_process'
 import { readdirSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
@@ -11,6 +13,7 @@ const root = fileURLToPath(new URL('..', import.meta.url))
 const args = process.argv.slice(2)
 const slow = args.includes('--slow')
 const named = args.filter((a) => !a.startsWith('--'))
+const reporter = args.includes('--tap') ? 'tap' : (process.env.TAO_TEST_REPORTER ?? fileURLToPath(new URL('./test-reporter.mjs', import.meta.url)))
 
 function walk (dir, out) {
   for (const entry of readdirSync(dir)) {
@@ -39,7 +42,7 @@ const result = spawnSync(process.execPath, [
   '--import', 'tsx',
   '--test',
   '--test-concurrency=2',
-  ...(process.env.TAO_TEST_REPORTER ? ['--test-reporter', process.env.TAO_TEST_REPORTER] : []),
+  '--test-reporter', reporter,
   ...files,
 ], { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } })
 process.exit(result.status ?? 1)
