@@ -181,7 +181,7 @@ export const codes = {
   // languages: catalogs and messages (i18n/)
   TAO_ERR_I18N_CATALOG_INVALID: def(500, (file: string, key: string, reason: string) =>
     `Invalid translation catalog ${file}, key ${q(key)}: ${reason}. Catalogs are JSON objects of "source text": "translation" in ICU MessageFormat (see docs/reference/i18n.md).`),
-  TAO_ERR_I18N_LANGUAGE_UNKNOWN: def(400, (lang: string, known: string) =>
+  TAO_ERR_I18N_LANGUAGE_UNKNOWN: def(2, (lang: string, known: string) =>
     `Unknown language ${q(lang)}: this site is served in ${known}.`),
 } as const
 

@@ -75,7 +75,7 @@ function listCatalogs (dir: string): Array<{ lang: string, file: string }> {
  * Every message is parsed once here.
  * @throws TAO_ERR_I18N_CATALOG_INVALID naming the file and key
  */
-export function loadCatalogs (root: string, registry: AppRegistry): Catalogs {
+export function loadCatalogs (root: string, registry: { readonly apps: ReadonlyArray<Pick<AppRegistry['apps'][number], 'name' | 'dir'>> }): Catalogs {
   const files: CatalogFile[] = []
   for (const app of registry.apps) {
     for (const { lang, file } of listCatalogs(join(app.dir, 'locales'))) files.push({ app: app.name, lang, file, messages: readCatalog(file, root) })

@@ -4,3 +4,4 @@ export { Translator, type MessageValues, type TranslatorOptions } from './transl
 export { loadCatalogs, OBSOLETE_KEY, type Catalogs, type CatalogFile } from './catalogs.js'
 export { parseAcceptLanguage, matchLanguage, type LanguageRange } from './negotiate.js'
 export { DATE_FORMATS } from './filters.js'
+export { extractKeys, collectKeys, makeMessages, updateCatalog, missingTranslations, type CatalogUpdate, type ScannedApp } from './extract.js'
