@@ -38,11 +38,11 @@ export class Translator {
   constructor (catalogs: Catalogs, opts: TranslatorOptions) {
     this.#opts = opts
     this.#tables = catalogs.messages
-    const timeZone = opts.timeZone
-    const zoned = (o: Intl.DateTimeFormatOptions) => ({ ...o, timeZone })
+    // intl-messageformat lays these over its own named formats: only the time zone changes.
+    const zoned = { timeZone: opts.timeZone }
     this.#formats = {
-      date: { short: zoned({ dateStyle: 'short' } as Intl.DateTimeFormatOptions), medium: zoned({ dateStyle: 'medium' } as Intl.DateTimeFormatOptions), long: zoned({ dateStyle: 'long' } as Intl.DateTimeFormatOptions), full: zoned({ dateStyle: 'full' } as Intl.DateTimeFormatOptions) },
-      time: { short: zoned({ timeStyle: 'short' } as Intl.DateTimeFormatOptions), medium: zoned({ timeStyle: 'medium' } as Intl.DateTimeFormatOptions), long: zoned({ timeStyle: 'long' } as Intl.DateTimeFormatOptions), full: zoned({ timeStyle: 'full' } as Intl.DateTimeFormatOptions) },
+      date: { short: zoned, medium: zoned, long: zoned, full: zoned },
+      time: { short: zoned, medium: zoned, long: zoned, full: zoned },
     } as ConstructorParameters<typeof IntlMessageFormat>[2]
   }
 
