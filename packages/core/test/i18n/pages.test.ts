@@ -67,7 +67,7 @@ describe('formatting', () => {
     const en = await app.inject({ url: '/blog/', headers: { 'accept-language': 'en' } })
     assert.equal(pick(en.body, 'date'), 'Dec 4, 2026')
     assert.equal(pick(en.body, 'number'), '1,234,567.89')
-    assert.equal(pick(en.body, 'msgdate'), 'On Friday, December 4, 2026 at 9:38\u202fPM', 'dates inside messages use the time zone too')
+    assert.equal(pick(en.body, 'msgdate')?.replace(/\s/g, ' '), 'On Friday, December 4, 2026 at 9:38 PM', 'dates inside messages use the time zone too')
   })
 
   test('app.render outside a request uses the default language', () => {
