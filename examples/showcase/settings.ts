@@ -9,6 +9,10 @@ export default defineSettings({
   server: {
     port: 8080,
   },
+  // Served in English and French: the layout has a switcher (a cookie), and a French
+  // browser gets French by itself (Accept-Language). Catalogs: apps/*/locales and locales/.
+  languages: ['en', 'fr'],
+  timeZone: 'Europe/Paris',
   websocket: {
     // Chat messages are small: a larger frame closes the socket (1009) before any code runs.
     maxMessageSize: '4kb',

@@ -4,6 +4,7 @@ import { registerBuild } from './commands/build.js'
 import { registerCheck } from './commands/check.js'
 import { registerCollectStatic } from './commands/collectstatic.js'
 import { registerDev } from './commands/dev.js'
+import { registerMakeMessages } from './commands/makemessages.js'
 import { registerNew } from './commands/new.js'
 import { registerRoutes } from './commands/routes.js'
 import { registerStart } from './commands/start.js'
@@ -27,6 +28,7 @@ export function buildProgram (): Command {
   registerTest(program)
   registerCheck(program)
   registerCollectStatic(program)
+  registerMakeMessages(program)
   return program
 }
 

@@ -1,5 +1,5 @@
 import type { Reply, Request } from '@tao/core'
 
-export async function index (_req: Request, reply: Reply) {
-  return reply.render('home:index', { title: 'Welcome to the tao showcase' })
+export async function index (req: Request, reply: Reply) {
+  return reply.render('home:index', { title: req.t('home:Welcome to the tao showcase'), today: new Date() })
 }

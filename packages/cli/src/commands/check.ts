@@ -28,7 +28,7 @@ export function registerCheck (program: Command): void {
         if (!isTaoError(err)) throw err
         bootError = err
       }
-      const report = await runChecks({ settings, root: settings.root, services: app?.services.records ?? [] }, { deploy: opts.deploy })
+      const report = await runChecks({ settings, root: settings.root, services: app?.services.records ?? [], apps: app?.registry.apps }, { deploy: opts.deploy })
       await app?.close()
       process.stdout.write(opts.json ? JSON.stringify(report, null, 2) + '\n' : formatReport(report))
       if (bootError) throw bootError

@@ -1,4 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs'
+import { relative } from 'node:path'
+import { loadCatalogs } from '../i18n/catalogs.js'
+import { missingTranslations } from '../i18n/extract.js'
 import type { Settings } from '../settings/index.js'
 import { readNginxConf, readUnits } from './deploy-files.js'
 import { checkDatabase } from '../db/checks.js'
@@ -77,6 +80,19 @@ function staticFiles ({ settings, root }: CheckContext): CheckMessage[] {
   return out
 }
 
+/** Catalogs missing translations that the default language's catalog has (i18n.W001). */
+function translations ({ settings, root, apps }: CheckContext): CheckMessage[] {
+  if (!apps || settings.languages.length < 2) return []
+  let files
+  try {
+    files = loadCatalogs(root, { apps }).files
+  } catch {
+    return [] // a malformed catalog fails the boot, which tao check reports itself
+  }
+  return missingTranslations(files, settings.defaultLanguage).map((m) => finding('i18n.W001', relative(root, m.file), m.lang, m.missing.length,
+    m.missing.slice(0, 3).map((k) => `'${k}'`).join(', ') + (m.missing.length > 3 ? ', …' : '')))
+}
+
 /** tao's own checks; other concerns add theirs to the list in checks/index.ts. */
 export const builtinChecks: readonly CheckDef[] = [
   { name: 'secret key', deploy: true, run: secretKey },
@@ -89,4 +105,5 @@ export const builtinChecks: readonly CheckDef[] = [
   // The database concern's own checks; it logs them itself when it connects.
   { name: 'database', deploy: false, atStart: false, run: ({ settings }) => checkDatabase(settings).map((c) => ({ ...c, id: c.id as CheckId })) },
   { name: 'static files', deploy: true, run: staticFiles },
+  { name: 'translations', deploy: false, atStart: false, run: translations },
 ]

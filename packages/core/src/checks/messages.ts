@@ -37,6 +37,10 @@ export const checkIds = {
   'database.W003': def('warning', () => 'No database URL is set: tao uses the embedded store under var/db, which serves one machine only.',
     'Set TAO_DATABASE_URL (or settings.database.url) to a MongoDB replica set for production.'),
 
+  // languages
+  'i18n.W001': def('warning', (file: string, lang: string, count: number, sample: string) => `${file} lacks ${count} translation${count === 1 ? '' : 's'} into '${lang}' that the default language's catalog has: ${sample}.`,
+    'Translate them (run `tao makemessages` to add every string of the code to the catalogs); until then they show in the default language.'),
+
   // static files
   'static.W001': def('warning', () => 'static.hashed is off in a deployment: browsers cannot cache static files for long.',
     "Set static.hashed: true (or leave it at 'auto' with debug off)."),

@@ -9,6 +9,8 @@ export interface CheckContext {
   root: string
   /** The project's services (their stop timeouts count toward shutdown time). */
   services: readonly ServiceRecord[]
+  /** The project's apps, when the app could be created (checks of app files use them). */
+  apps?: ReadonlyArray<{ readonly name: string, readonly dir: string }>
 }
 
 /** A check: a function from the project to its findings. */

@@ -177,6 +177,12 @@ export const codes = {
     `Invalid value ${q(value)} for ${option}: expected ${expected}.`),
   TAO_ERR_CLI_BUILD_FAILED: def(2, (tool: string, status: string) =>
     `${tool} failed (${status}); see its output above. Fix the errors and run \`tao build\` again.`),
+
+  // languages: catalogs and messages (i18n/)
+  TAO_ERR_I18N_CATALOG_INVALID: def(500, (file: string, key: string, reason: string) =>
+    `Invalid translation catalog ${file}, key ${q(key)}: ${reason}. Catalogs are JSON objects of "source text": "translation" in ICU MessageFormat (see docs/reference/i18n.md).`),
+  TAO_ERR_I18N_LANGUAGE_UNKNOWN: def(2, (lang: string, known: string) =>
+    `Unknown language ${q(lang)}: this site is served in ${known}.`),
 } as const
 
 /** Every stable error code of tao. */

@@ -3,6 +3,8 @@ import fp from 'fastify-plugin'
 import type { AppRegistry, RouteRecord } from '../apps/index.js'
 import { kReverse } from '../symbols.js'
 import type { Reverser } from './reverse.js'
+import { languagePrefix } from '../i18n/prefix.js'
+import type { Settings } from '../settings/index.js'
 import type { Query, RouteName, UrlArgs } from './types.js'
 
 declare module 'fastify' {
@@ -35,6 +37,8 @@ export interface RoutingPluginOptions {
    * reading routes never run.
    */
   prepareBodyContext?: (scope: FastifyInstance) => Promise<void>
+  /** With i18n.urlPrefix, redirectTo() keeps the language prefix of the request. */
+  settings?: Pick<Settings, 'i18n' | 'defaultLanguage'>
 }
 
 /** Methods that change nothing and carry no body to read (RFC 9110 safe methods). */
@@ -60,10 +64,16 @@ function addRoute (fastify: FastifyInstance, r: RouteRecord): void {
  */
 async function routing (fastify: FastifyInstance, opts: RoutingPluginOptions): Promise<void> {
   fastify.decorate(kReverse, opts.reverser)
-  fastify.decorateReply('redirectTo', function (name: string, ...args: unknown[]) {
-    const [params, query, status] = args as [Record<string, unknown> | undefined, Query | undefined, number | undefined]
-    return this.redirect(this.server[kReverse].url(name, params, query), status ?? 302)
-  })
+  const { settings } = opts
+  fastify.decorateReply('redirectTo', settings?.i18n.urlPrefix
+    ? function (name: string, ...args: unknown[]) {
+      const [params, query, status] = args as [Record<string, unknown> | undefined, Query | undefined, number | undefined]
+      return this.redirect(languagePrefix(settings, this.request.locale) + this.server[kReverse].url(name, params, query), status ?? 302)
+    }
+    : function (name: string, ...args: unknown[]) {
+      const [params, query, status] = args as [Record<string, unknown> | undefined, Query | undefined, number | undefined]
+      return this.redirect(this.server[kReverse].url(name, params, query), status ?? 302)
+    })
   const writing: RouteRecord[] = []
   for (const r of opts.registry.routes) {
     if (r.kind !== 'http') continue

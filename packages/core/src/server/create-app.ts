@@ -16,6 +16,7 @@ import { templatesPlugin } from '../templates/index.js'
 import { channelsPlugin, upgradeGuardPlugin, websocketPlugin } from '../websocket/index.js'
 import { errorPagesPlugin } from './error-pages.js'
 import { healthPlugin } from './health.js'
+import { buildLanguageRewrite, i18nPagesPlugin, i18nPlugin } from '../i18n/index.js'
 import { TaoApp } from './tao-app.js'
 
 /** Options of {@link createApp}. */
@@ -48,6 +49,8 @@ function fastifyOptions (settings: Settings): FastifyHttpOptions<Server> {
     return503OnClosing: false,
     forceCloseConnections: 'idle',
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
+    // `/fr/blog/` is routed as `/blog/` in French (only with settings.i18n.urlPrefix).
+    ...(settings.i18n.urlPrefix ? { rewriteUrl: buildLanguageRewrite(settings) } : {}),
   }
 }
 
@@ -86,16 +89,20 @@ export async function createApp (opts: CreateAppOptions = {}): Promise<TaoApp> {
   await fastify.register(staticPlugin, { settings, registry })
   // Templates: reply.render, app.render and project error pages (decorations only, no hook).
   await fastify.register(templatesPlugin, { settings, registry, reverser })
+  // Languages: catalogs read once, req.locale, t() and the formatting filters (decorations only).
+  await fastify.register(i18nPlugin, { settings, registry })
   // Pages: one encapsulated context for everything dynamic (session, forms, routes).
   await fastify.register(async function pages (scope) {
     // First in `pages`, and only in debug: the toolbar times and watches every page request.
     if (debugToolbarEnabled(settings)) await scope.register(debugPlugin, { settings })
     await scope.register(sessionPlugin, { settings })
+    // Multilingual sites only: Content-Language and Vary on pages, the language switch endpoint.
+    if (settings.languages.length > 1) await scope.register(i18nPagesPlugin, { settings })
     await scope.register(formsPlugin, { settings })
     // Routes taking a body sit in a context of their own, where multipart reading and the
     // CSRF check run; pages that only read never pay for them.
     const prepareBodyContext = async (forms: FastifyInstance) => { await forms.register(formBodiesPlugin, { settings }) }
-    await scope.register(routingPlugin, { registry, reverser, prepareBodyContext })
+    await scope.register(routingPlugin, { registry, reverser, prepareBodyContext, settings })
     // Last in `pages`: websocket upgrades run every hook registered above (session, db).
     await scope.register(websocketPlugin, { routes: registry.routes, settings, onShutdown: (close) => app.addCloseHook('websockets', 'websockets', close) })
   })

@@ -178,6 +178,26 @@ export interface UserSettings {
     /** Check ids to silence, e.g. ['security.W004']. */
     silence?: string[]
   }
+  /**
+   * The languages the site is served in, as BCP 47 tags (`TAO_LANGUAGES`, comma-separated).
+   * Default `['en']`. With more than one, each request gets the best one (URL prefix, cookie,
+   * then Accept-Language), `req.locale` and `locale` in templates.
+   * @see docs/reference/i18n.md
+   */
+  languages?: string[]
+  /** The language of the source texts and the fallback. Default: the first of `languages`. */
+  defaultLanguage?: string
+  /** IANA time zone of the `date` filter and of dates inside messages (`TAO_TIME_ZONE`). Default 'UTC'. */
+  timeZone?: string
+  /** How the language of a request is chosen. See docs/reference/i18n.md. */
+  i18n?: {
+    /** Serve every page under `/<language>/...` too, and make url() prefix the current language. Default false. */
+    urlPrefix?: boolean
+    /** With urlPrefix, prefix the default language as well (else its URLs have no prefix). Default false. */
+    prefixDefaultLanguage?: boolean
+    /** The cookie the language switcher sets. Default 'tao_language'. */
+    cookieName?: string
+  }
 }
 
 /**

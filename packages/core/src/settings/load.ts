@@ -36,6 +36,8 @@ export const envOverrides: ReadonlyArray<readonly [string, readonly string[]]> =
   ['TAO_WORKERS', ['server', 'workers']],
   ['TAO_DATABASE_URL', ['database', 'url']],
   ['TAO_DATABASE_NAME', ['database', 'name']],
+  ['TAO_LANGUAGES', ['languages']],
+  ['TAO_TIME_ZONE', ['timeZone']],
 ]
 
 type Obj = Record<string, unknown>
@@ -77,6 +79,7 @@ export function buildSettings (raw: Obj, opts: { root: string, file: string, env
   }
   const problems: string[] = []
   const normalized = settingsSchema(input, '', problems) as Obj
+  languageProblems(normalized, problems)
   if (problems.length > 0) {
     // Name the environment variable when a problem came from one.
     const described = problems.map((p) => {
@@ -96,6 +99,16 @@ export function buildSettings (raw: Obj, opts: { root: string, file: string, env
     s.secretKey = s.secretKey.split(',').map((k) => k.trim()).filter(Boolean)
   }
   return deepFreeze({ ...s, root: opts.root, file: opts.file }) as Settings
+}
+
+/** Cross-key checks of the i18n settings: the default language is one of the languages. */
+function languageProblems (s: Obj, problems: string[]): void {
+  const languages = s.languages as string[]
+  if (languages.length === 0) problems.push('languages: expected at least one language tag, got []')
+  else if (s.defaultLanguage === undefined) s.defaultLanguage = languages[0]
+  else if (!languages.includes(s.defaultLanguage as string)) {
+    problems.push(`defaultLanguage: expected one of languages (${languages.join(', ')}), got '${String(s.defaultLanguage)}'`)
+  }
 }
 
 /** Options of {@link loadSettings}. */

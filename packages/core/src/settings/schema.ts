@@ -51,6 +51,24 @@ const cspSources: Check<string[] | null> = (v, path, problems) => {
   return listOf(str(''))(v, path, problems)
 }
 
+// A BCP 47 language tag the runtime's Intl knows ('en', 'fr', 'pt-BR', 'zh-Hant').
+const languageTag = (s: string) => {
+  try {
+    return Intl.getCanonicalLocales(s).length === 1 && /^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/.test(s) ? null : 'a language tag such as \'en\', \'fr\' or \'pt-BR\''
+  } catch {
+    return 'a language tag such as \'en\', \'fr\' or \'pt-BR\''
+  }
+}
+const timeZoneName = (s: string) => {
+  try {
+    // eslint-disable-next-line no-new
+    new Intl.DateTimeFormat('en', { timeZone: s })
+    return null
+  } catch {
+    return "an IANA time zone such as 'UTC' or 'Europe/Paris'"
+  }
+}
+
 const appEntry: Check = either(
   str(undefined),
   shape({ package: str(''), name: str(undefined, appLabel), prefix: str(undefined, prefix) }),
@@ -134,6 +152,15 @@ export const settingsSchema = shape({
   checks: shape({
     silence: listOf(str('')),
   }),
+  // languages, dates and numbers (i18n/)
+  languages: listOf(str('', languageTag), ['en'], true),
+  defaultLanguage: str(undefined, languageTag),
+  timeZone: str('UTC', timeZoneName),
+  i18n: shape({
+    urlPrefix: bool(false),
+    prefixDefaultLanguage: bool(false),
+    cookieName: str('tao_language', cookieName),
+  }),
 })
 
 type DeepReadonly<T> = T extends (...args: never[]) => unknown
@@ -147,4 +174,6 @@ export type Settings = DeepReadonly<ReturnType<typeof settingsSchema>> & {
   readonly root: string
   /** The settings file these came from (or '(inline)'). */
   readonly file: string
+  /** Always set once loaded: the first of `languages` when settings.ts is silent. */
+  readonly defaultLanguage: string
 }

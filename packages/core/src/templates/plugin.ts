@@ -6,6 +6,7 @@ import type { Query } from '../routing/types.js'
 import type { Settings } from '../settings/index.js'
 import { kErrorPages, kStaticFiles, kTemplates } from '../symbols.js'
 import { markSafe, TemplateEngine } from './engine.js'
+import { languagePrefix } from '../i18n/prefix.js'
 
 declare module 'fastify' {
   interface FastifyReply {
@@ -46,7 +47,14 @@ async function templates (fastify: FastifyInstance, opts: TemplatesPluginOptions
   const g = engine.globals
   const tao = { owner: "tao's templates" }
   const files = fastify[kStaticFiles]
-  g.global('url', (name: string, params?: Record<string, unknown>, query?: Query) => reverser.url(name, params, query), tao)
+  if (settings.i18n.urlPrefix) {
+    // URLs keep the language of the page they are on: '/fr' + '/blog/'.
+    g.lazy('url', (req) => { const pre = languagePrefix(settings, req.locale); return (name: string, params?: Record<string, unknown>, query?: Query) => pre + reverser.url(name, params, query) }, {
+      ...tao, fallback: (name: string, params?: Record<string, unknown>, query?: Query) => reverser.url(name, params, query),
+    })
+  } else {
+    g.global('url', (name: string, params?: Record<string, unknown>, query?: Query) => reverser.url(name, params, query), tao)
+  }
   g.global('static', (name: string) => files.url(name), tao)
   g.lazy('request', (req) => req, tao)
   // Defaults other concerns replace (session, CSRF, flash): safe values until they do.

@@ -6,7 +6,7 @@ import { test } from 'node:test'
 import { buildSettings } from '../../src/settings/index.js'
 
 const docs = readFileSync(new URL('../../../../docs/reference/settings.md', import.meta.url), 'utf8')
-const documented = new Set([...docs.matchAll(/^\| `([a-zA-Z.]+)` \|/gm)].map((m) => m[1]!))
+const documented = new Set([...docs.matchAll(/^\| `([a-zA-Z0-9.]+)` \|/gm)].map((m) => m[1]!))
 
 // Keys whose value is a free-form map (names chosen by the project) are documented as one.
 const MAPS = new Set(['prefixes', 'templates.globals', 'templates.filters'])
