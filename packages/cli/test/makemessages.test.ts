@@ -47,6 +47,6 @@ test('tao check reports catalogs missing translations against the default langua
   assert.equal(tao(['makemessages'], root).status, 0)
   const r = tao(['check'], root)
   assert.equal(r.status, 0, r.stderr)
-  assert.match(r.stdout, /i18n\.W001: apps\/blog\/locales\/fr\.json lacks 1 translation into 'fr'/)
+  assert.match(r.stdout, /i18n\.W001: apps\/blog\/locales\/fr\.json lacks 2 translations into 'fr' that the default language's catalog has: 'On \{at, date, full\} at \{at, time, short\}', 'Saved '\{name\}''/)
   assert.match(r.stdout, /i18n\.W001: apps\/blog\/locales\/pt-BR\.json lacks \d+ translations into 'pt-BR'/)
 })
