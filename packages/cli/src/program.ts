@@ -4,6 +4,7 @@ import { registerBuild } from './commands/build.js'
 import { registerCheck } from './commands/check.js'
 import { registerCollectStatic } from './commands/collectstatic.js'
 import { registerDev } from './commands/dev.js'
+import { registerShell } from './commands/shell.js'
 import { registerMakeMessages } from './commands/makemessages.js'
 import { registerNew } from './commands/new.js'
 import { registerRoutes } from './commands/routes.js'
@@ -28,6 +29,7 @@ export function buildProgram (): Command {
   registerTest(program)
   registerCheck(program)
   registerCollectStatic(program)
+  registerShell(program)
   registerMakeMessages(program)
   return program
 }

@@ -2,6 +2,7 @@ import fastifyHelmet from '@fastify/helmet'
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Settings } from '../settings/index.js'
+import { kOwnContentPolicy } from '../symbols.js'
 import { developmentDefaults } from './development.js'
 import { helmetOptions } from './headers.js'
 import { buildHostMatcher } from './hosts.js'
@@ -32,11 +33,20 @@ async function security (fastify: FastifyInstance, opts: SecurityPluginOptions):
     const { always, documents, stylesheets, hsts } = await computeSecurityHeaders(helmet)
     // onSend, when the Content-Type is known: document headers (CSP, framing, referrer) go on
     // pages only, and HSTS on HTTPS requests only.
+    // Under debug a page may bring its own CSP (the debug error page's nonce); production pays
+    // nothing for that check.
+    const ownPolicy = settings.debug
+      ? (reply: FastifyReply) => { const own = reply[kOwnContentPolicy]; if (own !== undefined) reply.header('content-security-policy', own) }
+      : null
     fastify.addHook('onSend', function securityHeaders (req, reply, payload, done) {
       setHeaders(reply, always)
       const type = reply.getHeader('content-type')
-      if (isDocument(type)) setHeaders(reply, documents)
-      else if (isStylesheet(type)) setHeaders(reply, stylesheets)
+      if (isDocument(type)) {
+        setHeaders(reply, documents)
+        if (ownPolicy !== null) ownPolicy(reply)
+      } else if (isStylesheet(type)) {
+        setHeaders(reply, stylesheets)
+      }
       if (hsts !== undefined && req.protocol === 'https') reply.header('strict-transport-security', hsts)
       done(null, payload)
     })

@@ -75,7 +75,7 @@ export async function createApp (opts: CreateAppOptions = {}): Promise<TaoApp> {
   const fastify = Fastify(fastifyOptions(settings))
   const app = new TaoApp(fastify, settings, registry, reverser, services)
   // Root context: what every request goes through, static files included.
-  await fastify.register(errorPagesPlugin, { debug: settings.debug, registry })
+  await fastify.register(errorPagesPlugin, { debug: settings.debug, registry, settings })
   await fastify.register(securityPlugin, { settings })
   // The database at the root: req.db is a zero-cost getter on every request (websocket
   // upgrades included); only handlers that read it touch the one pooled client.

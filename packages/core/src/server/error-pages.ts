@@ -5,6 +5,8 @@ import { isTaoError } from '../errors/index.js'
 import type { AppRegistry } from '../apps/index.js'
 import { kErrorPages } from '../symbols.js'
 import { escapeHtml, prefersJson } from './negotiate.js'
+import { renderDevErrorPage } from './dev-error-page.js'
+import type { Settings } from '../settings/index.js'
 
 /** What an error page is given to show. */
 export interface ErrorPageContext {
@@ -55,6 +57,8 @@ function builtinPage (ctx: ErrorPageContext): string {
 interface ErrorsOptions {
   debug: boolean
   registry: AppRegistry
+  /** Under debug, the settings the debug error page shows (masked). */
+  settings?: Settings
 }
 
 /**
@@ -91,6 +95,16 @@ async function errorPages (fastify: FastifyInstance, opts: ErrorsOptions): Promi
         : undefined,
     }
     let html: string | null = null
+    // Under debug, a server error gets the debug page (code, request, settings), as Django's
+    // technical 500 page; never with debug off.
+    if (opts.debug && opts.settings && status >= 500 && err) {
+      try {
+        await reply.type('text/html; charset=utf-8').send(await renderDevErrorPage(err, req, reply, opts.settings))
+        return
+      } catch (pageErr) {
+        req.log.error({ err: pageErr }, 'the debug error page failed; the built-in page was used')
+      }
+    }
     const render = fastify[kErrorPages].render
     if (render) {
       try {

@@ -1,0 +1,103 @@
+import { randomBytes } from 'node:crypto'
+import { existsSync, readFileSync } from 'node:fs'
+import { isAbsolute, join, resolve } from 'node:path'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import { Youch } from 'youch'
+import { isTaoError } from '../errors/index.js'
+import type { Settings } from '../settings/index.js'
+import { kOwnContentPolicy } from '../symbols.js'
+
+declare module 'fastify' {
+  interface FastifyReply {
+    /** A page that brings its own Content-Security-Policy (the debug error page's nonce). */
+    [kOwnContentPolicy]?: string
+  }
+}
+
+// Django's SafeExceptionReporterFilter: names that look like secrets are never shown.
+const SECRET_NAME = /api|token|key|secret|pass|signature|auth|cookie|credential|session/i
+const MASK = '********************'
+/** Frames of tao itself and of dependencies are collapsed: a user reads their own code first. */
+const FRAMEWORK_FRAME = /[\\/](node_modules|packages[\\/](core|cli|embedded-mongo))[\\/]|^node:/
+
+/** Settings with every secret-looking value masked, and credentials removed from URLs. */
+export function maskedSettings (value: unknown, name = ''): unknown {
+  if (SECRET_NAME.test(name) && value !== undefined && value !== null && value !== false) return MASK
+  if (typeof value === 'string') return value.replace(/\/\/([^/@\s]*)@/, `//${MASK}@`)
+  if (Array.isArray(value)) return value.map((v) => maskedSettings(v, name))
+  if (typeof value === 'function') return `[function ${value.name || 'anonymous'}]`
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskedSettings(v, k)]))
+  }
+  return value
+}
+
+function maskedHeaders (headers: FastifyRequest['headers']): Record<string, string | string[] | undefined> {
+  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, SECRET_NAME.test(k) ? MASK : v]))
+}
+
+/** Lines around `line` (1-based) of a template file, the failing one marked. */
+function templateExcerpt (file: string, line: number, root: string): string | null {
+  const path = isAbsolute(file) ? file : [resolve(file), join(root, file)].find((p) => existsSync(p))
+  if (path === undefined || !existsSync(path)) return null
+  const lines = readFileSync(path, 'utf8').split('\n')
+  const from = Math.max(1, line - 4)
+  const to = Math.min(lines.length, line + 4)
+  const out: string[] = []
+  for (let n = from; n <= to; n++) out.push(`${n === line ? '>' : ' '} ${String(n).padStart(4)} | ${lines[n - 1]}`)
+  return out.join('\n')
+}
+
+/**
+ * The debug error page (only ever called with settings.debug on): Youch's page with the cause
+ * chain, source code around each frame (TypeScript lines, through the source maps tsx
+ * registers), tao's and node_modules' frames collapsed, the request (cookies and
+ * authorization masked), route, app, session keys, the template position of template errors,
+ * and the settings with secrets masked. Its inline styles and scripts carry a nonce, and the
+ * page's own CSP allows exactly those.
+ */
+export async function renderDevErrorPage (err: Error, req: FastifyRequest, reply: FastifyReply, settings: Settings): Promise<string> {
+  const youch = new Youch()
+  youch.useTransformer((error) => {
+    for (const frame of error.frames) {
+      if (frame.fileName && FRAMEWORK_FRAME.test(frame.fileName)) frame.type = 'module'
+    }
+  })
+  const config = req.routeOptions.config as { taoRoute?: string, taoApp?: string } | undefined
+  const session = (req as { session?: { data?: () => Record<string, unknown> } }).session
+  let sessionKeys: string[] = []
+  try { sessionKeys = Object.keys(session?.data?.() ?? {}) } catch { /* no session on this request */ }
+  const body = req.body !== null && typeof req.body === 'object' ? Object.keys(req.body as object) : []
+  youch.metadata.group('Request', {
+    Route: [
+      { key: 'Route name', value: config?.taoRoute ?? '(none)' },
+      { key: 'App', value: config?.taoApp ?? '(none)' },
+      { key: 'Pattern', value: req.routeOptions.url ?? '(no route)' },
+    ],
+    Query: Object.entries(req.query as Record<string, unknown> ?? {}).map(([key, value]) => ({ key, value: SECRET_NAME.test(key) ? MASK : value, dump: true })),
+    'Body fields (names only)': [{ key: 'fields', value: body.join(', ') || '(none)' }],
+    'Session keys': [{ key: 'keys', value: sessionKeys.join(', ') || '(none)' }],
+  })
+  const raw = isTaoError(err) ? err.details as { file?: string, line?: number, column?: number, template?: { file?: string, line?: number, column?: number } } : {}
+  // An error raised inside a template (a missing include) carries the template's position apart.
+  const details = raw.template ?? raw
+  if (details.file && typeof details.line === 'number' && details.line > 0) {
+    const excerpt = templateExcerpt(details.file, details.line, settings.root)
+    youch.metadata.group('Template', {
+      Position: [
+        { key: 'File', value: details.file },
+        { key: 'Line', value: `${details.line}${details.column ? `, column ${details.column}` : ''}` },
+        ...(excerpt ? [{ key: 'Source', value: excerpt }] : []),
+      ],
+    })
+  }
+  const { root: _root, ...rest } = settings
+  youch.metadata.group('Settings', { 'settings.ts (secrets masked)': [{ key: 'settings', value: maskedSettings(rest), dump: true }] })
+  const nonce = randomBytes(16).toString('base64')
+  reply[kOwnContentPolicy] = `default-src 'none'; style-src 'self' 'nonce-${nonce}'; script-src 'self' 'nonce-${nonce}'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`
+  return await youch.toHTML(err, {
+    title: `${(err as { code?: string }).code ?? err.name}: the error and where it happened`,
+    cspNonce: nonce,
+    request: { url: req.url, method: req.method, headers: maskedHeaders(req.headers) },
+  })
+}
