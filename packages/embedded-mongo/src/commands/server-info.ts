@@ -4,12 +4,12 @@ import { MAX_BSON_SIZE } from '../engine/collection.js'
 import { CommandError } from '../engine/command-error.js'
 import type { CommandHandler } from './context.js'
 
-/** MongoDB 7.0's wire version: modern enough for driver 7, old enough that it never sends 8.0-only commands. */
-export const MAX_WIRE_VERSION = 21
+/** MongoDB 8.0's wire version: the driver may then use 8.0's CRUD features (update `sort`). */
+export const MAX_WIRE_VERSION = 25
 /** Largest message accepted, as advertised in hello. */
 export const MAX_MESSAGE_SIZE = 48_000_000
 /** The server version reported by buildInfo, matching {@link MAX_WIRE_VERSION}. */
-export const SERVER_VERSION = '7.0.0'
+export const SERVER_VERSION = '8.0.0'
 
 const startedAt = Date.now()
 
@@ -43,7 +43,7 @@ const ok: CommandHandler = () => ({ ok: 1 })
 const buildInfo: CommandHandler = () => ({
   version: SERVER_VERSION,
   gitVersion: 'tao-embedded',
-  versionArray: [7, 0, 0, 0],
+  versionArray: [8, 0, 0, 0],
   bits: 64,
   debug: false,
   maxBsonObjectSize: MAX_BSON_SIZE,
@@ -71,7 +71,7 @@ export const serverCommands: Record<string, CommandHandler> = {
   buildinfo: buildInfo,
   connectionStatus: () => ({ authInfo: { authenticatedUsers: [], authenticatedUserRoles: [] }, ok: 1 }),
   getParameter: (cmd) => ({
-    ...('featureCompatibilityVersion' in cmd ? { featureCompatibilityVersion: { version: '7.0' } } : {}),
+    ...('featureCompatibilityVersion' in cmd ? { featureCompatibilityVersion: { version: '8.0' } } : {}),
     ok: 1,
   }),
   getCmdLineOpts: () => ({ argv: [], parsed: {}, ok: 1 }),

@@ -12,6 +12,7 @@ export const ErrorCodes = {
   ConflictingUpdateOperators: 40,
   CursorNotFound: 43,
   NamespaceExists: 48,
+  DollarPrefixedFieldName: 52,
   InvalidIdField: 53,
   CommandNotFound: 59,
   ImmutableField: 66,
@@ -20,6 +21,9 @@ export const ErrorCodes = {
   IndexOptionsConflict: 85,
   IndexKeySpecsConflict: 86,
   CommandNotSupported: 115,
+  CommandNotSupportedOnView: 166,
+  InvalidPipelineOperator: 168,
+  OptionNotSupportedOnView: 167,
   DuplicateKey: 11000,
 } as const
 
@@ -36,11 +40,19 @@ export class CommandError extends Error {
   readonly codeName: string
   readonly extra: Document
 
-  constructor (codeName: ErrorCodeName, errmsg: string, extra: Document = {}) {
+  constructor (codeName: ErrorCodeName | number, errmsg: string, extra: Document = {}) {
     super(errmsg)
-    this.code = ErrorCodes[codeName]
-    this.codeName = codeName
+    this.code = typeof codeName === 'number' ? codeName : ErrorCodes[codeName]
+    this.codeName = typeof codeName === 'number' ? `Location${codeName}` : codeName
     this.extra = extra
+  }
+
+  /**
+   * An error MongoDB raises by its source location (`uassert(40324, ...)`); its codeName is
+   * `Location<code>`, e.g. unknown fields (40415) and unknown pipeline stages (40324).
+   */
+  static location (code: number, errmsg: string): CommandError {
+    return new CommandError(code, errmsg)
   }
 
   /** The reply document of a failed command. */
