@@ -3,6 +3,7 @@ import { UUID } from 'bson'
 import { MAX_BSON_SIZE } from '../engine/collection.js'
 import { CommandError } from '../engine/command-error.js'
 import type { CommandHandler } from './context.js'
+import { sessionsOf } from './sessions.js'
 
 /** MongoDB 8.0's wire version: the driver may then use 8.0's CRUD features (update `sort`). */
 export const MAX_WIRE_VERSION = 25
@@ -59,7 +60,10 @@ export const serverCommands: Record<string, CommandHandler> = {
   isMaster: helloReply(true),
   ismaster: helloReply(true),
   ping: ok,
-  endSessions: ok,
+  endSessions: (cmd, ctx) => {
+    sessionsOf(ctx.store).end(cmd.endSessions)
+    return { ok: 1 }
+  },
   killSessions: ok,
   killAllSessions: ok,
   killAllSessionsByPattern: ok,

@@ -21,6 +21,9 @@ export const ErrorCodes = {
   IndexOptionsConflict: 85,
   IndexKeySpecsConflict: 86,
   CommandNotSupported: 115,
+  ViewDepthLimitExceeded: 149,
+  InvalidIndexSpecificationOption: 197,
+  GraphContainsCycle: 150,
   CommandNotSupportedOnView: 166,
   InvalidPipelineOperator: 168,
   OptionNotSupportedOnView: 167,
@@ -75,5 +78,18 @@ export function asCommandError (err: unknown): CommandError {
   if (/would create a conflict at/i.test(message)) {
     return new CommandError('ConflictingUpdateOperators', message.replace(/^updating/, 'Updating'))
   }
+  for (const [pattern, make] of MINGO_ERRORS) {
+    const m = pattern.exec(message)
+    if (m !== null) return make(m[1] ?? '')
+  }
   return new CommandError('BadValue', message)
 }
+
+// mingo's words for unknown names, and the error MongoDB gives for each.
+const MINGO_ERRORS: Array<[RegExp, (name: string) => CommandError]> = [
+  [/^unregistered pipeline operator (\$\w+)/, (n) => CommandError.location(40324, `Unrecognized pipeline stage name: '${n}'`)],
+  [/^unknown query operator (\$\w+)/, (n) => new CommandError('BadValue', `unknown operator: ${n}`)],
+  [/^unknown top level operator: (\$\w+)/, (n) => new CommandError('BadValue', `unknown top level operator: ${n}. If you have a field name that starts with a '$' symbol, consider using $getField or $setField.`)],
+  [/^accumulator '(\$\w+)' is not registered/, (n) => new CommandError('InvalidPipelineOperator', `Unrecognized expression '${n}'`)],
+  [/^Use of undefined variable: (\w+)/, (n) => CommandError.location(17276, `Use of undefined variable: ${n}`)],
+]

@@ -67,6 +67,9 @@ const context = Context.init({
   window: ops(window),
 })
 
+/** The names of the pipeline stages mingo runs. */
+export const pipelineStages: ReadonlySet<string> = new Set(Object.keys(ops(pipeline)))
+
 /** Options for every mingo call: MongoDB-strict, no server-side JavaScript. */
 export function mingoOptions (extra: Partial<Options> = {}): Partial<Options> {
   return { context, useStrictMode: true, scriptEnabled: false, processingMode: ProcessingMode.CLONE_OFF, ...extra }
