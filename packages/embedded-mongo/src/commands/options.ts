@@ -41,7 +41,7 @@ export function collationOf (raw: unknown, coll: Collection | undefined): Collat
 }
 
 // MongoDB's rule for user variable names: a lowercase letter or non-ASCII first, then word characters.
-const VARIABLE_NAME = /^([a-z]|[^\u0000-\u007F])[\w\u0080-\uFFFF]*$/
+const VARIABLE_NAME = /^([a-z]|[^\p{ASCII}])[\w\u0080-\uFFFF]*$/u
 
 /**
  * The `let` variables of a command, each evaluated once as an expression (constants,

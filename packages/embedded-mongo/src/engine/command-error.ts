@@ -23,6 +23,7 @@ export const ErrorCodes = {
   CommandNotSupported: 115,
   ViewDepthLimitExceeded: 149,
   InvalidIndexSpecificationOption: 197,
+  ConversionFailure: 241,
   GraphContainsCycle: 150,
   CommandNotSupportedOnView: 166,
   InvalidPipelineOperator: 168,

@@ -8,9 +8,10 @@ import * as projection from 'mingo/operators/projection'
 import * as query from 'mingo/operators/query'
 import * as window from 'mingo/operators/window'
 import { Query } from 'mingo/query'
-import type { CollationSpec, CollectionResolver, Options, QueryOperator } from 'mingo/types'
+import type { AccumulatorOperator, CollationSpec, CollectionResolver, ExpressionOperator, Options, QueryOperator } from 'mingo/types'
 import { resolve } from 'mingo/util'
 import type { Collation } from './collation.js'
+import { numericAccumulators, numericExpressions } from './numeric-operators.js'
 import { $sort, expressionOperators, queryOperators } from './operators.js'
 import { isPlainObject } from './values.js'
 
@@ -58,9 +59,12 @@ const $type = ((selector: string, value: unknown, _options: Options) => {
   }
 }) as QueryOperator
 
+const mingoExpressions = ops<ExpressionOperator>(expression)
+const mingoAccumulators = ops<AccumulatorOperator>(accumulator)
+
 const context = Context.init({
-  accumulator: ops(accumulator),
-  expression: { ...ops(expression), ...expressionOperators },
+  accumulator: { ...mingoAccumulators, ...numericAccumulators(mingoAccumulators as never) },
+  expression: { ...mingoExpressions, ...expressionOperators, ...numericExpressions(mingoExpressions as never, bsonTypeName) },
   pipeline: { ...ops(pipeline), $sort },
   projection: ops(projection),
   query: { ...ops<QueryOperator>(query), ...queryOperators, $type },
