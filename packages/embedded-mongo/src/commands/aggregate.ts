@@ -12,9 +12,9 @@ import { checkFields, checkHint, operationOf, unsupported } from './options.js'
 import { sessionsOf } from './sessions.js'
 import { isView, viewDocuments } from './views.js'
 
-const AGGREGATE_FIELDS = [
+const AGGREGATE_FIELDS = new Set([
   'aggregate', 'pipeline', 'explain', 'allowDiskUse', 'cursor', 'hint', 'collation', 'let', 'bypassDocumentValidation',
-]
+])
 
 // Stages MongoDB has that the store does not run: refused by name rather than answered wrongly.
 const SERVER_STAGES = new Set([

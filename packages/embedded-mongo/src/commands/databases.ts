@@ -15,7 +15,7 @@ const UNSUPPORTED_OPTIONS = [
   'capped', 'size', 'max', 'timeseries', 'expireAfterSeconds', 'validator', 'validationLevel', 'validationAction',
   'clusteredIndex', 'encryptedFields', 'changeStreamPreAndPostImages', 'storageEngine', 'indexOptionDefaults',
 ]
-const CREATE_FIELDS = ['create', 'viewOn', 'pipeline', 'collation', 'autoIndexId', 'idIndex', 'recordIdsReplicated', ...UNSUPPORTED_OPTIONS]
+const CREATE_FIELDS = new Set(['create', 'viewOn', 'pipeline', 'collation', 'autoIndexId', 'idIndex', 'recordIdsReplicated', ...UNSUPPORTED_OPTIONS])
 
 const create: CommandHandler = (cmd, ctx) => {
   const name = collectionArg(cmd, 'create')

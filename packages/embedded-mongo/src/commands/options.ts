@@ -7,20 +7,20 @@ import { operationOptions, type OperationOptions } from '../engine/mingo.js'
 import { isPlainObject, valueKey } from '../engine/values.js'
 
 // Fields every command may carry: the session, cluster time, read/write concerns and API version.
-const GENERIC_FIELDS = [
+const GENERIC_FIELDS = new Set([
   '$db', 'lsid', '$clusterTime', '$readPreference', 'readConcern', 'writeConcern', 'comment', 'maxTimeMS',
   'apiVersion', 'apiStrict', 'apiDeprecationErrors', 'txnNumber', 'autocommit', 'startTransaction', 'stmtId', 'stmtIds',
-  '$client', '$audit', 'mayBypassWriteBlocking', '$readPreference',
-]
+  '$client', '$audit', 'mayBypassWriteBlocking',
+])
 
 /**
  * Refuses a field the command does not know, as MongoDB's command parser does:
  * `BSON field 'find.foo' is an unknown field.` (code 40415). `where` names the part checked,
  * e.g. `update.updates` for one update statement.
  */
-export function checkFields (doc: Document, where: string, allowed: readonly string[], generic = true): void {
-  for (const field of Object.keys(doc)) {
-    if (allowed.includes(field) || (generic && GENERIC_FIELDS.includes(field))) continue
+export function checkFields (doc: Document, where: string, allowed: ReadonlySet<string>, generic = true): void {
+  for (const field in doc) {
+    if (allowed.has(field) || (generic && GENERIC_FIELDS.has(field))) continue
     throw CommandError.location(40415, `BSON field '${where}.${field}' is an unknown field.`)
   }
 }

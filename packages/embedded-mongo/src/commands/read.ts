@@ -10,17 +10,20 @@ import type { CommandContext, CommandHandler } from './context.js'
 import { checkFields, checkHint, operationOf, unsupported } from './options.js'
 import { isView, viewDocuments } from './views.js'
 
+const COUNT_FIELDS = new Set(['count', 'query', 'skip', 'limit', 'hint', 'collation', 'fields'])
+const DISTINCT_FIELDS = new Set(['distinct', 'key', 'query', 'collation', 'hint'])
+
 function nonNegative (cmd: Document, field: string): number | undefined {
   const v = intArg(cmd, field)
   if (v !== undefined && v < 0) throw new CommandError('BadValue', `BSON field '${field}' value must be >= 0, actual value '${v}'`)
   return v
 }
 
-const FIND_FIELDS = [
+const FIND_FIELDS = new Set([
   'find', 'filter', 'sort', 'projection', 'hint', 'skip', 'limit', 'batchSize', 'singleBatch', 'collation', 'let',
   'allowDiskUse', 'noCursorTimeout', 'allowPartialResults', 'tailable', 'awaitData', 'oplogReplay', 'readOnce',
   'max', 'min', 'returnKey', 'showRecordId',
-]
+])
 
 const find: CommandHandler = (cmd, ctx) => {
   const name = collectionArg(cmd, 'find')
@@ -85,7 +88,7 @@ const killCursors: CommandHandler = (cmd, ctx) => {
 
 const count: CommandHandler = (cmd, ctx) => {
   const coll = ctx.store.collection(ctx.db, collectionArg(cmd, 'count'))
-  checkFields(cmd, 'count', ['count', 'query', 'skip', 'limit', 'hint', 'collation', 'fields'])
+  checkFields(cmd, 'count', COUNT_FIELDS)
   checkHint(coll, cmd.hint)
   const query = docArg(cmd, 'query') ?? {}
   const skip = nonNegative(cmd, 'skip') ?? 0
@@ -99,7 +102,7 @@ const count: CommandHandler = (cmd, ctx) => {
 
 const distinct: CommandHandler = (cmd, ctx) => {
   const coll = ctx.store.collection(ctx.db, collectionArg(cmd, 'distinct'))
-  checkFields(cmd, 'distinct', ['distinct', 'key', 'query', 'collation', 'hint'])
+  checkFields(cmd, 'distinct', DISTINCT_FIELDS)
   checkHint(coll, cmd.hint)
   const key: unknown = cmd.key
   if (typeof key !== 'string') throw new CommandError('FailedToParse', 'BSON field \'distinct.key\' is missing but a required field')

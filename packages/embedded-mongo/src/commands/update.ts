@@ -34,8 +34,8 @@ function updateEntries (coll: Collection, entries: Entry[], spec: UpdateSpec, fi
   return [next, modified]
 }
 
-const UPDATE_FIELDS = ['update', 'updates', 'ordered', 'let', 'bypassDocumentValidation']
-const STATEMENT_FIELDS = ['q', 'u', 'c', 'upsert', 'multi', 'arrayFilters', 'hint', 'collation', 'sort', 'upsertSupplied']
+const UPDATE_FIELDS = new Set(['update', 'updates', 'ordered', 'let', 'bypassDocumentValidation'])
+const STATEMENT_FIELDS = new Set(['q', 'u', 'c', 'upsert', 'multi', 'arrayFilters', 'hint', 'collation', 'sort', 'upsertSupplied'])
 
 // The documents one update statement changes: all matches, or the first in `sort` order (MongoDB 8.0).
 function targets (coll: Collection | undefined, filter: Document, multi: boolean, sort: Document | undefined, op: OperationOptions): Entry[] {
@@ -86,10 +86,10 @@ const update: CommandHandler = (cmd, ctx) => {
   return writeReply(upserted.length > 0 ? { n, nModified, upserted } : { n, nModified }, writeErrors)
 }
 
-const FIND_AND_MODIFY_FIELDS = [
+const FIND_AND_MODIFY_FIELDS = new Set([
   'findAndModify', 'findandmodify', 'query', 'sort', 'remove', 'update', 'new', 'fields', 'upsert',
   'bypassDocumentValidation', 'collation', 'arrayFilters', 'hint', 'let',
-]
+])
 
 const findAndModify: CommandHandler = (cmd, ctx) => {
   const field = 'findAndModify' in cmd ? 'findAndModify' : 'findandmodify'

@@ -50,9 +50,13 @@ export function prepareInsertDocument (doc: Document, raw?: Uint8Array): [Docume
   return [obj, raw === undefined ? encode(obj) : withIdFirst(raw)]
 }
 
+const INSERT_FIELDS = new Set(['insert', 'documents', 'ordered', 'bypassDocumentValidation'])
+const DELETE_FIELDS = new Set(['delete', 'deletes', 'ordered', 'let'])
+const DELETE_STATEMENT_FIELDS = new Set(['q', 'limit', 'collation', 'hint'])
+
 const insert: CommandHandler = (cmd, ctx: CommandContext) => {
   const name = collectionArg(cmd, 'insert')
-  checkFields(cmd, 'insert', ['insert', 'documents', 'ordered', 'bypassDocumentValidation'])
+  checkFields(cmd, 'insert', INSERT_FIELDS)
   const docs = statements(cmd, 'documents')
   const raws = ctx.rawDocuments('documents')
   assertNotView(ctx.store.collection(ctx.db, name))
@@ -71,11 +75,11 @@ const insert: CommandHandler = (cmd, ctx: CommandContext) => {
 
 const del: CommandHandler = (cmd, ctx) => {
   const name = collectionArg(cmd, 'delete')
-  checkFields(cmd, 'delete', ['delete', 'deletes', 'ordered', 'let'])
+  checkFields(cmd, 'delete', DELETE_FIELDS)
   const coll = ctx.store.collection(ctx.db, name)
   assertNotView(coll)
   const deletes = statements(cmd, 'deletes')
-  for (const stmt of deletes) checkFields(stmt, 'delete.deletes', ['q', 'limit', 'collation', 'hint'], false)
+  for (const stmt of deletes) checkFields(stmt, 'delete.deletes', DELETE_STATEMENT_FIELDS, false)
   const variables = variablesOf(cmd.let)
   let n = 0
   const writeErrors = eachStatement(deletes, boolArg(cmd, 'ordered', true), (stmt) => {

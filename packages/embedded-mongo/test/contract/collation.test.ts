@@ -79,6 +79,17 @@ describe('contract: collation', () => {
     assert.equal(spec?.collation?.strength, 2)
   })
 
+  it('an index or the _id index with another collation does not narrow a query with a collation', async () => {
+    const c = db.collection('ci_simple_index')
+    await c.createIndex({ email: 1 }, { unique: true })
+    await c.insertMany([{ _id: 'abc', email: 'Ada@Example.com' }, { _id: 'other', email: 'bob@example.com' }] as never[])
+    assert.equal((await c.find({ email: 'ada@example.com' }, { collation: CI }).toArray()).length, 1)
+    assert.equal((await c.find({ _id: 'ABC' as never }, { collation: CI }).toArray()).length, 1)
+    assert.equal((await c.find({ _id: 'ABC' as never }).toArray()).length, 0)
+    // A binary unique index still tells the spellings apart.
+    await c.insertOne({ email: 'ada@example.com' })
+  })
+
   it('a collection\'s default collation applies to its queries and indexes; simple overrides it', async () => {
     await db.createCollection('ci_default', { collation: CI })
     const c = db.collection('ci_default')
