@@ -57,7 +57,7 @@ describe('contract: MongoDB 8.0 behaviour and errors', () => {
       assert.equal(err.writeErrors?.get(0)?.code, 11000)
       return true
     })
-    assert.equal(await db.collection('bw_a').countDocuments({ _id: 3 }), 0)
+    assert.equal(await db.collection('bw_a').countDocuments({ _id: 3 as never }), 0)
   })
 
   it('refuses unknown fields in commands and update statements with 40415', async () => {
