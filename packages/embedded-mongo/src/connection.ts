@@ -8,6 +8,7 @@ import { debug } from './debug.js'
 import { CommandError } from './engine/command-error.js'
 import type { CursorRegistry } from './engine/cursors.js'
 import type { Store } from './engine/store.js'
+import type { TtlMonitor } from './engine/ttl.js'
 import { isPlainObject } from './engine/values.js'
 import { MessageFramer, OP_MSG, OP_QUERY, ProtocolError, readHeader } from './wire/framing.js'
 import { encodeOpMsg, MORE_TO_COME, parseOpMsg } from './wire/op-msg.js'
@@ -17,6 +18,7 @@ import { encodeOpReply, parseOpQuery } from './wire/op-query.js'
 export interface ServerState {
   readonly store: Store
   readonly cursors: CursorRegistry
+  readonly ttl: TtlMonitor
   /** The disk journal, when the store is durable. */
   readonly journal: { readonly appended: number, sync (): Promise<void> } | undefined
   nextRequestId (): number
@@ -72,7 +74,7 @@ export function serveConnection (socket: Socket, connectionId: number, state: Se
   const handle = async (msg: Buffer): Promise<void> => {
     if (socket.destroyed) return
     const req = parseRequest(msg, state)
-    const ctx: CommandContext = { store: state.store, cursors: state.cursors, db: req.db, connectionId, rawDocuments: req.rawDocuments }
+    const ctx: CommandContext = { store: state.store, cursors: state.cursors, ttl: state.ttl, db: req.db, connectionId, rawDocuments: req.rawDocuments }
     const before = state.journal?.appended ?? 0
     let reply = runCommand(req.cmd, ctx)
     if (state.journal !== undefined && state.journal.appended > before) {

@@ -5,6 +5,7 @@ import { aggregateCommands } from './aggregate.js'
 import type { CommandContext, Reply } from './context.js'
 import { databaseCommands } from './databases.js'
 import { indexCommands } from './indexes.js'
+import { parameterCommands } from './parameters.js'
 import { readCommands } from './read.js'
 import { serverCommands, transactionError } from './server-info.js'
 import { updateCommands } from './update.js'
@@ -18,6 +19,7 @@ const handlers = new Map(Object.entries({
   ...readCommands,
   ...aggregateCommands,
   ...indexCommands,
+  ...parameterCommands,
 }))
 
 // A standalone mongod refuses any command that carries transaction fields.
