@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net'
 import type { Document } from 'bson'
-import { decode, encode, rawArrayField } from './bson/codec.js'
-import type { CommandContext } from './commands/context.js'
+import { decode, decodeCommand, encode, rawArrayField } from './bson/codec.js'
+import type { CommandContext, Reply } from './commands/context.js'
 import { runCommand } from './commands/dispatch.js'
 import { MAX_MESSAGE_SIZE } from './commands/server-info.js'
 import { debug } from './debug.js'
@@ -24,7 +24,8 @@ export interface ServerState {
   nextRequestId (): number
 }
 
-interface Request {
+/** A parsed request: its command and how to answer it. */
+export interface Request {
   cmd: Document
   db: string
   moreToCome: boolean
@@ -36,7 +37,7 @@ function parseRequest (msg: Buffer, state: ServerState): Request {
   const header = readHeader(msg)
   if (header.opCode === OP_MSG) {
     const req = parseOpMsg(msg)
-    const cmd = decode(req.body)
+    const cmd = decodeCommand(req.body)
     for (const [id, docs] of req.sequences) cmd[id] = docs.map(decode)
     return {
       cmd,
@@ -62,6 +63,27 @@ function parseRequest (msg: Buffer, state: ServerState): Request {
   throw new ProtocolError(`unsupported opcode ${header.opCode}`)
 }
 
+/** A command run, its reply still to be sent: `durable` says a journal sync must come first. */
+export interface Executed {
+  readonly request: Request
+  reply: Reply
+  readonly durable: boolean
+}
+
+/** Parses one whole message and runs its command (the synchronous part of serving it). */
+export function execute (msg: Buffer, connectionId: number, state: ServerState): Executed {
+  const request = parseRequest(msg, state)
+  const ctx: CommandContext = { store: state.store, cursors: state.cursors, ttl: state.ttl, db: request.db, connectionId, rawDocuments: request.rawDocuments }
+  const before = state.journal?.appended ?? 0
+  const reply = runCommand(request.cmd, ctx)
+  return { request, reply, durable: state.journal !== undefined && state.journal.appended > before }
+}
+
+/** The reply message of an executed command. */
+export function replyMessage (done: Executed): Buffer {
+  return done.request.reply(done.reply instanceof Uint8Array ? done.reply : encode(done.reply))
+}
+
 /**
  * Serves one client connection: messages are handled one at a time, in order; a write is
  * acknowledged only after the journal has made it durable.
@@ -73,19 +95,16 @@ export function serveConnection (socket: Socket, connectionId: number, state: Se
 
   const handle = async (msg: Buffer): Promise<void> => {
     if (socket.destroyed) return
-    const req = parseRequest(msg, state)
-    const ctx: CommandContext = { store: state.store, cursors: state.cursors, ttl: state.ttl, db: req.db, connectionId, rawDocuments: req.rawDocuments }
-    const before = state.journal?.appended ?? 0
-    let reply = runCommand(req.cmd, ctx)
-    if (state.journal !== undefined && state.journal.appended > before) {
+    const done = execute(msg, connectionId, state)
+    if (done.durable && state.journal !== undefined) {
       try {
         await state.journal.sync()
       } catch (err) {
-        reply = new CommandError('InternalError', (err as Error).message).toReply()
+        done.reply = new CommandError('InternalError', (err as Error).message).toReply()
       }
     }
-    if (req.moreToCome || socket.destroyed) return
-    socket.write(req.reply(reply instanceof Uint8Array ? reply : encode(reply)))
+    if (done.request.moreToCome || socket.destroyed) return
+    socket.write(replyMessage(done))
   }
 
   socket.on('data', (chunk: Buffer) => {
