@@ -46,7 +46,7 @@ async function rate (op, concurrency) {
 
 /** The store in a child process; resolves { uri, cpu(), stop() }. */
 async function startStore (dir) {
-  const execArgv = ['--import', 'tsx', ...(PROFILE ? ['--cpu-prof', '--cpu-prof-dir', fileURLToPath(new URL('./profiles', import.meta.url))] : [])]
+  const execArgv = [...(PROFILE ? ['--cpu-prof', '--cpu-prof-dir', fileURLToPath(new URL('./profiles', import.meta.url))] : [])]
   const child = fork(storeServer, [dir ?? ''], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv })
   const uri = await new Promise((resolve, reject) => {
     child.once('message', (m) => resolve(m.url))

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { Binary, BSON, BSONRegExp, Code, Decimal128, Long, MaxKey, MinKey, ObjectId, Timestamp, UUID } from 'bson'
-import { decode, decodeCommand } from './codec.js'
+import { decode, decodeCommand, decodeId } from './codec.js'
 
 describe('bson/codec decodeCommand', () => {
   it('decodes a command without its lsid, every other field intact whatever its type', () => {
@@ -40,5 +40,14 @@ describe('bson/codec decodeCommand', () => {
     const bytes = BSON.serialize({ ping: 1, lsid: { id: 1 } })
     bytes[bytes.length - 1] = 7
     assert.throws(() => decodeCommand(bytes), /BSON/)
+  })
+})
+
+describe('bson/codec decodeId', () => {
+  it('reads the _id of a document, first or not', () => {
+    const oid = new ObjectId()
+    for (const doc of [{ _id: oid, a: 1 }, { _id: 'x' }, { a: 1, _id: { k: [1] } }, { a: 1 }]) {
+      assert.deepEqual(decodeId(BSON.serialize(doc)), doc._id)
+    }
   })
 })

@@ -111,3 +111,18 @@ export function decodeCommand (bytes: Uint8Array): Document {
   // Malformed or no lsid: the serializer decodes it (and reports what is wrong).
   return decode(bytes)
 }
+
+/** The `_id` of an encoded document, decoding only that field when it comes first (as stored documents have it). */
+export function decodeId (bytes: Uint8Array): unknown {
+  // type byte, then '_id\0' at offset 5
+  if (bytes.length > 9 && bytes[5] === 0x5f && bytes[6] === 0x69 && bytes[7] === 0x64 && bytes[8] === 0) {
+    const size = valueSize(bytes, bytes[4] as number, 9)
+    if (size >= 0 && 9 + size < bytes.length) {
+      const one = new Uint8Array(9 + size + 1)
+      one.set(bytes.subarray(0, 9 + size), 0)
+      new DataView(one.buffer).setInt32(0, one.length, true)
+      return decode(one)._id
+    }
+  }
+  return decode(bytes)._id
+}

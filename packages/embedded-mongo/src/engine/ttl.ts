@@ -104,10 +104,11 @@ function expire (coll: Collection, now: number): number {
   if (ttls.length === 0) return 0
   const expired = []
   for (const entry of coll.docs.values()) {
+    const doc = entry.peek()
     for (const [index, field, seconds] of ttls) {
       // A sparse or partial TTL index only expires the documents it holds.
-      if (!index.complete && index.keysOf(entry.obj).length === 0) continue
-      const at = expiresAt(entry.obj, field, seconds)
+      if (!index.complete && index.keysOf(doc).length === 0) continue
+      const at = expiresAt(doc, field, seconds)
       if (at !== undefined && at <= now) { expired.push(entry); break }
     }
   }

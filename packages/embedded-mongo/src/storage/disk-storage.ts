@@ -92,10 +92,13 @@ export class DiskStorage {
     return Math.max(this.#compactBytes, this.#snapshotBytes)
   }
 
-  // Only when nothing is buffered: the store then equals what is on disk, so the snapshot
-  // and the new journal start at the same point.
+  // Also while records are buffered (steady writes always leave some): the snapshot then
+  // already holds their changes, and replaying them again from the new journal is harmless,
+  // as every record sets one key (put and del an _id, a collection or an index by name).
+  // A rename is the exception (replayed after a new collection took the old name, it would
+  // move that one), so compaction waits for a flush without one.
   #maybeCompact (): void {
-    if (this.writer.buffered > 0 || this.writer.size <= this.#threshold()) return
+    if (this.writer.size <= this.#threshold() || this.writer.renameBuffered) return
     try {
       this.compact()
     } catch (err) {
