@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { Binary, BSON, BSONRegExp, Code, Decimal128, Long, MaxKey, MinKey, ObjectId, Timestamp, UUID } from 'bson'
-import { decode, decodeCommand, decodeId } from './codec.js'
+import { valueKey } from '../engine/values.js'
+import { decode, decodeCommand, decodeFields, decodeId, objectIdKey } from './codec.js'
 
 describe('bson/codec decodeCommand', () => {
   it('decodes a command without its lsid, every other field intact whatever its type', () => {
@@ -49,5 +50,23 @@ describe('bson/codec decodeId', () => {
     for (const doc of [{ _id: oid, a: 1 }, { _id: 'x' }, { a: 1, _id: { k: [1] } }, { a: 1 }]) {
       assert.deepEqual(decodeId(BSON.serialize(doc)), doc._id)
     }
+  })
+})
+
+describe('bson/codec objectIdKey', () => {
+  it('gives the _id map key of a document whose _id is an ObjectId first, as valueKey does', () => {
+    const oid = new ObjectId()
+    assert.equal(objectIdKey(BSON.serialize({ _id: oid, a: 1 })), valueKey(oid))
+    assert.equal(objectIdKey(BSON.serialize({ _id: 'x' })), undefined)
+    assert.equal(objectIdKey(BSON.serialize({ a: 1, _id: oid })), undefined)
+  })
+})
+
+describe('bson/codec decodeFields', () => {
+  it('decodes only the named top-level fields', () => {
+    const bytes = BSON.serialize({ _id: 1, a: { b: [1, 2] }, c: 'x', é: true })
+    assert.deepEqual(decodeFields(bytes, [Buffer.from('a'), Buffer.from('é')]), { a: { b: [1, 2] }, é: true })
+    assert.deepEqual(decodeFields(bytes, [Buffer.from('zz')]), {})
+    assert.equal(decodeFields(bytes.subarray(0, 10), [Buffer.from('a')]), undefined)
   })
 })

@@ -112,6 +112,16 @@ export function decodeCommand (bytes: Uint8Array): Document {
   return decode(bytes)
 }
 
+/**
+ * The `_id` map key (`valueKey`) of an encoded document whose `_id` is an ObjectId in first
+ * place, read from the bytes without decoding; undefined otherwise. Loading a million
+ * documents this way spares a million small decodes.
+ */
+export function objectIdKey (bytes: Uint8Array): string | undefined {
+  if (bytes.length < 22 || bytes[4] !== 7 || bytes[5] !== 0x5f || bytes[6] !== 0x69 || bytes[7] !== 0x64 || bytes[8] !== 0) return undefined
+  return 'o' + Buffer.from(bytes.buffer, bytes.byteOffset + 9, 12).toString('hex')
+}
+
 /** The `_id` of an encoded document, decoding only that field when it comes first (as stored documents have it). */
 export function decodeId (bytes: Uint8Array): unknown {
   // type byte, then '_id\0' at offset 5
@@ -125,4 +135,44 @@ export function decodeId (bytes: Uint8Array): unknown {
     }
   }
   return decode(bytes)._id
+}
+
+/**
+ * Decodes only the top-level fields named in `names` (UTF-8 bytes) of an encoded document, or
+ * returns undefined if the bytes are not a well-formed document. Index builds read a field or
+ * two of each document this way instead of decoding all of it.
+ */
+export function decodeFields (bytes: Uint8Array, names: readonly Uint8Array[]): Document | undefined {
+  const length = bytes.length
+  if (length < 5 || int32(bytes, 0) !== length) return undefined
+  const parts: Array<[number, number]> = []
+  let size = 5
+  for (let at = 4; at < length - 1;) {
+    const start = at
+    const type = bytes[at++] as number
+    const nameEnd = bytes.indexOf(0, at)
+    if (nameEnd < 0) return undefined
+    const nameLength = nameEnd - at
+    const wanted = names.some((name) => {
+      if (name.length !== nameLength) return false
+      for (let i = 0; i < nameLength; i++) if (name[i] !== bytes[at + i]) return false
+      return true
+    })
+    at = nameEnd + 1
+    const valueLength = valueSize(bytes, type, at)
+    if (valueLength < 0 || at + valueLength > length - 1) return undefined
+    at += valueLength
+    if (wanted) {
+      parts.push([start, at])
+      size += at - start
+    }
+  }
+  const out = new Uint8Array(size)
+  new DataView(out.buffer).setInt32(0, size, true)
+  let to = 4
+  for (const [from, end] of parts) {
+    out.set(bytes.subarray(from, end), to)
+    to += end - from
+  }
+  return decode(out)
 }

@@ -1,5 +1,5 @@
 import type { Binary, Document } from 'bson'
-import { decodeId, encode } from '../bson/codec.js'
+import { decodeId, encode, objectIdKey } from '../bson/codec.js'
 import { CommandError } from './command-error.js'
 import { DecodedBudget, Entry } from './entry.js'
 import { duplicateKeyError, Index, type IndexKey } from './indexes.js'
@@ -77,7 +77,7 @@ export class Collection {
 
   /** Stores a document read back from disk; indexes are rebuilt once loading is done. */
   load (raw: Uint8Array): void {
-    const id = valueKey(decodeId(raw))
+    const id = objectIdKey(raw) ?? valueKey(decodeId(raw))
     this.docs.get(id)?.release()
     this.docs.set(id, new Entry(id, raw, undefined, this.#decoded))
   }
@@ -147,7 +147,7 @@ export class Collection {
   addIndex (spec: Document): void {
     const index = new Index(spec)
     for (const entry of this.docs.values()) {
-      const keys = index.keysOf(entry.peek())
+      const keys = entry.decoded ? index.keysOf(entry.obj) : index.keysOfStored(entry.raw, () => entry.peek())
       const clash = index.conflict(entry.id, keys)
       if (clash !== undefined) throw duplicateKeyError(this.ns, index.name, spec.key as Document, clash.values)
       index.add(entry.id, keys)
@@ -171,7 +171,9 @@ export class Collection {
   rebuildIndexes (): void {
     for (const index of this.indexes.values()) {
       index.clear()
-      for (const entry of this.docs.values()) index.add(entry.id, index.keysOf(entry.peek()))
+      for (const entry of this.docs.values()) {
+        index.add(entry.id, entry.decoded ? index.keysOf(entry.obj) : index.keysOfStored(entry.raw, () => entry.peek()))
+      }
     }
   }
 }

@@ -46,6 +46,11 @@ export class Entry {
     }
   }
 
+  /** Whether `obj` is at hand without decoding. */
+  get decoded (): boolean {
+    return this.#obj !== undefined
+  }
+
   get obj (): Document {
     return this.#obj ?? this.#hold(decode(this.raw))
   }

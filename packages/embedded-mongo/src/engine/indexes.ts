@@ -1,5 +1,6 @@
 import type { Document } from 'bson'
 import type { Query } from 'mingo/query'
+import { decodeFields } from '../bson/codec.js'
 import { CommandError } from './command-error.js'
 import { compileFilter } from './mingo.js'
 import { formatDocument, pathValues, valueKey } from './values.js'
@@ -29,6 +30,8 @@ export class Index {
   readonly unique: boolean
   readonly sparse: boolean
   readonly #partial: Query | null
+  // The top-level fields the keys come from, to read only those from stored bytes.
+  readonly #topNames: Uint8Array[]
   // One id per key in the common case; a Set only when several documents share a key.
   readonly #map = new Map<string, string | Set<string>>()
 
@@ -39,6 +42,16 @@ export class Index {
     this.unique = spec.unique === true
     this.sparse = spec.sparse === true
     this.#partial = isDocument(spec.partialFilterExpression) ? compileFilter(spec.partialFilterExpression) : null
+    this.#topNames = [...new Set(this.fields.map((f) => f.split('.')[0] as string))].map((f) => Buffer.from(f, 'utf8'))
+  }
+
+  /**
+   * The keys of a stored document from its bytes, decoding only the indexed fields (all of
+   * it when a partial filter must be tested).
+   */
+  keysOfStored (raw: Uint8Array, decoded: () => Document): IndexKey[] {
+    const doc = this.#partial === null ? decodeFields(raw, this.#topNames) : undefined
+    return this.keysOf(doc ?? decoded())
   }
 
   /** Whether equality lookups on all fields can be answered from the map alone. */
