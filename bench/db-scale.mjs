@@ -2,7 +2,8 @@
 //   node --import tsx bench/db-scale.mjs [--docs 1000000] [--finds 20000] [--updates 300000]
 // On disk, the store in its own process, the official driver in this one:
 // 1. loads --docs documents of about 200 bytes (insertMany, 5,000 per batch) with an index on
-//    `email`, and reports the data's BSON size (dbStats) and the store's RSS;
+//    `email`, and reports the data's BSON size (dbStats) and the store's RSS, as is and after a
+//    full GC (the store runs with --expose-gc for that);
 // 2. latency of --finds indexed equality finds (findOne({ email }), one at a time): p50, p99;
 // 3. restart: the time to open the data directory again (snapshot + journal loaded, indexes
 //    rebuilt), and the RSS after it;
@@ -28,7 +29,7 @@ const storeServer = fileURLToPath(new URL('./servers/embedded-store.mjs', import
 const MB = (n) => `${(n / 1048576).toFixed(0)} MB`
 
 async function startStore (dir) {
-  const child = fork(storeServer, [dir], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [] })
+  const child = fork(storeServer, [dir], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: ['--expose-gc'] })
   const uri = await new Promise((resolve, reject) => {
     child.once('message', (m) => resolve(m.url))
     child.once('exit', (code) => reject(new Error(`the store exited with ${code}`)))
@@ -81,7 +82,7 @@ async function main () {
     const { dataSize, objects } = await client.db('bench').command({ dbStats: 1 })
     const loaded = await store.stats()
     console.log(`${objects.toLocaleString('en-US')} documents, ${MB(dataSize)} of BSON (${(dataSize / objects).toFixed(0)} bytes each), inserted in ${loadSecs.toFixed(1)} s`)
-    console.log(`RSS after loading: ${MB(loaded.rss)} = ${(loaded.rss / dataSize).toFixed(2)}x the BSON size (V8 heap used ${MB(loaded.heapUsed)}, buffers ${MB(loaded.arrayBuffers)})`)
+    console.log(`RSS after loading: ${MB(loaded.rss)} = ${(loaded.rss / dataSize).toFixed(2)}x the BSON size (V8 heap used ${MB(loaded.heapUsed)}, buffers ${MB(loaded.arrayBuffers)}); after a full GC ${MB(loaded.rssAfterGc)} = ${(loaded.rssAfterGc / dataSize).toFixed(2)}x`)
 
     const findLatencies = async (label) => {
       const times = []
@@ -104,7 +105,7 @@ async function main () {
     store = await startStore(dir)
     const restartMs = performance.now() - t1
     const reopened = await store.stats()
-    console.log(`restart: store open (load + index rebuild) ${(reopened.openMs / 1000).toFixed(1)} s wall, ${(reopened.openCpuMs / 1000).toFixed(1)} s CPU; process start to ready ${(restartMs / 1000).toFixed(1)} s; disk ${MB(onDisk.total)}; RSS ${MB(reopened.rss)} = ${(reopened.rss / dataSize).toFixed(2)}x the BSON size (V8 heap used ${MB(reopened.heapUsed)}, buffers ${MB(reopened.arrayBuffers)})`)
+    console.log(`restart: store open (load + index rebuild) ${(reopened.openMs / 1000).toFixed(1)} s wall, ${(reopened.openCpuMs / 1000).toFixed(1)} s CPU; process start to ready ${(restartMs / 1000).toFixed(1)} s; disk ${MB(onDisk.total)}; RSS ${MB(reopened.rss)} = ${(reopened.rss / dataSize).toFixed(2)}x the BSON size (V8 heap used ${MB(reopened.heapUsed)}, buffers ${MB(reopened.arrayBuffers)}); after a full GC ${MB(reopened.rssAfterGc)} = ${(reopened.rssAfterGc / dataSize).toFixed(2)}x`)
     client = await new MongoClient(store.uri).connect()
     people = client.db('bench').collection('people')
     await findLatencies('after restart')
@@ -134,7 +135,7 @@ async function main () {
     const updSecs = (performance.now() - t2) / 1000
     const after = dirBytes(dir)
     const rss = await store.stats()
-    console.log(`${UPDATES.toLocaleString('en-US')} updates in ${updSecs.toFixed(1)} s (${Math.round(UPDATES / updSecs).toLocaleString('en-US')}/s, 16 in flight): journal max ${MB(maxJournal)}, directory max ${MB(maxTotal)} = ${(maxTotal / dataSize).toFixed(2)}x the BSON size, ${compactions} compaction(s) seen; at the end journal ${MB(after.journal)}, directory ${MB(after.total)}; RSS ${MB(rss.rss)} = ${(rss.rss / dataSize).toFixed(2)}x`)
+    console.log(`${UPDATES.toLocaleString('en-US')} updates in ${updSecs.toFixed(1)} s (${Math.round(UPDATES / updSecs).toLocaleString('en-US')}/s, 16 in flight): journal max ${MB(maxJournal)}, directory max ${MB(maxTotal)} = ${(maxTotal / dataSize).toFixed(2)}x the BSON size, ${compactions} compaction(s) seen; at the end journal ${MB(after.journal)}, directory ${MB(after.total)}; RSS ${MB(rss.rss)} = ${(rss.rss / dataSize).toFixed(2)}x, after a full GC ${MB(rss.rssAfterGc)} = ${(rss.rssAfterGc / dataSize).toFixed(2)}x`)
     await client.close()
   } finally {
     await store.stop()
