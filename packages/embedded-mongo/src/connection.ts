@@ -3,6 +3,7 @@ import type { Document } from 'bson'
 import { decode, decodeCommand, encode, rawArrayField } from './bson/codec.js'
 import type { CommandContext, Reply } from './commands/context.js'
 import { runCommand } from './commands/dispatch.js'
+import { sessionsOf } from './commands/sessions.js'
 import { MAX_MESSAGE_SIZE } from './commands/server-info.js'
 import { debug } from './debug.js'
 import { CommandError } from './engine/command-error.js'
@@ -37,7 +38,7 @@ function parseRequest (msg: Buffer, state: ServerState): Request {
   const header = readHeader(msg)
   if (header.opCode === OP_MSG) {
     const req = parseOpMsg(msg)
-    const cmd = decodeCommand(req.body)
+    const cmd = decodeCommand(req.body, (lsid) => { sessionsOf(state.store).touchEncoded(lsid) })
     for (const [id, docs] of req.sequences) cmd[id] = docs.map(decode)
     return {
       cmd,

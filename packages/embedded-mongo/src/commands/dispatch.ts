@@ -7,6 +7,7 @@ import { databaseCommands } from './databases.js'
 import { indexCommands } from './indexes.js'
 import { parameterCommands } from './parameters.js'
 import { readCommands } from './read.js'
+import { sessionsOf } from './sessions.js'
 import { serverCommands, transactionError } from './server-info.js'
 import { updateCommands } from './update.js'
 import { writeCommands } from './write.js'
@@ -38,6 +39,7 @@ export function runCommand (cmd: Document, ctx: CommandContext): Reply {
     const handler = handlers.get(name)
     if (handler === undefined) throw new CommandError('CommandNotFound', `no such command: '${name}'`)
     if (TRANSACTION_FIELDS.some((f) => f in cmd)) throw transactionError()
+    if (cmd.lsid !== undefined) sessionsOf(ctx.store).touch(cmd.lsid)
     return handler(cmd, ctx)
   } catch (err) {
     if (!(err instanceof CommandError)) debug('command %s failed: %s', name, err instanceof Error ? err.stack : String(err))

@@ -7,8 +7,8 @@ import type { JournalOp } from './journal.js'
 
 export { Entry } from './entry.js'
 import { planLookup, type Lookup } from './lookup.js'
-import { compileFilter } from './mingo.js'
-import { valueKey } from './values.js'
+import { compileFilter, type OperationOptions } from './mingo.js'
+import { isPlainObject, valueKey } from './values.js'
 
 /** Largest document MongoDB accepts (and this store advertises). */
 export const MAX_BSON_SIZE = 16 * 1024 * 1024
@@ -92,18 +92,19 @@ export class Collection {
   /**
    * The documents matching `filter`, at most `limit` (0: all): in natural order, or in the
    * order of an `_id` lookup's values. An equality the `_id` map or an index answers exactly
-   * needs no query at all; one it answers in part narrows the scan.
+   * needs no query at all; one it answers in part narrows the scan. `op` carries the
+   * operation's collation and `let` variables.
    */
-  find (filter: Document, limit = 0): Entry[] {
-    const lookup = planLookup(filter, this.indexes.values())
-    if (lookup === undefined) return this.#scan(this.docs.values(), filter, limit)
+  find (filter: Document, limit = 0, op?: OperationOptions): Entry[] {
+    const lookup = planLookup(filter, this.indexes.values(), op?.collation)
+    if (lookup === undefined) return this.#scan(this.docs.values(), filter, limit, op)
     const found = this.#lookup(lookup)
-    if (!lookup.exact) return this.#scan(found, filter, limit)
+    if (!lookup.exact || op?.collation !== undefined) return this.#scan(found, filter, limit, op)
     return limit > 0 && found.length > limit ? found.slice(0, limit) : found
   }
 
-  #scan (entries: Iterable<Entry>, filter: Document, limit: number): Entry[] {
-    const query = Object.keys(filter).length > 0 ? compileFilter(filter) : null
+  #scan (entries: Iterable<Entry>, filter: Document, limit: number, op?: OperationOptions): Entry[] {
+    const query = Object.keys(filter).length > 0 ? compileFilter(filter, op) : null
     const out: Entry[] = []
     for (const entry of entries) {
       if (query !== null && !query.test(entry.peek())) continue
@@ -186,4 +187,18 @@ function checkDocument (obj: Document, raw: Uint8Array): void {
   if (Array.isArray(id)) throw new CommandError('InvalidIdField', 'The \'_id\' value cannot be of type array')
   if (id instanceof RegExp) throw new CommandError('InvalidIdField', 'The \'_id\' value cannot be of type regex')
   if (id === undefined) throw new CommandError('InvalidIdField', 'document is missing an _id field')
+  checkIdFields(id)
+}
+
+// MongoDB refuses `$`-prefixed field names anywhere inside an `_id` document.
+function checkIdFields (v: unknown): void {
+  if (Array.isArray(v)) {
+    for (const item of v) checkIdFields(item)
+    return
+  }
+  if (!isPlainObject(v)) return
+  for (const [field, value] of Object.entries(v)) {
+    if (field.startsWith('$')) throw new CommandError('DollarPrefixedFieldName', `_id fields may not contain '$'-prefixed fields: ${field} is not valid for storage.`)
+    checkIdFields(value)
+  }
 }
