@@ -55,7 +55,7 @@ const bulkWrite: CommandHandler = (cmd, ctx) => {
     let reply: Document
     try {
       const [handler, db, sub] = statement(op, nsInfo as Document[], cmd.let)
-      const subCtx: CommandContext = { store: ctx.store, cursors: ctx.cursors, db, connectionId: ctx.connectionId, rawDocuments: () => undefined }
+      const subCtx: CommandContext = { store: ctx.store, cursors: ctx.cursors, ttl: ctx.ttl, db, connectionId: ctx.connectionId, rawDocuments: () => undefined }
       reply = handler(sub, subCtx) as Document
     } catch (err) {
       reply = { writeErrors: [asCommandError(err).toWriteError(0)] }

@@ -6,6 +6,7 @@ import { bulkWriteCommands } from './bulk-write.js'
 import type { CommandContext, Reply } from './context.js'
 import { databaseCommands } from './databases.js'
 import { indexCommands } from './indexes.js'
+import { parameterCommands } from './parameters.js'
 import { readCommands } from './read.js'
 import { sessionsOf } from './sessions.js'
 import { serverCommands, transactionError } from './server-info.js'
@@ -21,6 +22,7 @@ const handlers = new Map(Object.entries({
   ...aggregateCommands,
   ...indexCommands,
   ...bulkWriteCommands,
+  ...parameterCommands,
 }))
 
 // A standalone mongod refuses any command that carries transaction fields.

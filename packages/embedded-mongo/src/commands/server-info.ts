@@ -74,10 +74,6 @@ export const serverCommands: Record<string, CommandHandler> = {
   buildInfo,
   buildinfo: buildInfo,
   connectionStatus: () => ({ authInfo: { authenticatedUsers: [], authenticatedUserRoles: [] }, ok: 1 }),
-  getParameter: (cmd) => ({
-    ...('featureCompatibilityVersion' in cmd ? { featureCompatibilityVersion: { version: '8.0' } } : {}),
-    ok: 1,
-  }),
   getCmdLineOpts: () => ({ argv: [], parsed: {}, ok: 1 }),
   hostInfo: () => ({
     system: { currentTime: new Date(), hostname: os.hostname(), cpuAddrSize: 64, numCores: os.cpus().length, memSizeMB: Math.round(os.totalmem() / 1048576) },

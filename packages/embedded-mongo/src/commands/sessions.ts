@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import { Binary, type Document } from 'bson'
+import { decode } from '../bson/codec.js'
 import type { Store } from '../engine/store.js'
 import { isPlainObject } from '../engine/values.js'
 
@@ -22,6 +23,22 @@ export class SessionRegistry {
     const seen = this.#sessions.get(key)
     if (seen !== undefined) seen.lastUse = new Date()
     else this.#sessions.set(key, { id: lsid.id, lastUse: new Date() })
+  }
+
+  /**
+   * Records the session of a command from its encoded `lsid` (the connection does not decode
+   * it): a session already seen is found by its id bytes without decoding anything.
+   */
+  touchEncoded (lsid: Uint8Array): void {
+    // { id: <binary of 16 bytes> }: size, type 5, 'id', length 16, subtype, the 16 bytes.
+    if (lsid.length === 30 && lsid[4] === 5 && lsid[5] === 0x69 && lsid[6] === 0x64 && lsid[7] === 0 && lsid[8] === 16 && lsid[9] === 0 && lsid[10] === 0 && lsid[11] === 0) {
+      const seen = this.#sessions.get(Buffer.from(lsid.buffer, lsid.byteOffset + 13, 16).toString('hex'))
+      if (seen !== undefined) {
+        seen.lastUse = new Date()
+        return
+      }
+    }
+    this.touch(decode(lsid))
   }
 
   end (ids: unknown): void {

@@ -1,5 +1,6 @@
 import type { Document } from 'bson'
 import type { Query } from 'mingo/query'
+import { decodeFields } from '../bson/codec.js'
 import { collatedKey, storedCollation, type Collation } from './collation.js'
 import { CommandError } from './command-error.js'
 import { compileFilter } from './mingo.js'
@@ -32,6 +33,8 @@ export class Index {
   /** Strings are keyed as this collation folds them; undefined: the simple collation. */
   readonly collation: Collation | undefined
   readonly #partial: Query | null
+  // The top-level fields the keys come from, to read only those from stored bytes.
+  readonly #topNames: Uint8Array[]
   // One id per key in the common case; a Set only when several documents share a key.
   readonly #map = new Map<string, string | Set<string>>()
 
@@ -43,6 +46,16 @@ export class Index {
     this.sparse = spec.sparse === true
     this.collation = storedCollation(spec.collation)
     this.#partial = isDocument(spec.partialFilterExpression) ? compileFilter(spec.partialFilterExpression, { collation: this.collation }) : null
+    this.#topNames = [...new Set(this.fields.map((f) => f.split('.')[0] as string))].map((f) => Buffer.from(f, 'utf8'))
+  }
+
+  /**
+   * The keys of a stored document from its bytes, decoding only the indexed fields (all of
+   * it when a partial filter must be tested).
+   */
+  keysOfStored (raw: Uint8Array, decoded: () => Document): IndexKey[] {
+    const doc = this.#partial === null ? decodeFields(raw, this.#topNames) : undefined
+    return this.keysOf(doc ?? decoded())
   }
 
   /** Whether equality lookups on all fields can be answered from the map alone. */
