@@ -1,32 +1,38 @@
 // Database benchmarks (not part of `npm test`). Build first (`npx tsc -b`), then:
-//   node --import tsx bench/db.mjs [--seconds 2] [--rounds 5]
-// 1. The official driver on the embedded store: inserts/s and find-by-id/s, one operation at a
-//    time and 16 in flight, in memory and on disk (every acknowledged write is fsynced).
+//   node --import tsx bench/db.mjs [--seconds 2] [--rounds 5] [--only cpu|driver|http] [--cpu-prof]
+// 1. The official driver on the embedded store, the store in its own process as a mongod
+//    would be: insertOne/s and findOne({ _id })/s, one operation at a time and 16 in flight, in
+//    memory and on disk (every acknowledged write is fsynced), with the store's own CPU time per
+//    operation (process.cpuUsage of its process). Rounds alternate memory and disk; medians
+//    and min-max over the rounds. --cpu-prof writes the store's CPU profiles to bench/profiles.
 // 2. HTTP requests/s of a page that reads one document next to a page that touches no
 //    database: same server process, interleaved rounds, medians.
 // Every measurement is bounded in time and count.
-import { spawn } from 'node:child_process'
+import { fork, spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
 import { MongoClient } from 'mongodb'
-import { startEmbeddedMongo } from '@tao/embedded-mongo'
 
 const arg = (name, def) => {
   const i = process.argv.indexOf(`--${name}`)
-  return i === -1 ? def : Number(process.argv[i + 1])
+  return i === -1 ? def : process.argv[i + 1]
 }
-const SECONDS = arg('seconds', 2)
-const ROUNDS = arg('rounds', 5)
+const SECONDS = Number(arg('seconds', 2))
+const ROUNDS = Number(arg('rounds', 5))
+const ONLY = arg('only', '')
+const PROFILE = process.argv.includes('--cpu-prof')
 const MAX_OPS = 200_000
 const fixture = fileURLToPath(new URL('../packages/core/test/fixtures/db-notes', import.meta.url))
+const storeServer = fileURLToPath(new URL('./servers/embedded-store.mjs', import.meta.url))
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 const fmt = (n) => Math.round(n).toLocaleString('en-US').padStart(9)
+const spread = (xs, digits = 0) => `${Math.min(...xs).toFixed(digits)}-${Math.max(...xs).toFixed(digits)}`
 
-/** Runs `op` with `concurrency` in flight for SECONDS (at most MAX_OPS); returns ops per second. */
+/** Runs `op` with `concurrency` in flight for SECONDS (at most MAX_OPS); returns { ops, seconds }. */
 async function rate (op, concurrency) {
   const end = performance.now() + SECONDS * 1000
   let done = 0
@@ -35,29 +41,117 @@ async function rate (op, concurrency) {
   }
   const start = performance.now()
   await Promise.all(Array.from({ length: concurrency }, lane))
-  return done / ((performance.now() - start) / 1000)
+  return { ops: done, seconds: (performance.now() - start) / 1000 }
+}
+
+/** The store in a child process; resolves { uri, cpu(), stop() }. */
+async function startStore (dir) {
+  const execArgv = [...(PROFILE ? ['--cpu-prof', '--cpu-prof-dir', fileURLToPath(new URL('./profiles', import.meta.url))] : [])]
+  const child = fork(storeServer, [dir ?? ''], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv })
+  const uri = await new Promise((resolve, reject) => {
+    child.once('message', (m) => resolve(m.url))
+    child.once('exit', (code) => reject(new Error(`the store exited with ${code}`)))
+  })
+  const cpu = () => new Promise((resolve) => { child.once('message', (m) => resolve(m.cpu)); child.send('cpu') })
+  const stop = () => new Promise((resolve) => { child.once('exit', resolve); child.kill('SIGTERM') })
+  return { uri, cpu, stop }
 }
 
 const LOOKUP_DOCS = 10_000
 
-async function driverBench (label, dir) {
-  const store = await startEmbeddedMongo({ dir })
-  const client = await new MongoClient(store.uri).connect()
+/** One round on a fresh store: { 'insert 1': { rate, cpuUs }, 'find 16': ... }. */
+async function driverRound (dir) {
+  const store = await startStore(dir)
+  const client = await new MongoClient(store.uri, { maxPoolSize: 20 }).connect()
   const db = client.db('bench')
+  const out = {}
+  const measure = async (name, op, concurrency) => {
+    const before = await store.cpu()
+    const { ops, seconds } = await rate(op, concurrency)
+    out[name] = { rate: ops / seconds, cpuUs: (await store.cpu() - before) / ops }
+  }
   try {
     // Finds run against a collection of a fixed size, whatever the inserts added elsewhere.
     const lookup = db.collection('lookup')
-    for (let i = 0; i < LOOKUP_DOCS; i += 1000) await lookup.insertMany(Array.from({ length: 1000 }, (_, j) => ({ text: `note ${i + j}` })))
+    for (let i = 0; i < LOOKUP_DOCS; i += 1000) await lookup.insertMany(Array.from({ length: 1000 }, (_, j) => ({ text: `note ${i + j}`, n: i + j })))
     const ids = (await lookup.find({}, { projection: { _id: 1 } }).toArray()).map((d) => d._id)
+    await rate((i) => lookup.findOne({ _id: ids[i % ids.length] }), 16) // warm-up
     for (const concurrency of [1, 16]) {
       const notes = db.collection(`inserts_${concurrency}`)
-      const inserts = await rate((i) => notes.insertOne({ text: `note ${i}`, at: new Date() }), concurrency)
-      const finds = await rate((i) => lookup.findOne({ _id: ids[i % ids.length] }), concurrency)
-      console.log(`${label.padEnd(8)} ${String(concurrency).padStart(2)} in flight  inserts/s ${fmt(inserts)}   find-by-id/s ${fmt(finds)}  (${LOOKUP_DOCS.toLocaleString('en-US')} documents)`)
+      await measure(`insertOne ${concurrency}`, (i) => notes.insertOne({ text: `note ${i}`, at: new Date() }), concurrency)
+      await measure(`findOne   ${concurrency}`, (i) => lookup.findOne({ _id: ids[(i * 7919) % ids.length] }), concurrency)
     }
   } finally {
     await client.close()
-    await store.close()
+    await store.stop()
+  }
+  return out
+}
+
+/**
+ * The store's own CPU per find-by-id: the messages the driver sends for findOne({ _id }), run
+ * in this process through the connection's execute + replyMessage (parse, dispatch, lookup,
+ * reply), without sockets. Returns microseconds per operation for each round.
+ */
+async function ownCpuBench () {
+  const internal = (file) => import(new URL(`../packages/embedded-mongo/dist/${file}`, import.meta.url).href)
+  const [{ execute, replyMessage }, { Store }, { CursorRegistry }, { TtlMonitor }, { BSON, ObjectId, UUID }] = await Promise.all([
+    internal('connection.js'), internal('engine/store.js'), internal('engine/cursors.js'), internal('engine/ttl.js'), import('bson'),
+  ])
+  const store = new Store()
+  const cursors = new CursorRegistry()
+  const ttl = new TtlMonitor(store, 60, () => {})
+  let requestId = 0
+  const state = { store, cursors, ttl, journal: undefined, nextRequestId: () => ++requestId }
+  const coll = store.ensure('bench', 'lookup')
+  const ids = Array.from({ length: LOOKUP_DOCS }, (_, n) => {
+    const _id = new ObjectId()
+    coll.insert({ _id, text: `note ${n}`, n })
+    return _id
+  })
+  const lsid = { id: new UUID() }
+  const message = (_id) => {
+    const body = BSON.serialize({ find: 'lookup', filter: { _id }, limit: 1, singleBatch: true, batchSize: 1, lsid, $db: 'bench' })
+    const msg = Buffer.alloc(21 + body.length)
+    msg.writeInt32LE(msg.length, 0); msg.writeInt32LE(1, 4); msg.writeInt32LE(2013, 12); msg[20] = 0
+    msg.set(body, 21)
+    return msg
+  }
+  const messages = ids.map(message)
+  const N = 100_000
+  const rounds = []
+  for (let round = 0; round < ROUNDS + 1; round++) {
+    const start = process.cpuUsage()
+    let bytes = 0
+    for (let i = 0; i < N; i++) bytes += replyMessage(execute(messages[(i * 7919) % messages.length], 1, state)).length
+    const used = process.cpuUsage(start)
+    if (bytes < N * 50) throw new Error('the finds found nothing')
+    if (round > 0) rounds.push((used.user + used.system) / N) // round 0 warms the JIT up
+  }
+  ttl.close()
+  cursors.close()
+  console.log(`store's own CPU per findOne({ _id }) (in process, no sockets, ${N.toLocaleString('en-US')} finds per round): ${median(rounds).toFixed(2)} us (${spread(rounds, 2)})`)
+}
+
+async function driverBench () {
+  const dir = mkdtempSync(join(tmpdir(), 'tao-bench-db-'))
+  const results = { memory: [], disk: [] }
+  try {
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const mode of round % 2 === 0 ? ['memory', 'disk'] : ['disk', 'memory']) {
+        rmSync(join(dir, 'data'), { recursive: true, force: true })
+        results[mode].push(await driverRound(mode === 'disk' ? join(dir, 'data') : undefined))
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+  for (const [mode, rounds] of Object.entries(results)) {
+    for (const name of Object.keys(rounds[0])) {
+      const rates = rounds.map((r) => r[name].rate)
+      const cpus = rounds.map((r) => r[name].cpuUs)
+      console.log(`${mode.padEnd(6)} ${name} in flight  ops/s ${fmt(median(rates))} (${spread(rates)})   store CPU/op ${median(cpus).toFixed(1).padStart(5)} us (${spread(cpus, 1)})`)
+    }
   }
 }
 
@@ -110,15 +204,14 @@ async function httpBench () {
 if (process.argv[2] === 'serve') {
   await serveFixture()
 } else {
-  console.log(`node ${process.version}, ${SECONDS} s per measurement, ${ROUNDS} HTTP rounds\n`)
-  console.log('Driver on the embedded store')
-  await driverBench('memory', undefined)
-  const dir = mkdtempSync(join(tmpdir(), 'tao-bench-db-'))
-  try {
-    await driverBench('disk', dir)
-  } finally {
-    rmSync(dir, { recursive: true, force: true })
+  console.log(`node ${process.version}, ${SECONDS} s per measurement, ${ROUNDS} rounds; medians (min-max)\n`)
+  if (ONLY === '' || ONLY === 'driver' || ONLY === 'cpu') await ownCpuBench()
+  if (ONLY === '' || ONLY === 'driver') {
+    console.log(`Official driver -> embedded store in its own process (${LOOKUP_DOCS.toLocaleString('en-US')} documents to find)`)
+    await driverBench()
   }
-  console.log('\nHTTP (autocannon, 10 connections, server in its own process)')
-  await httpBench()
+  if (ONLY === '' || ONLY === 'http') {
+    console.log('\nHTTP (autocannon, 10 connections, server in its own process)')
+    await httpBench()
+  }
 }

@@ -1,13 +1,15 @@
 import type { Socket } from 'node:net'
 import type { Document } from 'bson'
-import { decode, encode, rawArrayField } from './bson/codec.js'
-import type { CommandContext } from './commands/context.js'
+import { decode, decodeCommand, encode, rawArrayField } from './bson/codec.js'
+import type { CommandContext, Reply } from './commands/context.js'
 import { runCommand } from './commands/dispatch.js'
+import { sessionsOf } from './commands/sessions.js'
 import { MAX_MESSAGE_SIZE } from './commands/server-info.js'
 import { debug } from './debug.js'
 import { CommandError } from './engine/command-error.js'
 import type { CursorRegistry } from './engine/cursors.js'
 import type { Store } from './engine/store.js'
+import type { TtlMonitor } from './engine/ttl.js'
 import { isPlainObject } from './engine/values.js'
 import { MessageFramer, OP_MSG, OP_QUERY, ProtocolError, readHeader } from './wire/framing.js'
 import { encodeOpMsg, MORE_TO_COME, parseOpMsg } from './wire/op-msg.js'
@@ -17,12 +19,14 @@ import { encodeOpReply, parseOpQuery } from './wire/op-query.js'
 export interface ServerState {
   readonly store: Store
   readonly cursors: CursorRegistry
+  readonly ttl: TtlMonitor
   /** The disk journal, when the store is durable. */
   readonly journal: { readonly appended: number, sync (): Promise<void> } | undefined
   nextRequestId (): number
 }
 
-interface Request {
+/** A parsed request: its command and how to answer it. */
+export interface Request {
   cmd: Document
   db: string
   moreToCome: boolean
@@ -34,7 +38,7 @@ function parseRequest (msg: Buffer, state: ServerState): Request {
   const header = readHeader(msg)
   if (header.opCode === OP_MSG) {
     const req = parseOpMsg(msg)
-    const cmd = decode(req.body)
+    const cmd = decodeCommand(req.body, (lsid) => { sessionsOf(state.store).touchEncoded(lsid) })
     for (const [id, docs] of req.sequences) cmd[id] = docs.map(decode)
     return {
       cmd,
@@ -60,6 +64,27 @@ function parseRequest (msg: Buffer, state: ServerState): Request {
   throw new ProtocolError(`unsupported opcode ${header.opCode}`)
 }
 
+/** A command run, its reply still to be sent: `durable` says a journal sync must come first. */
+export interface Executed {
+  readonly request: Request
+  reply: Reply
+  readonly durable: boolean
+}
+
+/** Parses one whole message and runs its command (the synchronous part of serving it). */
+export function execute (msg: Buffer, connectionId: number, state: ServerState): Executed {
+  const request = parseRequest(msg, state)
+  const ctx: CommandContext = { store: state.store, cursors: state.cursors, ttl: state.ttl, db: request.db, connectionId, rawDocuments: request.rawDocuments }
+  const before = state.journal?.appended ?? 0
+  const reply = runCommand(request.cmd, ctx)
+  return { request, reply, durable: state.journal !== undefined && state.journal.appended > before }
+}
+
+/** The reply message of an executed command. */
+export function replyMessage (done: Executed): Buffer {
+  return done.request.reply(done.reply instanceof Uint8Array ? done.reply : encode(done.reply))
+}
+
 /**
  * Serves one client connection: messages are handled one at a time, in order; a write is
  * acknowledged only after the journal has made it durable.
@@ -71,19 +96,16 @@ export function serveConnection (socket: Socket, connectionId: number, state: Se
 
   const handle = async (msg: Buffer): Promise<void> => {
     if (socket.destroyed) return
-    const req = parseRequest(msg, state)
-    const ctx: CommandContext = { store: state.store, cursors: state.cursors, db: req.db, connectionId, rawDocuments: req.rawDocuments }
-    const before = state.journal?.appended ?? 0
-    let reply = runCommand(req.cmd, ctx)
-    if (state.journal !== undefined && state.journal.appended > before) {
+    const done = execute(msg, connectionId, state)
+    if (done.durable && state.journal !== undefined) {
       try {
         await state.journal.sync()
       } catch (err) {
-        reply = new CommandError('InternalError', (err as Error).message).toReply()
+        done.reply = new CommandError('InternalError', (err as Error).message).toReply()
       }
     }
-    if (req.moreToCome || socket.destroyed) return
-    socket.write(req.reply(reply instanceof Uint8Array ? reply : encode(reply)))
+    if (done.request.moreToCome || socket.destroyed) return
+    socket.write(replyMessage(done))
   }
 
   socket.on('data', (chunk: Buffer) => {

@@ -4,6 +4,7 @@ import { serveConnection, type ServerState } from './connection.js'
 import { debug } from './debug.js'
 import { CursorRegistry } from './engine/cursors.js'
 import { Store } from './engine/store.js'
+import { DEFAULT_TTL_SLEEP_SECS, TtlMonitor } from './engine/ttl.js'
 import { EmbeddedMongoError } from './errors.js'
 import { DiskStorage } from './storage/disk-storage.js'
 
@@ -17,6 +18,12 @@ export interface EmbeddedMongoOptions {
   port?: number
   /** Receives warnings meant for the developer (e.g. a damaged journal that was repaired). */
   log?: (msg: string) => void
+  /**
+   * Seconds between two passes of the TTL monitor, which deletes expired documents of TTL
+   * indexes; tests lower it. Also settable at run time with `setParameter`, as on mongod.
+   * @default 60
+   */
+  ttlMonitorSleepSecs?: number
 }
 
 /** A running embedded database. */
@@ -35,7 +42,7 @@ function isLoopback (host: string): boolean {
   return host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'))
 }
 
-function checkOptions (host: string, port: number): void {
+function checkOptions (host: string, port: number, ttlSleep: number): void {
   if (!isLoopback(host)) {
     throw new EmbeddedMongoError('TAO_ERR_EMBEDDED_OPTIONS',
       `The embedded database only listens on loopback, but host '${host}' was given. Use '127.0.0.1' (the default), or run a MongoDB server and set TAO_DATABASE_URL to share a database across machines.`,
@@ -45,6 +52,11 @@ function checkOptions (host: string, port: number): void {
     throw new EmbeddedMongoError('TAO_ERR_EMBEDDED_OPTIONS',
       `The embedded database port must be an integer from 0 to 65535, but ${String(port)} was given. Use 0 to pick a free port.`,
       { port })
+  }
+  if (!Number.isFinite(ttlSleep) || ttlSleep <= 0) {
+    throw new EmbeddedMongoError('TAO_ERR_EMBEDDED_OPTIONS',
+      `The embedded database option ttlMonitorSleepSecs must be a positive number of seconds, but ${String(ttlSleep)} was given. Omit it for MongoDB's default of ${DEFAULT_TTL_SLEEP_SECS}.`,
+      { ttlMonitorSleepSecs: ttlSleep })
   }
 }
 
@@ -73,13 +85,18 @@ async function listen (server: Server, host: string, port: number): Promise<numb
  */
 export async function startEmbeddedMongo (options: EmbeddedMongoOptions = {}): Promise<EmbeddedMongo> {
   const host = options.host ?? '127.0.0.1'
-  checkOptions(host, options.port ?? 0)
+  const ttlSleep = options.ttlMonitorSleepSecs ?? DEFAULT_TTL_SLEEP_SECS
+  checkOptions(host, options.port ?? 0, ttlSleep)
   const dir = options.dir === undefined ? undefined : resolvePath(options.dir)
   const store = new Store()
   const storage = dir === undefined ? undefined : DiskStorage.open(dir, store, { log: options.log ?? (() => {}) })
   const cursors = new CursorRegistry()
+  // TTL deletions are not acknowledged to anyone, so they are flushed on their own.
+  const ttl = new TtlMonitor(store, ttlSleep, () => {
+    storage?.writer.sync().catch((err: unknown) => { debug('ttl: journal flush failed: %s', String(err)) })
+  })
   let requestId = 0
-  const state: ServerState = { store, cursors, journal: storage?.writer, nextRequestId: () => (requestId = (requestId + 1) & 0x7fffffff) }
+  const state: ServerState = { store, cursors, ttl, journal: storage?.writer, nextRequestId: () => (requestId = (requestId + 1) & 0x7fffffff) }
   const sockets = new Set<Socket>()
   let connections = 0
   const server = createServer((socket) => {
@@ -92,6 +109,7 @@ export async function startEmbeddedMongo (options: EmbeddedMongoOptions = {}): P
     port = await listen(server, host, options.port ?? 0)
   } catch (err) {
     cursors.close()
+    ttl.close()
     await storage?.close()
     throw err
   }
@@ -107,6 +125,7 @@ export async function startEmbeddedMongo (options: EmbeddedMongoOptions = {}): P
       for (const socket of sockets) socket.destroy()
       await stopped
       cursors.close()
+      ttl.close()
       await storage?.close()
       debug('closed %s:%d', host, port)
     })()

@@ -11,6 +11,15 @@ describe('bson/compose', () => {
     assert.deepEqual(reply, { cursor: { firstBatch: [{ a: 1 }, { b: 'x' }], id: Long.fromNumber(7), ns: 'd.c' }, ok: 1 })
   })
 
+  it('writes the same bytes as the serializer, for both batch names and any count', () => {
+    const objs = Array.from({ length: 12 }, (_, i) => ({ _id: i, s: 'é'.repeat(i) }))
+    const id = Long.fromString('-81985529216486896')
+    for (const name of ['firstBatch', 'nextBatch'] as const) {
+      const expected = BSON.serialize({ cursor: { [name]: objs, id, ns: 'dé.c.x' }, ok: 1 })
+      assert.deepEqual(cursorReply(name, objs.map((o) => BSON.serialize(o)), { id, ns: 'dé.c.x' }), Buffer.from(expected))
+    }
+  })
+
   it('moves _id first without re-encoding other values', () => {
     const id = new ObjectId()
     const raw = BSON.serialize({ d: new Double(5), s: 'x', _id: id })

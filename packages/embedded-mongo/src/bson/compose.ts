@@ -1,4 +1,4 @@
-import { BSON, type Document } from 'bson'
+import { BSON, type Document, type Long } from 'bson'
 import { encode } from './codec.js'
 
 const TYPE_DOCUMENT = 0x03
@@ -48,13 +48,62 @@ export function elementsOf (doc: Document): Uint8Array {
   return bytes.subarray(4, bytes.length - 1)
 }
 
-// Encoded once: every cursor reply ends with it (it is copied into each reply, never changed).
-const OK = elementsOf({ ok: 1 })
+// Array indexes as BSON element names ('0', '1', ...), encoded once.
+const INDEX_NAMES: Buffer[] = []
+function indexName (i: number): Buffer {
+  INDEX_NAMES[i] ??= Buffer.from(`${i}\0`, 'latin1')
+  return INDEX_NAMES[i]
+}
 
-/** A cursor reply `{ cursor: { <batchName>: [...], id, ns }, ok: 1 }` around encoded documents. */
-export function cursorReply (batchName: 'firstBatch' | 'nextBatch', docs: Uint8Array[], cursor: Document): Buffer {
-  const inner = composeDocument([arrayElement(batchName, docs), elementsOf(cursor)])
-  return composeDocument([documentElement('cursor', inner), OK])
+const TYPE_STRING = 0x02
+const TYPE_INT32 = 0x10
+const TYPE_INT64 = 0x12
+
+/**
+ * A cursor reply `{ cursor: { <batchName>: [...], id, ns }, ok: 1 }` around encoded documents,
+ * written in one pass into one buffer: every find answers with one, so it avoids the
+ * intermediate buffers and the serializer.
+ */
+export function cursorReply (batchName: 'firstBatch' | 'nextBatch', docs: Uint8Array[], cursor: { id: Long, ns: string }): Buffer {
+  const nsLength = Buffer.byteLength(cursor.ns, 'utf8')
+  let arraySize = 5
+  for (let i = 0; i < docs.length; i++) arraySize += 1 + indexName(i).length + (docs[i] as Uint8Array).length
+  const innerSize = 4 + (1 + batchName.length + 1 + arraySize) + (1 + 3 + 8) + (1 + 3 + 4 + nsLength + 1) + 1
+  const size = 4 + (1 + 7 + innerSize) + (1 + 3 + 4) + 1
+  const out = Buffer.allocUnsafe(size)
+  let at = out.writeInt32LE(size, 0)
+  out[at++] = TYPE_DOCUMENT
+  at += out.write('cursor\0', at, 'latin1')
+  at = out.writeInt32LE(innerSize, at)
+  out[at++] = TYPE_ARRAY
+  at += out.write(batchName, at, 'latin1')
+  out[at++] = 0
+  at = out.writeInt32LE(arraySize, at)
+  for (let i = 0; i < docs.length; i++) {
+    out[at++] = TYPE_DOCUMENT
+    const name = indexName(i)
+    name.copy(out, at)
+    at += name.length
+    const doc = docs[i] as Uint8Array
+    out.set(doc, at)
+    at += doc.length
+  }
+  out[at++] = 0
+  out[at++] = TYPE_INT64
+  at += out.write('id\0', at, 'latin1')
+  at = out.writeInt32LE(cursor.id.low, at)
+  at = out.writeInt32LE(cursor.id.high, at)
+  out[at++] = TYPE_STRING
+  at += out.write('ns\0', at, 'latin1')
+  at = out.writeInt32LE(nsLength + 1, at)
+  at += out.write(cursor.ns, at, 'utf8')
+  out[at++] = 0
+  out[at++] = 0
+  out[at++] = TYPE_INT32
+  at += out.write('ok\0', at, 'latin1')
+  at = out.writeInt32LE(1, at)
+  out[at] = 0
+  return out
 }
 
 function isIdName (bytes: Uint8Array, at: number, length: number): boolean {

@@ -1,77 +1,93 @@
-import { UUID, type Document } from 'bson'
+import type { Document } from 'bson'
 import { cloneDeep } from 'mingo/util'
-import { Collection } from '../engine/collection.js'
+import type { Collection } from '../engine/collection.js'
 import { asCommandError, CommandError } from '../engine/command-error.js'
-import { runPipeline } from '../engine/mingo.js'
+import { pipelineStages, runPipeline, type OperationOptions } from '../engine/mingo.js'
 import { documentEncoder } from '../engine/query.js'
-import type { Store } from '../engine/store.js'
 import { idFirst, isPlainObject } from '../engine/values.js'
 import { docArg, docsArg, intArg } from './args.js'
 import type { CommandContext, CommandHandler } from './context.js'
-import { prepareInsertDocument } from './write.js'
+import { outputOf, writeOutput } from './merge.js'
+import { checkFields, checkHint, operationOf, unsupported } from './options.js'
+import { sessionsOf } from './sessions.js'
+import { isView, viewDocuments } from './views.js'
 
-function unsupported (what: string): CommandError {
-  return new CommandError('CommandNotSupported', `The embedded database does not support ${what}. Set TAO_DATABASE_URL to use a MongoDB server for this.`)
+const AGGREGATE_FIELDS = new Set([
+  'aggregate', 'pipeline', 'explain', 'allowDiskUse', 'cursor', 'hint', 'collation', 'let', 'bypassDocumentValidation',
+])
+
+// Stages MongoDB has that the store does not run: refused by name rather than answered wrongly.
+const SERVER_STAGES = new Set([
+  '$changeStream', '$changeStreamSplitLargeEvent', '$collStats', '$currentOp', '$geoNear', '$indexStats', '$listSampledQueries',
+  '$listSearchIndexes', '$listSessions', '$planCacheStats', '$queryStats', '$search', '$searchMeta', '$vectorSearch',
+  '$shardedDataDistribution', '$listClusterCatalog', '$rankFusion', '$scoreFusion',
+])
+
+/** Checks the stage names of a pipeline, as MongoDB does before running anything. */
+export function checkStages (stages: Document[]): void {
+  for (const stage of stages) {
+    const names = Object.keys(stage)
+    if (names.length !== 1) throw CommandError.location(40323, 'A pipeline stage specification object must contain exactly one field.')
+    const name = names[0] as string
+    if (SERVER_STAGES.has(name)) throw unsupported(`the ${name} stage`)
+    if (!pipelineStages.has(name) && name !== '$listLocalSessions') throw CommandError.location(40324, `Unrecognized pipeline stage name: '${name}'`)
+  }
 }
 
 // The input documents; a leading $match is answered by the collection, so it can use the _id map and indexes.
-function source (ctx: CommandContext, name: string | undefined, stages: Document[]): Document[] {
-  const coll = name === undefined ? undefined : ctx.store.collection(ctx.db, name)
+function source (ctx: CommandContext, coll: Collection | undefined, stages: Document[], op: OperationOptions): Document[] {
   if (coll === undefined) return []
+  if (isView(coll)) return viewDocuments(ctx.store, coll, op)
   const first = stages[0]
   if (first !== undefined && Object.keys(first).length === 1 && isPlainObject(first.$match)) {
     stages.shift()
-    return coll.find(first.$match).map((e) => e.obj)
+    return coll.find(first.$match, 0, op).map((e) => e.obj)
   }
   return [...coll.docs.values()].map((e) => e.obj)
 }
 
-// $out replaces the target's documents and keeps its indexes; it is checked on a detached copy first, so a duplicate key leaves the target as it was.
-function writeOut (store: Store, db: string, name: string, docs: Document[]): void {
-  const existing = store.collection(db, name)
-  const specs = existing === undefined ? [] : [...existing.indexes.values()].map((i) => i.spec)
-  const rows = docs.map((doc) => prepareInsertDocument(doc))
-  const trial = new Collection(db, name, {}, new UUID(), () => {})
-  for (const spec of specs) trial.addIndex(spec)
-  for (const [obj, raw] of rows) trial.insert(obj, raw)
-  if (existing !== undefined) store.drop(db, name)
-  const target = store.create(db, name, existing?.options ?? {})
-  for (const spec of specs) target.addIndex(spec)
-  for (const [obj, raw] of rows) target.insert(obj, raw)
+// Documents of another collection or view, for $lookup, $graphLookup and $unionWith.
+function resolverFor (ctx: CommandContext, op: OperationOptions): (from: string) => Document[] {
+  return (from) => {
+    const coll = ctx.store.collection(ctx.db, from)
+    if (coll === undefined) return []
+    if (isView(coll)) return viewDocuments(ctx.store, coll, op)
+    return [...coll.docs.values()].map((e) => cloneDeep(e.obj) as Document)
+  }
 }
 
 const aggregate: CommandHandler = (cmd, ctx) => {
   const target: unknown = cmd.aggregate
   const name = typeof target === 'string' ? target : undefined
   if (name === undefined && target !== 1) throw new CommandError('FailedToParse', 'Invalid aggregate namespace: the aggregate field must be a collection name or 1')
+  checkFields(cmd, 'aggregate', AGGREGATE_FIELDS)
   const pipeline = docsArg(cmd, 'pipeline')
   if (pipeline === undefined) throw new CommandError('FailedToParse', 'BSON field \'aggregate.pipeline\' is missing but a required field')
   if (cmd.explain === true) throw unsupported('explain')
   const cursor = docArg(cmd, 'cursor')
   if (cursor === undefined) throw new CommandError('FailedToParse', 'The \'cursor\' option is required, except for aggregate with the explain argument')
+  checkStages(pipeline)
   const stages = [...pipeline]
-  if (stages.some((s) => '$merge' in s)) throw unsupported('the $merge stage (use $out)')
-  const last = stages[stages.length - 1]
-  let out: [string, string] | undefined
-  if (last !== undefined && '$out' in last) {
-    stages.pop()
-    const spec: unknown = last.$out
-    out = typeof spec === 'string' ? [ctx.db, spec] : isPlainObject(spec) ? [String(spec.db ?? ctx.db), String(spec.coll)] : undefined
-    if (out === undefined) throw new CommandError('FailedToParse', '$out must be a collection name or { db, coll }')
+  const out = outputOf(stages, ctx.db)
+  if (out !== undefined) stages.pop()
+  const coll = name === undefined ? undefined : ctx.store.collection(ctx.db, name)
+  checkHint(coll, cmd.hint)
+  const op = operationOf(cmd, coll)
+  const ns = name === undefined ? `${ctx.db}.$cmd.aggregate` : `${ctx.db}.${name}`
+  if (stages[0] !== undefined && '$listLocalSessions' in stages[0]) {
+    if (name !== undefined) throw CommandError.location(50991, '$listLocalSessions must be run against the database with {aggregate: 1}, not a collection')
+    stages[0] = { $documents: sessionsOf(ctx.store).list(stages[0].$listLocalSessions) }
   }
-  const docs = source(ctx, name, stages)
-  const resolver = (from: string): Document[] => [...(ctx.store.collection(ctx.db, from)?.docs.values() ?? [])].map((e) => cloneDeep(e.obj) as Document)
   let results: Document[]
   try {
-    results = runPipeline(docs, stages, resolver).map(idFirst)
+    results = runPipeline(source(ctx, coll, stages, op), stages, resolverFor(ctx, op), op).map(idFirst)
   } catch (err) {
     throw asCommandError(err)
   }
   if (out !== undefined) {
-    writeOut(ctx.store, out[0], out[1], results)
+    writeOutput(ctx.store, out, results, op)
     results = []
   }
-  const ns = name === undefined ? `${ctx.db}.$cmd.aggregate` : `${ctx.db}.${name}`
   return ctx.cursors.open(ns, results, documentEncoder, intArg(cursor, 'batchSize'))
 }
 

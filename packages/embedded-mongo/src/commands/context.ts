@@ -1,11 +1,14 @@
 import type { Document } from 'bson'
 import type { CursorRegistry } from '../engine/cursors.js'
 import type { Store } from '../engine/store.js'
+import type { TtlMonitor } from '../engine/ttl.js'
 
 /** What a command handler can use besides its command document. */
 export interface CommandContext {
   readonly store: Store
   readonly cursors: CursorRegistry
+  /** The TTL monitor, whose knobs `setParameter` and `getParameter` reach. */
+  readonly ttl: TtlMonitor
   /** The database the command runs in (`$db`). */
   readonly db: string
   readonly connectionId: number

@@ -2,10 +2,13 @@ import type { Document } from 'bson'
 import { debug } from '../debug.js'
 import { asCommandError, CommandError } from '../engine/command-error.js'
 import { aggregateCommands } from './aggregate.js'
+import { bulkWriteCommands } from './bulk-write.js'
 import type { CommandContext, Reply } from './context.js'
 import { databaseCommands } from './databases.js'
 import { indexCommands } from './indexes.js'
+import { parameterCommands } from './parameters.js'
 import { readCommands } from './read.js'
+import { sessionsOf } from './sessions.js'
 import { serverCommands, transactionError } from './server-info.js'
 import { updateCommands } from './update.js'
 import { writeCommands } from './write.js'
@@ -18,6 +21,8 @@ const handlers = new Map(Object.entries({
   ...readCommands,
   ...aggregateCommands,
   ...indexCommands,
+  ...bulkWriteCommands,
+  ...parameterCommands,
 }))
 
 // A standalone mongod refuses any command that carries transaction fields.
@@ -36,6 +41,7 @@ export function runCommand (cmd: Document, ctx: CommandContext): Reply {
     const handler = handlers.get(name)
     if (handler === undefined) throw new CommandError('CommandNotFound', `no such command: '${name}'`)
     if (TRANSACTION_FIELDS.some((f) => f in cmd)) throw transactionError()
+    if (cmd.lsid !== undefined) sessionsOf(ctx.store).touch(cmd.lsid)
     return handler(cmd, ctx)
   } catch (err) {
     if (!(err instanceof CommandError)) debug('command %s failed: %s', name, err instanceof Error ? err.stack : String(err))

@@ -1,5 +1,6 @@
 import type { Document } from 'bson'
 import type { Collection } from '../engine/collection.js'
+import { parseCollation } from '../engine/collation.js'
 import { CommandError } from '../engine/command-error.js'
 import { defaultIndexName } from '../engine/indexes.js'
 import { documentEncoder } from '../engine/query.js'
@@ -7,14 +8,24 @@ import { indexSpecs } from '../engine/store.js'
 import { formatDocument, isPlainObject, valueKey } from '../engine/values.js'
 import { collectionArg, docArg, intArg } from './args.js'
 import type { CommandHandler } from './context.js'
+import { checkFields } from './options.js'
+import { assertNotView } from './views.js'
 
 // Options that change what an index means; two specs with the same key must agree on them.
 const SEMANTIC_OPTIONS = ['unique', 'sparse', 'partialFilterExpression', 'expireAfterSeconds', 'collation']
 const PASSED_THROUGH = [...SEMANTIC_OPTIONS, 'hidden', 'background']
 
-function normalizeSpec (raw: unknown): Document {
+// Options of index kinds the store refuses anyway (text, 2d...), so they are not "unknown".
+const OTHER_KNOWN = ['key', 'name', 'v', 'ns', 'storageEngine', 'weights', 'default_language', 'language_override', 'textIndexVersion', '2dsphereIndexVersion', 'bits', 'min', 'max', 'wildcardProjection', 'prepareUnique']
+
+function normalizeSpec (raw: unknown, collectionCollation: unknown): Document {
   if (!isPlainObject(raw) || !isPlainObject(raw.key) || Object.keys(raw.key).length === 0) {
     throw new CommandError('FailedToParse', 'Index specification must be a document with a non-empty \'key\' document')
+  }
+  for (const field of Object.keys(raw)) {
+    if (!PASSED_THROUGH.includes(field) && !OTHER_KNOWN.includes(field)) {
+      throw new CommandError('InvalidIndexSpecificationOption', `The field '${field}' is not valid for an index specification. Specification: ${formatDocument(raw)}`)
+    }
   }
   for (const [field, dir] of Object.entries(raw.key)) {
     if (typeof dir === 'string' && dir !== 'hashed') {
@@ -25,6 +36,10 @@ function normalizeSpec (raw: unknown): Document {
   for (const option of PASSED_THROUGH) {
     if (raw[option] !== undefined && raw[option] !== false) spec[option] = raw[option]
   }
+  // An index has the collection's default collation unless it names its own; listIndexes shows it in full.
+  const collation = raw.collation === undefined ? collectionCollation : parseCollation(raw.collation, 'collation')?.spec
+  if (collation === undefined || collation === null) delete spec.collation
+  else spec.collation = collation
   return spec
 }
 
@@ -53,11 +68,18 @@ function alreadyExists (coll: Collection, spec: Document): boolean {
   return false
 }
 
+const CREATE_INDEXES_FIELDS = new Set(['createIndexes', 'indexes', 'commitQuorum'])
+const LIST_INDEXES_FIELDS = new Set(['listIndexes', 'cursor', 'includeBuildUUIDs', 'includeIndexBuildInfo'])
+const DROP_INDEXES_FIELDS = new Set(['dropIndexes', 'deleteIndexes', 'index'])
+
 const createIndexes: CommandHandler = (cmd, ctx) => {
   const name = collectionArg(cmd, 'createIndexes')
+  checkFields(cmd, 'createIndexes', CREATE_INDEXES_FIELDS)
   if (!Array.isArray(cmd.indexes) || cmd.indexes.length === 0) throw new CommandError('BadValue', 'Must specify at least one index to create')
-  const specs = (cmd.indexes as unknown[]).map(normalizeSpec)
-  const created = ctx.store.collection(ctx.db, name) === undefined
+  const found = ctx.store.collection(ctx.db, name)
+  assertNotView(found)
+  const specs = (cmd.indexes as unknown[]).map((raw) => normalizeSpec(raw, found?.options.collation))
+  const created = found === undefined
   const coll = ctx.store.ensure(ctx.db, name)
   const before = coll.indexes.size + 1
   for (const spec of specs) if (!alreadyExists(coll, spec)) coll.addIndex(spec)
@@ -79,6 +101,7 @@ function existingCollection (cmd: Document, field: string, db: string, lookup: (
 }
 
 const listIndexes: CommandHandler = (cmd, ctx) => {
+  checkFields(cmd, 'listIndexes', LIST_INDEXES_FIELDS)
   const coll = existingCollection(cmd, 'listIndexes', ctx.db, (n) => ctx.store.collection(ctx.db, n))
   return ctx.cursors.open(coll.ns, indexSpecs(coll), documentEncoder, intArg(docArg(cmd, 'cursor') ?? {}, 'batchSize'))
 }
@@ -90,7 +113,9 @@ function indexNamed (coll: Collection, name: string): string {
 }
 
 const dropIndexes: CommandHandler = (cmd, ctx) => {
-  const coll = existingCollection(cmd, 'dropIndexes' in cmd ? 'dropIndexes' : 'deleteIndexes', ctx.db, (n) => ctx.store.collection(ctx.db, n))
+  const field = 'dropIndexes' in cmd ? 'dropIndexes' : 'deleteIndexes'
+  checkFields(cmd, field, DROP_INDEXES_FIELDS)
+  const coll = existingCollection(cmd, field, ctx.db, (n) => ctx.store.collection(ctx.db, n))
   const nIndexesWas = coll.indexes.size + 1
   const which: unknown = cmd.index
   let names: string[]

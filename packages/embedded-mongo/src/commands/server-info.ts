@@ -3,13 +3,14 @@ import { UUID } from 'bson'
 import { MAX_BSON_SIZE } from '../engine/collection.js'
 import { CommandError } from '../engine/command-error.js'
 import type { CommandHandler } from './context.js'
+import { sessionsOf } from './sessions.js'
 
-/** MongoDB 7.0's wire version: modern enough for driver 7, old enough that it never sends 8.0-only commands. */
-export const MAX_WIRE_VERSION = 21
+/** MongoDB 8.0's wire version: the driver may then use 8.0's CRUD features (update `sort`). */
+export const MAX_WIRE_VERSION = 25
 /** Largest message accepted, as advertised in hello. */
 export const MAX_MESSAGE_SIZE = 48_000_000
 /** The server version reported by buildInfo, matching {@link MAX_WIRE_VERSION}. */
-export const SERVER_VERSION = '7.0.0'
+export const SERVER_VERSION = '8.0.0'
 
 const startedAt = Date.now()
 
@@ -43,7 +44,7 @@ const ok: CommandHandler = () => ({ ok: 1 })
 const buildInfo: CommandHandler = () => ({
   version: SERVER_VERSION,
   gitVersion: 'tao-embedded',
-  versionArray: [7, 0, 0, 0],
+  versionArray: [8, 0, 0, 0],
   bits: 64,
   debug: false,
   maxBsonObjectSize: MAX_BSON_SIZE,
@@ -59,7 +60,10 @@ export const serverCommands: Record<string, CommandHandler> = {
   isMaster: helloReply(true),
   ismaster: helloReply(true),
   ping: ok,
-  endSessions: ok,
+  endSessions: (cmd, ctx) => {
+    sessionsOf(ctx.store).end(cmd.endSessions)
+    return { ok: 1 }
+  },
   killSessions: ok,
   killAllSessions: ok,
   killAllSessionsByPattern: ok,
@@ -70,10 +74,6 @@ export const serverCommands: Record<string, CommandHandler> = {
   buildInfo,
   buildinfo: buildInfo,
   connectionStatus: () => ({ authInfo: { authenticatedUsers: [], authenticatedUserRoles: [] }, ok: 1 }),
-  getParameter: (cmd) => ({
-    ...('featureCompatibilityVersion' in cmd ? { featureCompatibilityVersion: { version: '7.0' } } : {}),
-    ok: 1,
-  }),
   getCmdLineOpts: () => ({ argv: [], parsed: {}, ok: 1 }),
   hostInfo: () => ({
     system: { currentTime: new Date(), hostname: os.hostname(), cpuAddrSize: 64, numCores: os.cpus().length, memSizeMB: Math.round(os.totalmem() / 1048576) },

@@ -5,6 +5,8 @@ import { asCommandError, CommandError } from '../engine/command-error.js'
 import { idFirst, isPlainObject } from '../engine/values.js'
 import { boolArg, collectionArg } from './args.js'
 import type { CommandContext, CommandHandler } from './context.js'
+import { checkFields, checkHint, collationOf, variablesOf } from './options.js'
+import { assertNotView } from './views.js'
 
 /** The reply of a write command: counts, plus `writeErrors` when some statements failed. */
 export function writeReply (fields: Document, writeErrors: Document[]): Document {
@@ -48,10 +50,16 @@ export function prepareInsertDocument (doc: Document, raw?: Uint8Array): [Docume
   return [obj, raw === undefined ? encode(obj) : withIdFirst(raw)]
 }
 
+const INSERT_FIELDS = new Set(['insert', 'documents', 'ordered', 'bypassDocumentValidation'])
+const DELETE_FIELDS = new Set(['delete', 'deletes', 'ordered', 'let'])
+const DELETE_STATEMENT_FIELDS = new Set(['q', 'limit', 'collation', 'hint'])
+
 const insert: CommandHandler = (cmd, ctx: CommandContext) => {
   const name = collectionArg(cmd, 'insert')
+  checkFields(cmd, 'insert', INSERT_FIELDS)
   const docs = statements(cmd, 'documents')
   const raws = ctx.rawDocuments('documents')
+  assertNotView(ctx.store.collection(ctx.db, name))
   const coll = ctx.store.ensure(ctx.db, name)
   let n = 0
   const writeErrors = eachStatement(docs, boolArg(cmd, 'ordered', true), (doc, i) => {
@@ -64,14 +72,21 @@ const insert: CommandHandler = (cmd, ctx: CommandContext) => {
 
 const del: CommandHandler = (cmd, ctx) => {
   const name = collectionArg(cmd, 'delete')
+  checkFields(cmd, 'delete', DELETE_FIELDS)
   const coll = ctx.store.collection(ctx.db, name)
+  assertNotView(coll)
+  const deletes = statements(cmd, 'deletes')
+  for (const stmt of deletes) checkFields(stmt, 'delete.deletes', DELETE_STATEMENT_FIELDS, false)
+  const variables = variablesOf(cmd.let)
   let n = 0
-  const writeErrors = eachStatement(statements(cmd, 'deletes'), boolArg(cmd, 'ordered', true), (stmt) => {
+  const writeErrors = eachStatement(deletes, boolArg(cmd, 'ordered', true), (stmt) => {
     if (!isPlainObject(stmt.q)) throw new CommandError('FailedToParse', 'BSON field \'delete.deletes.q\' is missing but a required field')
     const limit = Number(stmt.limit ?? 0)
     if (limit !== 0 && limit !== 1) throw new CommandError('FailedToParse', `The limit field in delete objects must be 0 or 1. Got ${limit}`)
     if (coll === undefined) return
-    for (const entry of coll.find(stmt.q, limit)) {
+    checkHint(coll, stmt.hint)
+    const op = { collation: collationOf(stmt.collation, coll), variables }
+    for (const entry of coll.find(stmt.q, limit, op)) {
       coll.remove(entry)
       n++
     }

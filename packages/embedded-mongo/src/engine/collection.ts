@@ -1,24 +1,17 @@
 import type { Binary, Document } from 'bson'
-import { decode, encode } from '../bson/codec.js'
+import { decodeId, encode, objectIdKey } from '../bson/codec.js'
 import { CommandError } from './command-error.js'
+import { DecodedBudget, Entry } from './entry.js'
 import { duplicateKeyError, Index, type IndexKey } from './indexes.js'
 import type { JournalOp } from './journal.js'
+
+export { Entry } from './entry.js'
 import { planLookup, type Lookup } from './lookup.js'
-import { compileFilter } from './mingo.js'
-import { valueKey } from './values.js'
+import { compileFilter, type OperationOptions } from './mingo.js'
+import { isPlainObject, valueKey } from './values.js'
 
 /** Largest document MongoDB accepts (and this store advertises). */
 export const MAX_BSON_SIZE = 16 * 1024 * 1024
-
-/**
- * A stored document. `obj` is shared with queries and cursors and is never mutated: an
- * update stores a new entry. `raw` is the encoded form, sent to clients as is.
- */
-export interface Entry {
-  readonly id: string
-  readonly obj: Document
-  readonly raw: Uint8Array
-}
 
 /** The implicit `_id` index, as `listIndexes` shows it. */
 export const ID_INDEX_SPEC = { v: 2, key: { _id: 1 }, name: '_id_' }
@@ -32,6 +25,7 @@ export class Collection {
   readonly docs = new Map<string, Entry>()
   readonly indexes = new Map<string, Index>()
   readonly #log: (op: JournalOp) => void
+  readonly #decoded = new DecodedBudget()
 
   constructor (db: string, name: string, options: Document, uuid: Binary, log: (op: JournalOp) => void) {
     this.db = db
@@ -48,9 +42,10 @@ export class Collection {
   /** Inserts a document that already has an `_id`. @throws CommandError on a duplicate key. */
   insert (obj: Document, raw: Uint8Array = encode(obj)): Entry {
     checkDocument(obj, raw)
-    const entry: Entry = { id: valueKey(obj._id), obj, raw }
-    if (this.docs.has(entry.id)) throw duplicateKeyError(this.ns, '_id_', { _id: 1 }, { _id: obj._id })
-    const keys = this.#checkUnique(entry.id, obj)
+    const id = valueKey(obj._id)
+    if (this.docs.has(id)) throw duplicateKeyError(this.ns, '_id_', { _id: 1 }, { _id: obj._id })
+    const keys = this.#checkUnique(id, obj)
+    const entry = new Entry(id, raw, obj, this.#decoded)
     for (const [index, k] of keys) index.add(entry.id, k)
     this.docs.set(entry.id, entry)
     this.#log({ op: 'put', ns: this.ns, raw })
@@ -60,53 +55,59 @@ export class Collection {
   /** Replaces a stored document by a new version with the same `_id`. */
   replace (old: Entry, obj: Document, raw: Uint8Array = encode(obj)): Entry {
     checkDocument(obj, raw)
-    const entry: Entry = { id: old.id, obj, raw }
     const keys = this.#checkUnique(old.id, obj)
     for (const [index, k] of keys) {
       index.remove(old.id, index.keysOf(old.obj))
       index.add(old.id, k)
     }
+    old.release()
+    const entry = new Entry(old.id, raw, obj, this.#decoded)
     this.docs.set(old.id, entry)
     this.#log({ op: 'put', ns: this.ns, raw })
     return entry
   }
 
   remove (entry: Entry): void {
-    for (const index of this.indexes.values()) index.remove(entry.id, index.keysOf(entry.obj))
+    const obj = entry.obj
+    for (const index of this.indexes.values()) index.remove(entry.id, index.keysOf(obj))
     this.docs.delete(entry.id)
-    this.#log({ op: 'del', ns: this.ns, id: entry.obj._id })
+    entry.release()
+    this.#log({ op: 'del', ns: this.ns, id: obj._id })
   }
 
   /** Stores a document read back from disk; indexes are rebuilt once loading is done. */
   load (raw: Uint8Array): void {
-    const obj = decode(raw)
-    const id = valueKey(obj._id)
-    this.docs.set(id, { id, obj, raw })
+    const id = objectIdKey(raw) ?? valueKey(decodeId(raw))
+    this.docs.get(id)?.release()
+    this.docs.set(id, new Entry(id, raw, undefined, this.#decoded))
   }
 
   /** Removes a document by `_id` while loading from disk. */
   unload (id: unknown): void {
-    this.docs.delete(valueKey(id))
+    const key = valueKey(id)
+    this.docs.get(key)?.release()
+    this.docs.delete(key)
   }
 
   /**
    * The documents matching `filter`, at most `limit` (0: all): in natural order, or in the
    * order of an `_id` lookup's values. An equality the `_id` map or an index answers exactly
-   * needs no query at all; one it answers in part narrows the scan.
+   * needs no query at all; one it answers in part narrows the scan. `op` carries the
+   * operation's collation and `let` variables.
    */
-  find (filter: Document, limit = 0): Entry[] {
-    const lookup = planLookup(filter, this.indexes.values())
-    if (lookup === undefined) return this.#scan(this.docs.values(), filter, limit)
+  find (filter: Document, limit = 0, op?: OperationOptions): Entry[] {
+    const lookup = planLookup(filter, this.indexes.values(), op?.collation)
+    if (lookup === undefined) return this.#scan(this.docs.values(), filter, limit, op)
     const found = this.#lookup(lookup)
-    if (!lookup.exact) return this.#scan(found, filter, limit)
+    if (!lookup.exact || op?.collation !== undefined) return this.#scan(found, filter, limit, op)
     return limit > 0 && found.length > limit ? found.slice(0, limit) : found
   }
 
-  #scan (entries: Iterable<Entry>, filter: Document, limit: number): Entry[] {
-    const query = Object.keys(filter).length > 0 ? compileFilter(filter) : null
+  #scan (entries: Iterable<Entry>, filter: Document, limit: number, op?: OperationOptions): Entry[] {
+    const query = Object.keys(filter).length > 0 ? compileFilter(filter, op) : null
     const out: Entry[] = []
     for (const entry of entries) {
-      if (query !== null && !query.test(entry.obj)) continue
+      if (query !== null && !query.test(entry.peek())) continue
       out.push(entry)
       if (limit > 0 && out.length >= limit) break
     }
@@ -147,7 +148,7 @@ export class Collection {
   addIndex (spec: Document): void {
     const index = new Index(spec)
     for (const entry of this.docs.values()) {
-      const keys = index.keysOf(entry.obj)
+      const keys = entry.decoded ? index.keysOf(entry.obj) : index.keysOfStored(entry.raw, () => entry.peek())
       const clash = index.conflict(entry.id, keys)
       if (clash !== undefined) throw duplicateKeyError(this.ns, index.name, spec.key as Document, clash.values)
       index.add(entry.id, keys)
@@ -171,7 +172,9 @@ export class Collection {
   rebuildIndexes (): void {
     for (const index of this.indexes.values()) {
       index.clear()
-      for (const entry of this.docs.values()) index.add(entry.id, index.keysOf(entry.obj))
+      for (const entry of this.docs.values()) {
+        index.add(entry.id, entry.decoded ? index.keysOf(entry.obj) : index.keysOfStored(entry.raw, () => entry.peek()))
+      }
     }
   }
 }
@@ -184,4 +187,18 @@ function checkDocument (obj: Document, raw: Uint8Array): void {
   if (Array.isArray(id)) throw new CommandError('InvalidIdField', 'The \'_id\' value cannot be of type array')
   if (id instanceof RegExp) throw new CommandError('InvalidIdField', 'The \'_id\' value cannot be of type regex')
   if (id === undefined) throw new CommandError('InvalidIdField', 'document is missing an _id field')
+  checkIdFields(id)
+}
+
+// MongoDB refuses `$`-prefixed field names anywhere inside an `_id` document.
+function checkIdFields (v: unknown): void {
+  if (Array.isArray(v)) {
+    for (const item of v) checkIdFields(item)
+    return
+  }
+  if (!isPlainObject(v)) return
+  for (const [field, value] of Object.entries(v)) {
+    if (field.startsWith('$')) throw new CommandError('DollarPrefixedFieldName', `_id fields may not contain '$'-prefixed fields: ${field} is not valid for storage.`)
+    checkIdFields(value)
+  }
 }

@@ -1,8 +1,10 @@
 import type { Document } from 'bson'
 import type { Query } from 'mingo/query'
+import { decodeFields } from '../bson/codec.js'
+import { collatedKey, storedCollation, type Collation } from './collation.js'
 import { CommandError } from './command-error.js'
 import { compileFilter } from './mingo.js'
-import { formatDocument, pathValues, valueKey } from './values.js'
+import { formatDocument, pathValues } from './values.js'
 
 /** One key of a document in an index: the lookup string and the field values it came from. */
 export interface IndexKey {
@@ -28,7 +30,11 @@ export class Index {
   readonly fields: string[]
   readonly unique: boolean
   readonly sparse: boolean
+  /** Strings are keyed as this collation folds them; undefined: the simple collation. */
+  readonly collation: Collation | undefined
   readonly #partial: Query | null
+  // The top-level fields the keys come from, to read only those from stored bytes.
+  readonly #topNames: Uint8Array[]
   // One id per key in the common case; a Set only when several documents share a key.
   readonly #map = new Map<string, string | Set<string>>()
 
@@ -38,7 +44,18 @@ export class Index {
     this.fields = Object.keys(spec.key as Document)
     this.unique = spec.unique === true
     this.sparse = spec.sparse === true
-    this.#partial = isDocument(spec.partialFilterExpression) ? compileFilter(spec.partialFilterExpression) : null
+    this.collation = storedCollation(spec.collation)
+    this.#partial = isDocument(spec.partialFilterExpression) ? compileFilter(spec.partialFilterExpression, { collation: this.collation }) : null
+    this.#topNames = [...new Set(this.fields.map((f) => f.split('.')[0] as string))].map((f) => Buffer.from(f, 'utf8'))
+  }
+
+  /**
+   * The keys of a stored document from its bytes, decoding only the indexed fields (all of
+   * it when a partial filter must be tested).
+   */
+  keysOfStored (raw: Uint8Array, decoded: () => Document): IndexKey[] {
+    const doc = this.#partial === null ? decodeFields(raw, this.#topNames) : undefined
+    return this.keysOf(doc ?? decoded())
   }
 
   /** Whether equality lookups on all fields can be answered from the map alone. */
@@ -57,7 +74,8 @@ export class Index {
       const next: IndexKey[] = []
       for (const k of keys) {
         for (const v of values) {
-          next.push({ key: k.key === '' ? valueKey(v) : k.key + SEPARATOR + valueKey(v), values: { ...k.values, [field]: v } })
+          const key = collatedKey(v, this.collation)
+          next.push({ key: k.key === '' ? key : k.key + SEPARATOR + key, values: { ...k.values, [field]: v } })
         }
       }
       keys = next
@@ -69,7 +87,7 @@ export class Index {
 
   /** The lookup string for an equality query giving one value per field. */
   lookupKey (values: unknown[]): string {
-    return values.map(valueKey).join(SEPARATOR)
+    return values.map((v) => collatedKey(v, this.collation)).join(SEPARATOR)
   }
 
   /** Ids of the documents holding `key`. */

@@ -1,4 +1,5 @@
 import type { Document } from 'bson'
+import { sameCollation, type Collation } from './collation.js'
 import type { Index } from './indexes.js'
 import { isPlainObject } from './values.js'
 
@@ -59,21 +60,30 @@ function indexValue (cond: unknown): unknown {
   return v !== NONE && (typeof v !== 'object' || v === null || v instanceof Date || '_bsontype' in v) ? v : NONE
 }
 
+// Whether a value holds strings, which compare differently under another collation.
+function hasStrings (v: unknown): boolean {
+  if (typeof v === 'string') return true
+  if (Array.isArray(v)) return v.some(hasStrings)
+  return isPlainObject(v) && Object.values(v).some(hasStrings)
+}
+
 /**
  * Plans the lookup for `filter`, or returns undefined when the collection must be scanned.
  * `_id` equality (and `$in`) uses the `_id` map; equality on every field of a complete
- * index (not sparse, not partial) uses that index.
+ * index (not sparse, not partial) uses that index. As in MongoDB, an index serves string
+ * values only to a query with the same collation (the `_id` map has the simple one).
  */
-export function planLookup (filter: Document, indexes: Iterable<Index>): Lookup | undefined {
+export function planLookup (filter: Document, indexes: Iterable<Index>, collation?: Collation): Lookup | undefined {
   const fields = Object.keys(filter)
   if ('_id' in filter) {
     const values = idValues(filter._id)
-    if (values !== undefined) return { values, index: undefined, exact: fields.length === 1 }
+    if (values !== undefined && (collation === undefined || !values.some(hasStrings))) return { values, index: undefined, exact: fields.length === 1 }
   }
   for (const index of indexes) {
     if (!index.complete) continue
     const values = index.fields.map((f) => indexValue(filter[f]))
     if (values.some((v) => v === NONE)) continue
+    if (!sameCollation(index.collation, collation) && values.some(hasStrings)) continue
     // Dotted paths, null (which also matches missing fields) and collations keep the full test.
     const exact = fields.length === index.fields.length && index.fields.every((f) => !f.includes('.')) &&
       index.spec.collation === undefined && values.every(isIndexScalar)

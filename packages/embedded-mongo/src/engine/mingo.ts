@@ -8,8 +8,11 @@ import * as projection from 'mingo/operators/projection'
 import * as query from 'mingo/operators/query'
 import * as window from 'mingo/operators/window'
 import { Query } from 'mingo/query'
-import type { CollectionResolver, Options, QueryOperator } from 'mingo/types'
+import type { AccumulatorOperator, CollationSpec, CollectionResolver, ExpressionOperator, Options, QueryOperator } from 'mingo/types'
 import { resolve } from 'mingo/util'
+import type { Collation } from './collation.js'
+import { numericAccumulators, numericExpressions } from './numeric-operators.js'
+import { $sort, expressionOperators, queryOperators } from './operators.js'
 import { isPlainObject } from './values.js'
 
 type Ops<T> = Record<`$${string}`, T>
@@ -56,14 +59,20 @@ const $type = ((selector: string, value: unknown, _options: Options) => {
   }
 }) as QueryOperator
 
+const mingoExpressions = ops<ExpressionOperator>(expression)
+const mingoAccumulators = ops<AccumulatorOperator>(accumulator)
+
 const context = Context.init({
-  accumulator: ops(accumulator),
-  expression: ops(expression),
-  pipeline: ops(pipeline),
+  accumulator: { ...mingoAccumulators, ...numericAccumulators(mingoAccumulators as never) },
+  expression: { ...mingoExpressions, ...expressionOperators, ...numericExpressions(mingoExpressions as never, bsonTypeName) },
+  pipeline: { ...ops(pipeline), $sort },
   projection: ops(projection),
-  query: { ...ops<QueryOperator>(query), $type },
+  query: { ...ops<QueryOperator>(query), ...queryOperators, $type },
   window: ops(window),
 })
+
+/** The names of the pipeline stages mingo runs. */
+export const pipelineStages: ReadonlySet<string> = new Set(Object.keys(ops(pipeline)))
 
 /** Options for every mingo call: MongoDB-strict, no server-side JavaScript. */
 export function mingoOptions (extra: Partial<Options> = {}): Partial<Options> {
@@ -90,16 +99,36 @@ function initialisedOptions (plain: Partial<Options>): Partial<Options> {
   return typeof init === 'function' ? (init as (o: Partial<Options>) => Partial<Options>)(plain) : plain
 }
 
-/** Compiles a query filter. */
-export function compileFilter (filter: Document): Query {
-  return new Query(filter, sharedOptions)
+/** What an operation adds to the defaults: its collation and its `let` variables. */
+export interface OperationOptions {
+  readonly collation?: Collation | undefined
+  readonly variables?: Document | undefined
+}
+
+/** {@link sharedOptions} plus an operation's collation and variables, without copying the operator context. */
+export function operationOptions (op: OperationOptions | undefined, extra: Partial<Options> = {}): Partial<Options> {
+  if (op?.collation === undefined && op?.variables === undefined && Object.keys(extra).length === 0) return sharedOptions
+  const added: Partial<Options> = {
+    ...extra,
+    ...(op?.collation !== undefined ? { collation: op.collation.spec as CollationSpec } : {}),
+    ...(op?.variables !== undefined ? { variables: op.variables } : {}),
+  }
+  const Ctor = (sharedOptions as { constructor: unknown }).constructor
+  const plain = (sharedOptions as { options?: Partial<Options> }).options
+  if (typeof Ctor === 'function' && plain !== undefined) return new (Ctor as new (o: Partial<Options>) => Partial<Options>)({ ...plain, ...added })
+  return mingoOptions(added)
+}
+
+/** Compiles a query filter, under an operation's collation and variables. */
+export function compileFilter (filter: Document, op?: OperationOptions): Query {
+  return new Query(filter, operationOptions(op))
 }
 
 /**
  * Runs an aggregation pipeline. Inputs are cloned because some stages ($set on a nested
  * path) write into the documents they receive, and stored documents must never change.
  */
-export function runPipeline (docs: Document[], stages: Document[], resolver?: CollectionResolver): Document[] {
-  const options = mingoOptions({ processingMode: ProcessingMode.CLONE_INPUT, ...(resolver ? { collectionResolver: resolver } : {}) })
+export function runPipeline (docs: Document[], stages: Document[], resolver?: CollectionResolver, op?: OperationOptions): Document[] {
+  const options = operationOptions(op, { processingMode: ProcessingMode.CLONE_INPUT, ...(resolver ? { collectionResolver: resolver } : {}) })
   return new Aggregator(stages, options).run(docs)
 }

@@ -1,13 +1,13 @@
 import type { Document } from 'bson'
-import { Query } from 'mingo/query'
 import type { SortSpec } from 'mingo/types'
-import { compare, resolve } from 'mingo/util'
+import { resolve } from 'mingo/util'
 import { encode } from '../bson/codec.js'
+import { collatedKey, type Collation } from './collation.js'
 import type { Entry } from './collection.js'
 import { CommandError } from './command-error.js'
-import { sharedOptions } from './mingo.js'
+import { compareValues } from './compare.js'
+import { sortDocuments } from './operators.js'
 import { makeProjector } from './projection.js'
-import { valueKey } from './values.js'
 
 /** Normalises a sort document to mingo's `{ field: 1 | -1 }`. */
 export function sortSpec (sort: Document): SortSpec {
@@ -21,13 +21,11 @@ export function sortSpec (sort: Document): SortSpec {
   return out
 }
 
-/** Sorts entries with MongoDB's ordering (mingo's comparator, arrays by their min/max element). */
-export function sortEntries (entries: Entry[], sort: Document): Entry[] {
+/** Sorts entries in MongoDB's BSON order (arrays by their min/max element), strings under `collation`. */
+export function sortEntries (entries: Entry[], sort: Document, collation?: Collation): Entry[] {
   const spec = sortSpec(sort)
   if (Object.keys(spec).length === 0 || entries.length < 2) return entries
-  const byObj = new Map(entries.map((e) => [e.obj, e]))
-  const sorted = new Query({}, sharedOptions).find(entries.map((e) => e.obj)).sort(spec).all()
-  return sorted.map((obj) => byObj.get(obj as Document) as Entry)
+  return sortDocuments(entries, spec, collation?.compare, (e) => e.obj)
 }
 
 /** A cursor encoder for stored entries: their stored bytes, or the projection of them. */
@@ -42,16 +40,19 @@ export function documentEncoder (items: Document[]): Uint8Array[] {
   return items.map(encode)
 }
 
-/** Distinct values of `key` over documents, array elements counted one by one, in sort order. */
-export function distinctValues (docs: Iterable<Document>, key: string): unknown[] {
+/**
+ * Distinct values of `key` over documents, array elements counted one by one, in BSON
+ * order; strings a collation calls equal count once (the first one seen is returned).
+ */
+export function distinctValues (docs: Iterable<Document>, key: string, collation?: Collation): unknown[] {
   const seen = new Map<string, unknown>()
   for (const doc of docs) {
     const v = resolve(doc, key)
     if (v === undefined) continue
     for (const x of Array.isArray(v) ? v : [v]) {
-      const k = valueKey(x)
+      const k = collatedKey(x, collation)
       if (!seen.has(k)) seen.set(k, x)
     }
   }
-  return [...seen.values()].sort(compare)
+  return [...seen.values()].sort((a, b) => compareValues(a, b, collation?.compare))
 }

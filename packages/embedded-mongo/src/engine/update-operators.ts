@@ -1,5 +1,6 @@
 import { Long, Timestamp, type Document } from 'bson'
 import { CommandError } from './command-error.js'
+import { decimalOp } from './decimal.js'
 import { bsonTypeName } from './mingo.js'
 import { formatDocument, formatValue, getPath, isPlainObject } from './values.js'
 
@@ -91,13 +92,20 @@ function numericUpdate (op: '$inc' | '$mul', path: string, current: unknown, ope
     throw new CommandError('TypeMismatch', `Cannot ${op === '$inc' ? 'increment' : 'multiply'} with non-numeric argument: {${path}: ${formatValue(operand)}}`)
   }
   if (path.includes('$')) return undefined
-  if (bsonTypeName(operand) === 'decimal' || bsonTypeName(current) === 'decimal') {
-    throw new CommandError('CommandNotSupported', `The embedded database cannot do arithmetic on Decimal128 values (${op} on '${path}'). Set TAO_DATABASE_URL to use a MongoDB server for this.`)
-  }
   if (current !== undefined && !NUMERIC.has(bsonTypeName(current))) {
     throw new CommandError('TypeMismatch', `Cannot apply ${op} to a value of non-numeric type. ${formatDocument({ _id: doc._id })} has the field '${path.split('.').pop() ?? path}' of non-numeric type ${bsonTypeName(current)}`)
   }
+  // Decimal128 arithmetic keeps its 34 digits; a missing field counts as 0.
+  if (bsonTypeName(operand) === 'decimal' || bsonTypeName(current) === 'decimal') {
+    return op === '$inc' ? decimalOp('+', current ?? 0, operand) : decimalOp('*', current ?? 0, operand)
+  }
   if (!(current instanceof Long) && !(operand instanceof Long)) return undefined
+  // Int64 with a fractional double gives a double, as in MongoDB.
+  if ([current, operand].some((v) => typeof v === 'number' && !Number.isInteger(v))) {
+    const x = Number(String(current ?? 0))
+    const y = Number(String(operand))
+    return op === '$inc' ? x + y : x * y
+  }
   const a = toLong(current ?? 0)
   const b = toLong(operand)
   return op === '$inc' ? a.add(b) : a.multiply(b)

@@ -3,7 +3,7 @@ import { updateMany } from 'mingo/updater'
 import { decode } from '../bson/codec.js'
 import type { Entry } from './collection.js'
 import { asCommandError, CommandError } from './command-error.js'
-import { mingoOptions, runPipeline } from './mingo.js'
+import { mingoOptions, runPipeline, type OperationOptions } from './mingo.js'
 import { checkOperators, isOperatorUpdate, modifierFor, rewriteOperators, usesPositional } from './update-operators.js'
 import { formatValue, idFirst, isPlainObject, setPath, valueKey } from './values.js'
 
@@ -39,10 +39,10 @@ function checkReplacement (doc: Document): void {
  * The new versions of stored documents after `update`, in the same order; the stored ones
  * are left untouched. One statement compiles its update once for all its documents.
  */
-export function applyUpdate (entries: Entry[], update: UpdateSpec, filter: Document, arrayFilters?: Document[]): Document[] {
+export function applyUpdate (entries: Entry[], update: UpdateSpec, filter: Document, arrayFilters?: Document[], op?: OperationOptions): Document[] {
   let next: Document[]
   if (Array.isArray(update)) {
-    next = runUpdatePipeline(entries.map((e) => decode(e.raw)), update)
+    next = runUpdatePipeline(entries.map((e) => decode(e.raw)), update, op)
   } else if (isOperatorUpdate(update)) {
     next = runOperators(entries.map((e) => decode(e.raw)), update, filter, arrayFilters, false)
   } else {
@@ -64,13 +64,14 @@ export function applyUpdate (entries: Entry[], update: UpdateSpec, filter: Docum
 }
 
 /** The document an upsert inserts when nothing matched: query equalities plus the update. */
-export function upsertDocument (filter: Document, update: UpdateSpec, arrayFilters?: Document[]): Document {
+export function upsertDocument (filter: Document, update: UpdateSpec, arrayFilters?: Document[], op?: OperationOptions): Document {
   const seed: Document = {}
   seedFromFilter(filter, seed)
   let doc: Document
-  if (Array.isArray(update)) doc = runUpdatePipeline([seed], update)[0] ?? seed
+  if (Array.isArray(update)) doc = runUpdatePipeline([seed], update, op)[0] ?? seed
   else if (isOperatorUpdate(update)) doc = runOperators([seed], update, filter, arrayFilters, true)[0] ?? seed
-  else doc = { ...update, _id: update._id ?? seed._id }
+  // A replacement's own `_id` wins, null included.
+  else doc = { ...update, _id: '_id' in update ? update._id : seed._id }
   if (doc._id === undefined) doc._id = new ObjectId()
   return idFirst(doc)
 }
@@ -98,9 +99,9 @@ function runOperators (docs: Document[], update: Document, filter: Document, arr
   return docs
 }
 
-function runUpdatePipeline (docs: Document[], stages: Document[]): Document[] {
+function runUpdatePipeline (docs: Document[], stages: Document[], op?: OperationOptions): Document[] {
   try {
-    return runPipeline(docs, stages)
+    return runPipeline(docs, stages, undefined, op)
   } catch (err) {
     throw asCommandError(err)
   }

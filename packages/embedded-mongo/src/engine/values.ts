@@ -1,4 +1,5 @@
-import { EJSON, type Document } from 'bson'
+import { EJSON, type Decimal128, type Document } from 'bson'
+import { decimalKey } from './compare.js'
 
 /** True for `{...}` literals, false for arrays, dates and BSON values such as ObjectId. */
 export function isPlainObject (v: unknown): v is Document {
@@ -32,7 +33,7 @@ export function valueKey (v: unknown): string {
   switch (bsonType(v)) {
     case 'ObjectId': return 'o' + String(v)
     case 'Long': case 'Int32': case 'Double': return 'n' + String(v)
-    case 'Decimal128': return 'm' + String(v)
+    case 'Decimal128': return decimalKey(v as Decimal128)
     case 'Timestamp': return 't' + String(v)
     case 'MinKey': return '-'
     case 'MaxKey': return '+'

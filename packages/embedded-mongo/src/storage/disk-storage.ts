@@ -6,7 +6,7 @@ import { EmbeddedMongoError, USE_ANOTHER_DATABASE } from '../errors.js'
 import { fsyncDir, journalFile, journalGeneration } from './files.js'
 import { JournalWriter } from './journal-writer.js'
 import { acquireLock, type DirLock } from './lock.js'
-import { decodeRecord, scanRecords } from './records.js'
+import { decodeRecord, eachRecord } from './records.js'
 import { readSnapshot, writeSnapshot } from './snapshot.js'
 
 /** Tuning for tests; the defaults suit development databases. */
@@ -62,8 +62,7 @@ export class DiskStorage {
     const lock = acquireLock(dir)
     try {
       // 1. The snapshot, then every journal at least as new, in order.
-      const snapshot = readSnapshot(dir)
-      for (const op of snapshot?.ops ?? []) store.apply(op)
+      const snapshot = readSnapshot(dir, (op) => { store.apply(op) })
       const snapGen = snapshot?.gen ?? 1
       const gens = readdirSync(dir).map(journalGeneration).filter((g): g is number => g !== undefined).sort((a, b) => a - b)
       let journalBytes = 0
@@ -92,10 +91,13 @@ export class DiskStorage {
     return Math.max(this.#compactBytes, this.#snapshotBytes)
   }
 
-  // Only when nothing is buffered: the store then equals what is on disk, so the snapshot
-  // and the new journal start at the same point.
+  // Also while records are buffered (steady writes always leave some): the snapshot then
+  // already holds their changes, and replaying them again from the new journal is harmless,
+  // as every record sets one key (put and del an _id, a collection or an index by name).
+  // A rename is the exception (replayed after a new collection took the old name, it would
+  // move that one), so compaction waits for a flush without one.
   #maybeCompact (): void {
-    if (this.writer.buffered > 0 || this.writer.size <= this.#threshold()) return
+    if (this.writer.size <= this.#threshold() || this.writer.renameBuffered) return
     try {
       this.compact()
     } catch (err) {
@@ -141,11 +143,10 @@ export class DiskStorage {
 // Applies one journal file; a bad tail (a write torn by a crash) is cut off. Returns its valid size.
 function replayJournal (file: string, store: Store, log: (msg: string) => void): number {
   const buf = readFileSync(file)
-  const scan = scanRecords(buf)
-  for (const payload of scan.payloads) {
+  const scan = eachRecord(buf, (payload) => {
     const record = decodeRecord(payload)
     if (record.op !== 'header' && record.op !== 'end') store.apply(record)
-  }
+  })
   if (scan.validLength < buf.length) {
     const dropped = buf.length - scan.validLength
     if (scan.damaged) {

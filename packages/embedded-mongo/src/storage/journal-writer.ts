@@ -18,6 +18,7 @@ export class JournalWriter implements Journal {
   #fd: number
   #file: string
   #pending: Buffer[] = []
+  #pendingRenames = 0
   #appended = 0
   #durable = 0
   #flushing: Promise<void> | null = null
@@ -43,9 +44,15 @@ export class JournalWriter implements Journal {
     return this.#pending.length
   }
 
+  /** Whether a buffered record renames a collection: the one change whose replay depends on other state. */
+  get renameBuffered (): boolean {
+    return this.#pendingRenames > 0
+  }
+
   write (op: JournalOp): void {
     if (this.#failure !== null) throw this.#failure
     this.#pending.push(encodeRecord(op))
+    if (op.op === 'rename') this.#pendingRenames++
     this.#appended++
   }
 
@@ -76,6 +83,7 @@ export class JournalWriter implements Journal {
   async #flush (): Promise<void> {
     const batch = this.#pending
     this.#pending = []
+    this.#pendingRenames = 0
     const data = Buffer.concat(batch)
     try {
       for (let at = 0; at < data.length;) at += (await writeAsync(this.#fd, data, at, data.length - at)).bytesWritten

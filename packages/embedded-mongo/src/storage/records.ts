@@ -50,14 +50,18 @@ export function encodeRecord (op: JournalOp): Buffer {
 /** A decoded record: a change, or a snapshot header/end marker. */
 export type Record = JournalOp | { op: 'header', meta: Document } | { op: 'end' }
 
-/** Decodes a payload checked by {@link scanRecords}. */
-export function decodeRecord (payload: Buffer): Record {
+/**
+ * Decodes a payload checked by {@link scanRecords}. A stored document is copied out of the
+ * file's buffer unless `share` is set: a snapshot's documents then stay in that one buffer
+ * (a million small buffers would cost as much again in memory and time).
+ */
+export function decodeRecord (payload: Buffer, share = false): Record {
   const opcode = payload[0]
   const nsLength = payload.readUInt16LE(1)
   const ns = payload.toString('utf8', 3, 3 + nsLength)
   const data = payload.subarray(3 + nsLength)
   switch (opcode) {
-    case OPCODES.put: return { op: 'put', ns, raw: Buffer.from(data) }
+    case OPCODES.put: return { op: 'put', ns, raw: share ? data : Buffer.from(data) }
     case OPCODES.del: return { op: 'del', ns, id: decode(data)._id }
     case OPCODES.createCollection: {
       const { options, uuid } = decode(data)
@@ -97,17 +101,25 @@ function recordAt (buf: Buffer, at: number): Buffer | undefined {
   return crc32(payload) === buf.readUInt32LE(at + 4) ? payload : undefined
 }
 
-/** Reads framed records up to the first bad one (a torn write, or damage). */
-export function scanRecords (buf: Buffer): Scan {
-  const payloads: Buffer[] = []
+/**
+ * Calls `each` with every framed record's payload up to the first bad one (a torn write, or
+ * damage), without collecting them: a snapshot holds a record per document.
+ */
+export function eachRecord (buf: Buffer, each: (payload: Buffer) => void): Omit<Scan, 'payloads'> {
   let at = 0
   while (at < buf.length) {
     const payload = recordAt(buf, at)
-    if (payload === undefined) return { payloads, validLength: at, damaged: validRecordAfter(buf, at) }
-    payloads.push(payload)
+    if (payload === undefined) return { validLength: at, damaged: validRecordAfter(buf, at) }
+    each(payload)
     at += FRAME_HEADER + payload.length
   }
-  return { payloads, validLength: at, damaged: false }
+  return { validLength: at, damaged: false }
+}
+
+/** Reads framed records up to the first bad one (a torn write, or damage). */
+export function scanRecords (buf: Buffer): Scan {
+  const payloads: Buffer[] = []
+  return { payloads, ...eachRecord(buf, (payload) => payloads.push(payload)) }
 }
 
 function validRecordAfter (buf: Buffer, from: number): boolean {

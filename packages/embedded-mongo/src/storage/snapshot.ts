@@ -4,16 +4,15 @@ import { encode } from '../bson/codec.js'
 import type { JournalOp } from '../engine/journal.js'
 import { EmbeddedMongoError, USE_ANOTHER_DATABASE } from '../errors.js'
 import { fsyncDir, SNAPSHOT_FILE, writeAllSync } from './files.js'
-import { decodeRecord, encodeRecord, END_OP, frame, HEADER_OP, scanRecords } from './records.js'
+import { decodeRecord, eachRecord, encodeRecord, END_OP, frame, HEADER_OP } from './records.js'
 
 const FORMAT = 'tao-embedded-mongo'
 const VERSION = 1
 const WRITE_CHUNK = 1 << 20
 
-/** A snapshot read back: its generation and the changes that rebuild the store. */
+/** A snapshot read back: its generation and size. */
 export interface Snapshot {
   gen: number
-  ops: JournalOp[]
   size: number
 }
 
@@ -58,22 +57,36 @@ function damaged (file: string, why: string): EmbeddedMongoError {
     { file })
 }
 
-/** Reads the snapshot, if any. @throws TAO_ERR_EMBEDDED_CORRUPT, TAO_ERR_EMBEDDED_FORMAT */
-export function readSnapshot (dir: string): Snapshot | undefined {
+/**
+ * Reads the snapshot, if any, passing each change that rebuilds the store to `apply` as it
+ * goes (a million documents are never all decoded at once). On damage it throws after some
+ * changes were applied: the caller then discards the store.
+ * @throws TAO_ERR_EMBEDDED_CORRUPT, TAO_ERR_EMBEDDED_FORMAT
+ */
+export function readSnapshot (dir: string, apply: (op: JournalOp) => void): Snapshot | undefined {
   const file = join(dir, SNAPSHOT_FILE)
   if (!existsSync(file)) return undefined
   const buf = readFileSync(file)
-  const scan = scanRecords(buf)
+  let gen: number | undefined
+  let ended = false
+  const scan = eachRecord(buf, (payload) => {
+    const record = decodeRecord(payload, true)
+    if (gen === undefined) {
+      if (record.op !== 'header' || record.meta.format !== FORMAT) throw damaged(file, 'missing header')
+      if (record.meta.version !== VERSION) {
+        throw new EmbeddedMongoError('TAO_ERR_EMBEDDED_FORMAT',
+          `The embedded database in ${dir} was written in format version ${String(record.meta.version)}, but this version of tao reads version ${VERSION}. Upgrade tao, ${USE_ANOTHER_DATABASE}.`,
+          { dir, version: record.meta.version })
+      }
+      gen = Number(record.meta.gen)
+    } else if (record.op === 'end') {
+      ended = true
+    } else if (record.op !== 'header' && !ended) {
+      apply(record)
+    }
+  })
   if (scan.validLength !== buf.length) throw damaged(file, `bad record at byte ${scan.validLength}`)
-  const records = scan.payloads.map(decodeRecord)
-  const header = records[0]
-  if (header?.op !== 'header' || header.meta.format !== FORMAT) throw damaged(file, 'missing header')
-  if (records[records.length - 1]?.op !== 'end') throw damaged(file, 'missing end marker')
-  if (header.meta.version !== VERSION) {
-    throw new EmbeddedMongoError('TAO_ERR_EMBEDDED_FORMAT',
-      `The embedded database in ${dir} was written in format version ${String(header.meta.version)}, but this version of tao reads version ${VERSION}. Upgrade tao, ${USE_ANOTHER_DATABASE}.`,
-      { dir, version: header.meta.version })
-  }
-  const ops = records.slice(1, -1).filter((r): r is JournalOp => r.op !== 'header' && r.op !== 'end')
-  return { gen: Number(header.meta.gen), ops, size: buf.length }
+  if (gen === undefined) throw damaged(file, 'missing header')
+  if (!ended) throw damaged(file, 'missing end marker')
+  return { gen, size: buf.length }
 }

@@ -1,0 +1,146 @@
+// The embedded store at scale (not part of `npm test`). Build first (`npx tsc -b`), then:
+//   node --import tsx bench/db-scale.mjs [--docs 1000000] [--finds 20000] [--updates 300000]
+// On disk, the store in its own process, the official driver in this one:
+// 1. loads --docs documents of about 200 bytes (insertMany, 5,000 per batch) with an index on
+//    `email`, and reports the data's BSON size (dbStats) and the store's RSS, as is and after a
+//    full GC (the store runs with --expose-gc for that);
+// 2. latency of --finds indexed equality finds (findOne({ email }), one at a time): p50, p99;
+// 3. restart: the time to open the data directory again (snapshot + journal loaded, indexes
+//    rebuilt), and the RSS after it;
+// 4. steady updates ($inc on random documents, 16 in flight) while sampling the directory's
+//    size: the journal is compacted into the snapshot, so disk use stays bounded.
+// Every loop is bounded in count.
+import { fork } from 'node:child_process'
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { MongoClient } from 'mongodb'
+
+const arg = (name, def) => {
+  const i = process.argv.indexOf(`--${name}`)
+  return i === -1 ? def : Number(process.argv[i + 1])
+}
+const DOCS = arg('docs', 1_000_000)
+const FINDS = arg('finds', 20_000)
+const UPDATES = arg('updates', 300_000)
+const BATCH = 5000
+const storeServer = fileURLToPath(new URL('./servers/embedded-store.mjs', import.meta.url))
+const MB = (n) => `${(n / 1048576).toFixed(0)} MB`
+
+async function startStore (dir) {
+  const child = fork(storeServer, [dir], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: ['--expose-gc'] })
+  const uri = await new Promise((resolve, reject) => {
+    child.once('message', (m) => resolve(m.url))
+    child.once('exit', (code) => reject(new Error(`the store exited with ${code}`)))
+  })
+  const stats = () => new Promise((resolve) => {
+    const on = (m) => { if (m.rss !== undefined) { child.off('message', on); resolve(m) } }
+    child.on('message', on)
+    child.send('rss')
+  })
+  const stop = () => new Promise((resolve) => { child.once('exit', resolve); child.kill('SIGTERM') })
+  return { uri, stats, stop }
+}
+
+function dirBytes (dir) {
+  let journal = 0
+  let total = 0
+  for (const f of readdirSync(dir)) {
+    const size = statSync(join(dir, f)).size
+    total += size
+    if (f.startsWith('journal-')) journal += size
+  }
+  return { total, journal }
+}
+
+const doc = (i) => ({
+  email: `user${i}@example.com`,
+  name: `User Number ${i}`,
+  n: i,
+  active: i % 3 === 0,
+  createdAt: new Date(1_700_000_000_000 + i * 1000),
+  tags: ['alpha', 'beta'],
+  bio: 'Writes about gardens, bicycles and the small joys of a well-kept notebook.',
+})
+
+const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]
+
+async function main () {
+  const root = mkdtempSync(join(tmpdir(), 'tao-bench-scale-'))
+  const dir = join(root, 'data')
+  let store = await startStore(dir)
+  try {
+    let client = await new MongoClient(store.uri).connect()
+    let people = client.db('bench').collection('people')
+    await people.createIndex({ email: 1 })
+    const t0 = performance.now()
+    for (let i = 0; i < DOCS; i += BATCH) {
+      await people.insertMany(Array.from({ length: Math.min(BATCH, DOCS - i) }, (_, j) => doc(i + j)), { ordered: false })
+    }
+    const loadSecs = (performance.now() - t0) / 1000
+    const { dataSize, objects } = await client.db('bench').command({ dbStats: 1 })
+    const loaded = await store.stats()
+    console.log(`${objects.toLocaleString('en-US')} documents, ${MB(dataSize)} of BSON (${(dataSize / objects).toFixed(0)} bytes each), inserted in ${loadSecs.toFixed(1)} s`)
+    console.log(`RSS after loading: ${MB(loaded.rss)} = ${(loaded.rss / dataSize).toFixed(2)}x the BSON size (V8 heap used ${MB(loaded.heapUsed)}, buffers ${MB(loaded.arrayBuffers)}); after a full GC ${MB(loaded.rssAfterGc)} = ${(loaded.rssAfterGc / dataSize).toFixed(2)}x`)
+
+    const findLatencies = async (label) => {
+      const times = []
+      for (let k = 0; k < FINDS; k++) {
+        const i = (k * 7919) % DOCS
+        const t = performance.now()
+        const found = await people.findOne({ email: `user${i}@example.com` })
+        times.push(performance.now() - t)
+        if (found?.n !== i) throw new Error(`findOne({ email }) found ${found?.n} for ${i}`)
+      }
+      times.sort((a, b) => a - b)
+      console.log(`${label}: indexed equality find (findOne({ email }), one at a time, ${FINDS.toLocaleString('en-US')} finds): p50 ${percentile(times, 0.5).toFixed(3)} ms, p99 ${percentile(times, 0.99).toFixed(3)} ms, max ${times[times.length - 1].toFixed(1)} ms`)
+    }
+    await findLatencies('after loading')
+
+    await client.close()
+    await store.stop()
+    const onDisk = dirBytes(dir)
+    const t1 = performance.now()
+    store = await startStore(dir)
+    const restartMs = performance.now() - t1
+    const reopened = await store.stats()
+    console.log(`restart: store open (load + index rebuild) ${(reopened.openMs / 1000).toFixed(1)} s wall, ${(reopened.openCpuMs / 1000).toFixed(1)} s CPU; process start to ready ${(restartMs / 1000).toFixed(1)} s; disk ${MB(onDisk.total)}; RSS ${MB(reopened.rss)} = ${(reopened.rss / dataSize).toFixed(2)}x the BSON size (V8 heap used ${MB(reopened.heapUsed)}, buffers ${MB(reopened.arrayBuffers)}); after a full GC ${MB(reopened.rssAfterGc)} = ${(reopened.rssAfterGc / dataSize).toFixed(2)}x`)
+    client = await new MongoClient(store.uri).connect()
+    people = client.db('bench').collection('people')
+    await findLatencies('after restart')
+
+    // Steady updates: the journal grows until it passes the snapshot's size, then compaction
+    // folds it into a new snapshot, so disk use stays within a bound whatever the count.
+    let done = 0
+    let maxTotal = 0
+    let maxJournal = 0
+    let compactions = 0
+    let lastJournal = 0
+    const samples = setInterval(() => {
+      const { total, journal } = dirBytes(dir)
+      if (journal < lastJournal) compactions++
+      lastJournal = journal
+      maxTotal = Math.max(maxTotal, total)
+      maxJournal = Math.max(maxJournal, journal)
+    }, 200)
+    const t2 = performance.now()
+    await Promise.all(Array.from({ length: 16 }, async () => {
+      while (done < UPDATES) {
+        const i = (done++ * 104729) % DOCS
+        await people.updateOne({ email: `user${i}@example.com` }, { $inc: { n: 0, visits: 1 } })
+      }
+    }))
+    clearInterval(samples)
+    const updSecs = (performance.now() - t2) / 1000
+    const after = dirBytes(dir)
+    const rss = await store.stats()
+    console.log(`${UPDATES.toLocaleString('en-US')} updates in ${updSecs.toFixed(1)} s (${Math.round(UPDATES / updSecs).toLocaleString('en-US')}/s, 16 in flight): journal max ${MB(maxJournal)}, directory max ${MB(maxTotal)} = ${(maxTotal / dataSize).toFixed(2)}x the BSON size, ${compactions} compaction(s) seen; at the end journal ${MB(after.journal)}, directory ${MB(after.total)}; RSS ${MB(rss.rss)} = ${(rss.rss / dataSize).toFixed(2)}x, after a full GC ${MB(rss.rssAfterGc)} = ${(rss.rssAfterGc / dataSize).toFixed(2)}x`)
+    await client.close()
+  } finally {
+    await store.stop()
+    rmSync(root, { recursive: true, force: true })
+  }
+}
+
+await main()

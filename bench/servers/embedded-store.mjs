@@ -1,0 +1,23 @@
+// The embedded store alone in its own process, as a mongod would be: argv[2] is the data
+// directory ('' for memory). Announces its URI and the time it took to open (loading a data
+// directory included, wall and CPU time), and answers 'cpu' like the HTTP bench servers and 'rss' with its memory use.
+import { startEmbeddedMongo } from '@tao/embedded-mongo'
+import { announce } from '../lib/serve.mjs'
+
+const dir = process.argv[2] || undefined
+const start = performance.now()
+const cpuStart = process.cpuUsage()
+const store = await startEmbeddedMongo({ dir })
+const openMs = performance.now() - start
+const cpu = process.cpuUsage(cpuStart)
+const openCpuMs = (cpu.user + cpu.system) / 1000
+process.on('message', (m) => {
+  if (m === 'rss') {
+    const { rss, heapUsed, arrayBuffers } = process.memoryUsage()
+    // With --expose-gc, also the RSS once garbage is collected: what the store holds.
+    globalThis.gc?.()
+    process.send({ rss, heapUsed, arrayBuffers, rssAfterGc: process.memoryUsage().rss, openMs, openCpuMs })
+  }
+})
+announce(store.uri)
+process.on('SIGTERM', () => { store.close().then(() => process.exit(0)) })

@@ -1,0 +1,65 @@
+import { createHash } from 'node:crypto'
+import { Binary, type Document } from 'bson'
+import { decode } from '../bson/codec.js'
+import type { Store } from '../engine/store.js'
+import { isPlainObject } from '../engine/values.js'
+
+// Without authentication MongoDB's session uid is the SHA-256 of the empty user name.
+const NO_USER = new Binary(createHash('sha256').update('').digest(), 0)
+
+interface Session { id: Binary, lastUse: Date }
+
+/**
+ * The logical sessions a server has seen (the `lsid` of each command), as `$listLocalSessions`
+ * lists them; `endSessions` forgets them. One registry per store.
+ */
+export class SessionRegistry {
+  readonly #sessions = new Map<string, Session>()
+
+  /** Records the session of a command, if it carries one. */
+  touch (lsid: unknown): void {
+    if (!isPlainObject(lsid) || !(lsid.id instanceof Binary)) return
+    const key = lsid.id.toString('hex')
+    const seen = this.#sessions.get(key)
+    if (seen !== undefined) seen.lastUse = new Date()
+    else this.#sessions.set(key, { id: lsid.id, lastUse: new Date() })
+  }
+
+  /**
+   * Records the session of a command from its encoded `lsid` (the connection does not decode
+   * it): a session already seen is found by its id bytes without decoding anything.
+   */
+  touchEncoded (lsid: Uint8Array): void {
+    // { id: <binary of 16 bytes> }: size, type 5, 'id', length 16, subtype, the 16 bytes.
+    if (lsid.length === 30 && lsid[4] === 5 && lsid[5] === 0x69 && lsid[6] === 0x64 && lsid[7] === 0 && lsid[8] === 16 && lsid[9] === 0 && lsid[10] === 0 && lsid[11] === 0) {
+      const seen = this.#sessions.get(Buffer.from(lsid.buffer, lsid.byteOffset + 13, 16).toString('hex'))
+      if (seen !== undefined) {
+        seen.lastUse = new Date()
+        return
+      }
+    }
+    this.touch(decode(lsid))
+  }
+
+  end (ids: unknown): void {
+    if (!Array.isArray(ids)) return
+    for (const lsid of ids) if (isPlainObject(lsid) && lsid.id instanceof Binary) this.#sessions.delete(lsid.id.toString('hex'))
+  }
+
+  /** The documents `$listLocalSessions` yields. */
+  list (_spec: unknown): Document[] {
+    return [...this.#sessions.values()].map((s) => ({ _id: { id: s.id, uid: NO_USER }, lastUse: s.lastUse }))
+  }
+}
+
+const registries = new WeakMap<Store, SessionRegistry>()
+
+/** The session registry of a store. */
+export function sessionsOf (store: Store): SessionRegistry {
+  let registry = registries.get(store)
+  if (registry === undefined) {
+    registry = new SessionRegistry()
+    registries.set(store, registry)
+  }
+  return registry
+}

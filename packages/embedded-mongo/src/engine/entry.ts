@@ -1,0 +1,83 @@
+import type { Document } from 'bson'
+import { decode } from '../bson/codec.js'
+
+/**
+ * Bytes of documents a collection keeps decoded. Past it, documents are kept encoded only and
+ * decoded when a command needs them: a collection of millions of small documents then takes
+ * about twice its BSON size in memory instead of about six times, at the cost of slower
+ * scans; smaller collections (every test, most development databases) are decoded once.
+ */
+export const DECODED_BYTES = 16 * 1024 * 1024
+
+/** How many bytes of a collection's documents are kept decoded, against {@link DECODED_BYTES}. */
+export class DecodedBudget {
+  used = 0
+}
+
+// Entries past the budget decoded during the current job; dropped once it ends.
+let decodedNow: Entry[] = []
+function forgetDecoded (): void {
+  const entries = decodedNow
+  decodedNow = []
+  for (const entry of entries) entry.forget()
+}
+
+/**
+ * A stored document. `obj` is shared with queries and cursors and is never mutated: an
+ * update stores a new entry. `raw` is the encoded form, sent to clients as is. Within the
+ * budget `obj` is held; past it, it is decoded from `raw` on first use and held until the
+ * current job (one command) ends, so every read within a command sees the same object.
+ */
+export class Entry {
+  readonly id: string
+  readonly raw: Uint8Array
+  #obj: Document | undefined
+  readonly #kept: DecodedBudget | undefined
+
+  constructor (id: string, raw: Uint8Array, obj: Document | undefined, budget: DecodedBudget) {
+    this.id = id
+    this.raw = raw
+    if (budget.used + raw.length <= DECODED_BYTES) {
+      budget.used += raw.length
+      this.#kept = budget
+      this.#obj = obj ?? decode(raw)
+    } else if (obj !== undefined) {
+      this.#hold(obj)
+    }
+  }
+
+  /** Whether `obj` is at hand without decoding. */
+  get decoded (): boolean {
+    return this.#obj !== undefined
+  }
+
+  get obj (): Document {
+    return this.#obj ?? this.#hold(decode(this.raw))
+  }
+
+  /**
+   * The document without holding it past the budget: for passes over a whole collection
+   * (scans, index builds, TTL), which would otherwise hold every document decoded at once.
+   */
+  peek (): Document {
+    return this.#obj ?? decode(this.raw)
+  }
+
+  #hold (obj: Document): Document {
+    if (decodedNow.length === 0) queueMicrotask(forgetDecoded)
+    decodedNow.push(this)
+    this.#obj = obj
+    return obj
+  }
+
+  /** Drops the decoded form of an entry past the budget. */
+  forget (): void {
+    if (this.#kept === undefined) this.#obj = undefined
+  }
+
+  /** Gives the entry's share of the budget back, once it is no longer stored. */
+  release (): void {
+    if (this.#kept === undefined) return
+    this.#kept.used = Math.max(0, this.#kept.used - this.raw.length)
+  }
+}
