@@ -31,8 +31,15 @@ const create: CommandHandler = (cmd, ctx) => {
   return { ok: 1 }
 }
 
+const DROP_FIELDS = new Set(['drop'])
+const DROP_DATABASE_FIELDS = new Set(['dropDatabase'])
+const LIST_COLLECTIONS_FIELDS = new Set(['listCollections', 'filter', 'nameOnly', 'authorizedCollections', 'cursor'])
+const LIST_DATABASES_FIELDS = new Set(['listDatabases', 'filter', 'nameOnly', 'authorizedDatabases'])
+const RENAME_FIELDS = new Set(['renameCollection', 'to', 'dropTarget', 'stayTemp'])
+
 const drop: CommandHandler = (cmd, ctx) => {
   const name = collectionArg(cmd, 'drop')
+  checkFields(cmd, 'drop', DROP_FIELDS)
   const coll = ctx.store.collection(ctx.db, name)
   // Since MongoDB 7.0 dropping a missing collection succeeds.
   if (coll === undefined) return { ok: 1 }
@@ -41,12 +48,14 @@ const drop: CommandHandler = (cmd, ctx) => {
   return { ns: coll.ns, nIndexesWas, ok: 1 }
 }
 
-const dropDatabase: CommandHandler = (_cmd, ctx) => {
+const dropDatabase: CommandHandler = (cmd, ctx) => {
+  checkFields(cmd, 'dropDatabase', DROP_DATABASE_FIELDS)
   ctx.store.dropDatabase(ctx.db)
   return { dropped: ctx.db, ok: 1 }
 }
 
 const listCollections: CommandHandler = (cmd, ctx) => {
+  checkFields(cmd, 'listCollections', LIST_COLLECTIONS_FIELDS)
   const filter = docArg(cmd, 'filter') ?? {}
   const nameOnly = boolArg(cmd, 'nameOnly')
   let infos: Document[] = ctx.store.collections(ctx.db).map((coll) => isView(coll)
@@ -68,6 +77,7 @@ const listCollections: CommandHandler = (cmd, ctx) => {
 }
 
 const listDatabases: CommandHandler = (cmd, ctx) => {
+  checkFields(cmd, 'listDatabases', LIST_DATABASES_FIELDS)
   const filter = docArg(cmd, 'filter')
   let dbs: Document[] = ctx.store.databases().map((name) => {
     const sizeOnDisk = ctx.store.collections(name).reduce((sum, coll) => sum + dataSize(coll), 0)
@@ -84,6 +94,7 @@ const listDatabases: CommandHandler = (cmd, ctx) => {
 
 const renameCollection: CommandHandler = (cmd, ctx) => {
   const from = collectionArg(cmd, 'renameCollection')
+  checkFields(cmd, 'renameCollection', RENAME_FIELDS)
   const to = collectionArg(cmd, 'to')
   if (ctx.db !== 'admin') throw new CommandError('IllegalOperation', 'renameCollection may only be run against the admin database.')
   if (splitNamespace(from)[1] === '' || splitNamespace(to)[1] === '') throw new CommandError('InvalidNamespace', `Invalid namespace: ${from} -> ${to}`)

@@ -2,6 +2,7 @@ import type { Document } from 'bson'
 import { debug } from '../debug.js'
 import { asCommandError, CommandError } from '../engine/command-error.js'
 import { aggregateCommands } from './aggregate.js'
+import { bulkWriteCommands } from './bulk-write.js'
 import type { CommandContext, Reply } from './context.js'
 import { databaseCommands } from './databases.js'
 import { indexCommands } from './indexes.js'
@@ -20,6 +21,7 @@ const handlers = new Map(Object.entries({
   ...readCommands,
   ...aggregateCommands,
   ...indexCommands,
+  ...bulkWriteCommands,
   ...parameterCommands,
 }))
 

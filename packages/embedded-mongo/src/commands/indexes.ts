@@ -8,6 +8,7 @@ import { indexSpecs } from '../engine/store.js'
 import { formatDocument, isPlainObject, valueKey } from '../engine/values.js'
 import { collectionArg, docArg, intArg } from './args.js'
 import type { CommandHandler } from './context.js'
+import { checkFields } from './options.js'
 import { assertNotView } from './views.js'
 
 // Options that change what an index means; two specs with the same key must agree on them.
@@ -67,8 +68,13 @@ function alreadyExists (coll: Collection, spec: Document): boolean {
   return false
 }
 
+const CREATE_INDEXES_FIELDS = new Set(['createIndexes', 'indexes', 'commitQuorum'])
+const LIST_INDEXES_FIELDS = new Set(['listIndexes', 'cursor', 'includeBuildUUIDs', 'includeIndexBuildInfo'])
+const DROP_INDEXES_FIELDS = new Set(['dropIndexes', 'deleteIndexes', 'index'])
+
 const createIndexes: CommandHandler = (cmd, ctx) => {
   const name = collectionArg(cmd, 'createIndexes')
+  checkFields(cmd, 'createIndexes', CREATE_INDEXES_FIELDS)
   if (!Array.isArray(cmd.indexes) || cmd.indexes.length === 0) throw new CommandError('BadValue', 'Must specify at least one index to create')
   const found = ctx.store.collection(ctx.db, name)
   assertNotView(found)
@@ -95,6 +101,7 @@ function existingCollection (cmd: Document, field: string, db: string, lookup: (
 }
 
 const listIndexes: CommandHandler = (cmd, ctx) => {
+  checkFields(cmd, 'listIndexes', LIST_INDEXES_FIELDS)
   const coll = existingCollection(cmd, 'listIndexes', ctx.db, (n) => ctx.store.collection(ctx.db, n))
   return ctx.cursors.open(coll.ns, indexSpecs(coll), documentEncoder, intArg(docArg(cmd, 'cursor') ?? {}, 'batchSize'))
 }
@@ -106,7 +113,9 @@ function indexNamed (coll: Collection, name: string): string {
 }
 
 const dropIndexes: CommandHandler = (cmd, ctx) => {
-  const coll = existingCollection(cmd, 'dropIndexes' in cmd ? 'dropIndexes' : 'deleteIndexes', ctx.db, (n) => ctx.store.collection(ctx.db, n))
+  const field = 'dropIndexes' in cmd ? 'dropIndexes' : 'deleteIndexes'
+  checkFields(cmd, field, DROP_INDEXES_FIELDS)
+  const coll = existingCollection(cmd, field, ctx.db, (n) => ctx.store.collection(ctx.db, n))
   const nIndexesWas = coll.indexes.size + 1
   const which: unknown = cmd.index
   let names: string[]

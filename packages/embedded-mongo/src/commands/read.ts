@@ -71,8 +71,12 @@ function matching (ctx: CommandContext, coll: Collection | undefined, query: Doc
   return coll.find(query, 0, op).map((e) => e.obj)
 }
 
+const GET_MORE_FIELDS = new Set(['getMore', 'collection', 'batchSize', 'term', 'lastKnownCommittedOpTime', 'includeQueryStatsMetrics'])
+const KILL_CURSORS_FIELDS = new Set(['killCursors', 'cursors'])
+
 const getMore: CommandHandler = (cmd, ctx) => {
   const id: unknown = cmd.getMore
+  checkFields(cmd, 'getMore', GET_MORE_FIELDS)
   if (!Long.isLong(id) && typeof id !== 'number') throw new CommandError('TypeMismatch', 'getMore requires a cursor id of type long')
   collectionArg(cmd, 'collection')
   return ctx.cursors.more(Long.isLong(id) ? id : Long.fromNumber(id), nonNegative(cmd, 'batchSize'))
@@ -80,6 +84,7 @@ const getMore: CommandHandler = (cmd, ctx) => {
 
 const killCursors: CommandHandler = (cmd, ctx) => {
   collectionArg(cmd, 'killCursors')
+  checkFields(cmd, 'killCursors', KILL_CURSORS_FIELDS)
   const ids: unknown = cmd.cursors
   if (!Array.isArray(ids)) throw new CommandError('FailedToParse', 'BSON field \'killCursors.cursors\' is missing but a required field')
   const { killed, notFound } = ctx.cursors.kill(ids.map((id) => Long.isLong(id) ? id : Long.fromNumber(Number(id))))

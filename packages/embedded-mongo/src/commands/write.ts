@@ -63,9 +63,6 @@ const insert: CommandHandler = (cmd, ctx: CommandContext) => {
   const coll = ctx.store.ensure(ctx.db, name)
   let n = 0
   const writeErrors = eachStatement(docs, boolArg(cmd, 'ordered', true), (doc, i) => {
-    for (const field of Object.keys(doc)) {
-      if (field.startsWith('$')) throw new CommandError('BadValue', `Document can't have $ prefixed field names: ${field}`)
-    }
     const [obj, raw] = prepareInsertDocument(doc, raws?.length === docs.length ? raws[i] : undefined)
     coll.insert(obj, raw)
     n++

@@ -22,7 +22,7 @@ describe('contract: views, $merge and $out', () => {
     await db.createCollection('active', { viewOn: 'orders', pipeline: [{ $match: { status: 'A' } }, { $project: { status: 0 } }] })
     const info = await db.listCollections({ name: 'active' }).toArray()
     assert.equal(info[0]?.type, 'view')
-    assert.deepEqual(info[0]?.options, { viewOn: 'orders', pipeline: [{ $match: { status: 'A' } }, { $project: { status: 0 } }] })
+    assert.deepEqual((info[0] as { options?: unknown } | undefined)?.options, { viewOn: 'orders', pipeline: [{ $match: { status: 'A' } }, { $project: { status: 0 } }] })
     const v = db.collection('active')
     const docs = await v.find({ qty: { $gte: 2 } }).sort({ qty: -1 }).toArray()
     assert.deepEqual(docs, [{ _id: 3, item: 'pad', qty: 4 }, { _id: 1, item: 'pen', qty: 2 }])
