@@ -18,7 +18,7 @@ describe('storage/records', () => {
   it('round-trips every kind of change', () => {
     const scan = scanRecords(Buffer.concat(ops.map((op) => encodeRecord(op))))
     assert.equal(scan.damaged, false)
-    const back = scan.payloads.map(decodeRecord)
+    const back = scan.payloads.map((p) => decodeRecord(p))
     assert.equal(back.length, ops.length)
     assert.deepEqual(back.slice(1), ops.slice(1))
     assert.equal(back[0]?.op === 'createCollection' && back[0].uuid.toString('hex'), uuid.toString('hex'))
