@@ -21,3 +21,5 @@ export const kCookies = Symbol('tao.cookies')
 export const kCookieJar = Symbol('tao.cookieJar')
 export const kCookiesWritten = Symbol('tao.cookiesWritten')
 export const kDebugRecord = Symbol('tao.debugRecord')
+// Registered like kRouteDef: models.ts may import another copy of @tao/core.
+export const kModelDef = Symbol.for('tao.modelDef')

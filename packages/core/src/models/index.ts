@@ -1,0 +1,8 @@
+export { defineModel, isModel, Model, type ModelOptions, type ModelIndex, type ModelDocument, type DbSource } from './define-model.js'
+export { ModelCollection } from './collection.js'
+export { Type, ObjectIdType, DateType, bsonTypeOf, type BsonTypeOptions, type TaoBsonType } from './schema-types.js'
+export { addTaoKeywords } from './ajv.js'
+export { fieldErrorsOf, type FieldErrors } from './messages.js'
+export { defaultIndexName, duplicateError, DUPLICATE_SENTENCE } from './duplicate.js'
+export { loadModels } from './registry.js'
+export type { ValidationResult, ValidateOptions } from './validate.js'
