@@ -25,3 +25,5 @@ export { Channels, createMemoryTransport, createClusterTransport } from './webso
 export type { ChannelData, ChannelTransport, ChannelPayload, ChannelHandler, RelayMessage, TaoSocket } from './websocket/index.js'
 export { defineModel, isModel, Model, ModelCollection, Type, type ModelOptions, type ModelIndex, type ModelDocument, type DbSource, type FieldErrors, type ValidationResult, type ValidateOptions } from './models/index.js'
 export type { Static, TSchema } from 'typebox'
+export { defineForm, Form, BoundForm, type FormOptions, type FormResult, type FieldOptions, type FormField, type Widget, type RenderFieldOptions } from './forms/index.js'
+export type { ModelFormOptions } from './models/index.js'

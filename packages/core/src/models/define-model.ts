@@ -4,6 +4,8 @@ import { taoError } from '../errors/index.js'
 import { appNameProblem } from '../names/index.js'
 import { kModelDef } from '../symbols.js'
 import { ModelCollection } from './collection.js'
+import type { Form } from '../forms/define-form.js'
+import { buildModelForm, type ModelFormOptions } from './model-form.js'
 import type { FieldErrors } from './messages.js'
 import { Validator, type ValidateOptions, type ValidationResult } from './validate.js'
 
@@ -117,6 +119,19 @@ export class Model<S extends TSchema = TSchema, T extends Document = Static<S> &
   assertValidPaths (values: Record<string, unknown>): void {
     const errors = this.#validator.checkPaths(values)
     if (Object.keys(errors).length > 0) throw invalid(this.name, errors)
+  }
+
+  /**
+   * A form of this model's fields (all but `_id`, or those picked / not omitted), with its
+   * rules; `form.save(req, (data) => Post.of(req).insertOne(...))` shows a taken unique value
+   * beside its field.
+   * @see docs/reference/forms.md
+   */
+  form<K extends keyof T & string> (opts: ModelFormOptions<K> & { pick: readonly K[] }): Form<Pick<T, K>>
+  form<K extends keyof T & string> (opts: ModelFormOptions<K> & { omit: readonly K[] }): Form<Omit<T, K | '_id'>>
+  form (opts?: ModelFormOptions): Form<Omit<T, '_id'>>
+  form (opts: ModelFormOptions = {}): Form<unknown> {
+    return buildModelForm(this.name, this.schema, opts)
   }
 
   /** The top-level fields the schema requires. */

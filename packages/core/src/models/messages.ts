@@ -27,7 +27,11 @@ const FORMAT_SENTENCES: Record<string, string> = {
 
 /** The plain sentence for one Ajv error; `errorMessage` on the field's schema wins. */
 export function sentenceOf (err: ErrorObject): string {
-  const custom = (err.parentSchema as { errorMessage?: unknown } | undefined)?.errorMessage
+  // A missing field's error belongs to the object; its sentence to the field's own schema.
+  const own = err.keyword === 'required'
+    ? (err.parentSchema?.properties as Record<string, unknown> | undefined)?.[(err.params as { missingProperty: string }).missingProperty]
+    : err.parentSchema
+  const custom = (own as { errorMessage?: unknown } | undefined)?.errorMessage
   if (typeof custom === 'string') return custom
   if (custom && typeof custom === 'object') {
     const byKeyword = (custom as Record<string, unknown>)[err.keyword]

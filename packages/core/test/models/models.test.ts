@@ -110,7 +110,7 @@ test('Post.of(req) in a handler: bad request data answers 400, not 500', async (
 })
 
 test('model.validate: whole or partial, never throws; of() refuses a source without a database', () => {
-  assert.deepEqual(Post.validate({ title: 'x' }), { ok: false, errors: { slug: 'This field is required.', at: 'This field is required.' } })
+  assert.deepEqual(Post.validate({ title: 'x' }), { ok: false, errors: { slug: 'Use lowercase letters, digits and dashes.', at: 'This field is required.' } }, 'a string errorMessage is every error of its field')
   assert.deepEqual(Post.validate({ title: 'x' }, { partial: true }), { ok: true, value: { title: 'x' } })
   assert.equal(Post.validate({ title: 'x', slug: 'x', at: new Date('nope') }).ok, false)
   assert.throws(() => Post.of({} as never), (err: TaoError) => err.code === 'TAO_ERR_MODEL_SOURCE')
