@@ -189,6 +189,18 @@ export const codes = {
     `Invalid ${q(name)} document: ${Object.entries(fields).map(([f, m]) => `${f || '(document)'}: ${m}`).join(' ')} Fix these fields (details.fields lists them).`),
   TAO_ERR_MODEL_DUPLICATE: def(409, (name: string, fields: string[]) =>
     `A ${q(name)} document with the same ${fields.join(', ')} already exists (a unique index refused it). Choose another value.`),
+
+  // migrations: apps/<app>/migrations/NNNN_name.ts, `tao migrate`, the models' indexes
+  TAO_ERR_MIGRATION_INVALID: def(500, (file: string, reason: string) =>
+    `Invalid migration ${file}: ${reason}. A migration is apps/<app>/migrations/NNNN_name.ts exporting \`async function up (db) { ... }\` (and optionally down).`),
+  TAO_ERR_MIGRATION_FAILED: def(500, (name: string, file: string, reason: string) =>
+    `Migration ${q(name)} (${file}) failed: ${reason}. The migrations before it stay applied; nothing after it ran. Fix it and run \`tao migrate\` again.`),
+  TAO_ERR_MIGRATION_LOCKED: def(500, (holder: string, seconds: number) =>
+    `Another \`tao migrate\` (${holder}) still holds the migration lock after ${seconds} s of waiting. Let it finish and run again; a lock left by a dead process expires by itself within 30 s.`),
+  TAO_ERR_MIGRATION_INDEX: def(500, (index: string, reason: string) =>
+    `MongoDB refused to create index ${index}: ${reason}. An index of that name with other options exists (drop it with \`tao migrate --prune\` after renaming the declaration), or the data breaks a new unique index (fix the duplicates first).`),
+  TAO_ERR_MIGRATION_PENDING: def(500, (names: string[]) =>
+    `${names.length} migration(s) are not applied: ${names.join(', ')}. Run \`tao migrate\` before \`tao start\`, or set migrations.allowPending: true to start anyway.`),
 } as const
 
 /** Every stable error code of tao. */

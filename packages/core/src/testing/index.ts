@@ -9,7 +9,7 @@ export interface TestAppOptions extends CreateAppOptions {}
  * A tao app for a test: the project at `root` (default: the current directory) with logging
  * silenced, ready to `inject()` requests, with its own empty in-memory database (an embedded
  * store started for this app and gone at `close()`), whatever settings.ts, .env or
- * TAO_DATABASE_URL say; and the app the exported `url()` uses. Pass
+ * TAO_DATABASE_URL say, with the indexes its models declare; and the app the exported `url()` uses. Pass
  * `settings: { database: { url } }` to test against a real MongoDB instead. Close it after the test.
  * @example
  *   const app = await createTestApp()
@@ -19,9 +19,11 @@ export interface TestAppOptions extends CreateAppOptions {}
  */
 export async function createTestApp (opts: TestAppOptions = {}): Promise<TaoApp> {
   const database = { ...opts.settings?.database, url: opts.settings?.database?.url ?? 'memory' }
+  // The models' indexes exist in tests as under tao dev, so unique fields behave as deployed.
+  const migrations = { autoIndexes: true, ...opts.settings?.migrations }
   const app = await createApp({
     ...opts,
-    settings: { logLevel: 'silent', ...opts.settings, database },
+    settings: { logLevel: 'silent', ...opts.settings, database, migrations },
     // An empty value is ignored, so neither the environment nor .env can point tests elsewhere.
     env: { ...(opts.env ?? process.env), TAO_DATABASE_URL: '' },
   })
