@@ -3,6 +3,7 @@ import { isTaoError } from '@tao/core'
 import { registerBuild } from './commands/build.js'
 import { registerCheck } from './commands/check.js'
 import { registerCollectStatic } from './commands/collectstatic.js'
+import { registerDumpData, registerLoadData } from './commands/data.js'
 import { registerDev } from './commands/dev.js'
 import { registerMakeMigration, registerMigrate } from './commands/migrate.js'
 import { registerModels } from './commands/models.js'
@@ -32,6 +33,8 @@ export function buildProgram (): Command {
   registerMigrate(program)
   registerMakeMigration(program)
   registerModels(program)
+  registerDumpData(program)
+  registerLoadData(program)
   return program
 }
 

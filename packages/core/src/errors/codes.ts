@@ -201,6 +201,14 @@ export const codes = {
     `MongoDB refused to create index ${index}: ${reason}. An index of that name with other options exists (drop it with \`tao migrate --prune\` after renaming the declaration), or the data breaks a new unique index (fix the duplicates first).`),
   TAO_ERR_MIGRATION_PENDING: def(500, (names: string[]) =>
     `${names.length} migration(s) are not applied: ${names.join(', ')}. Run \`tao migrate\` before \`tao start\`, or set migrations.allowPending: true to start anyway.`),
+
+  // fixtures: tao dumpdata / loaddata (MongoDB Extended JSON)
+  TAO_ERR_FIXTURE_MALFORMED: def(400, (file: string, where: string, reason: string) =>
+    `Fixture ${file} is not valid${where}: ${reason}. A fixture is Extended JSON: { "blog:posts": [ { ... } ] }, as \`tao dumpdata\` writes it.`),
+  TAO_ERR_FIXTURE_UNKNOWN_MODEL: def(400, (where: string, name: string, known: string, hint: string) =>
+    `Unknown model ${q(name)} in ${where}.${hint} Known models: ${known}. Names are 'app:model' (\`tao models\` lists them).`),
+  TAO_ERR_FIXTURE_INVALID: def(400, (file: string, model: string, index: number, fields: Record<string, string>) =>
+    `Fixture ${file}: document ${index} of ${q(model)} does not match the model: ${Object.entries(fields).map(([f, m]) => `${f || '(document)'}: ${m}`).join(' ')} Nothing was loaded; fix the document.`),
 } as const
 
 /** Every stable error code of tao. */

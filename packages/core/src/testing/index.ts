@@ -1,3 +1,5 @@
+import { resolve } from 'node:path'
+import { loadData, loadDataFile, type FixtureData } from '../fixtures/index.js'
 import { createApp, type CreateAppOptions } from '../server/create-app.js'
 import { setCurrentApp } from '../server/current.js'
 import type { TaoApp } from '../server/tao-app.js'
@@ -35,6 +37,22 @@ export async function createTestApp (opts: TestAppOptions = {}): Promise<TaoApp>
   }
   setCurrentApp(app)
   return app
+}
+
+/**
+ * Loads fixtures into a test app's database: files written by `tao dumpdata` (paths from the
+ * current directory) or data objects. Every document is checked against its model first.
+ * Returns the documents loaded per model.
+ * @throws TAO_ERR_FIXTURE_MALFORMED, TAO_ERR_FIXTURE_UNKNOWN_MODEL, TAO_ERR_FIXTURE_INVALID
+ * @example await loadFixtures(app, 'apps/blog/fixtures/posts.json')
+ */
+export async function loadFixtures (app: TaoApp, ...fixtures: Array<string | FixtureData>): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {}
+  for (const fixture of fixtures) {
+    const loaded = typeof fixture === 'string' ? await loadDataFile(app, resolve(fixture)) : await loadData(app, fixture)
+    for (const [name, n] of Object.entries(loaded)) counts[name] = (counts[name] ?? 0) + n
+  }
+  return counts
 }
 
 export { TestClient, csrfTokenIn, type ClientRequestOptions, type FormFields } from './client.js'

@@ -19,7 +19,7 @@ async function rejection (p: Promise<unknown>): Promise<TaoError> {
 
 test('models of apps/<app>/models.ts are discovered, named exports and default array, each once', async (t) => {
   const app = await modelsApp(t)
-  assert.deepEqual([...app.models.keys()], ['blog:posts', 'blog:tags'])
+  assert.deepEqual([...app.models.keys()], ['blog:posts', 'blog:prices', 'blog:tags'])
   const tags = app.models.get('blog:tags')!
   assert.equal(tags.collectionName, 'blog_tags', 'default collection name is <app>_<model>')
   assert.equal(app.models.get('blog:posts'), Post, 'the same object the module exports')
