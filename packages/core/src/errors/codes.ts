@@ -215,6 +215,10 @@ export const codes = {
     `Invalid ${q(param)} ${q(value)}: a page is a whole number from 1 (or a position from a page link). Use the links of the page list.`),
   TAO_ERR_PAGINATION_OUT_OF_RANGE: def(404, (page: number, pages: number) =>
     `Page ${page} does not exist: there ${pages === 1 ? 'is 1 page' : `are ${pages} pages`}.`),
+
+  // typed route validation: route(..., { schema: { querystring, params, body } })
+  TAO_ERR_ROUTE_VALIDATION: def(400, (part: string, fields: Record<string, string>) =>
+    `Invalid request ${part}: ${Object.entries(fields).map(([f, m]) => `${f}: ${m}`).join(' ')}`),
 } as const
 
 /** Every stable error code of tao. */
