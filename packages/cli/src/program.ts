@@ -3,9 +3,12 @@ import { isTaoError } from '@tao/core'
 import { registerBuild } from './commands/build.js'
 import { registerCheck } from './commands/check.js'
 import { registerCollectStatic } from './commands/collectstatic.js'
+import { registerDumpData, registerLoadData } from './commands/data.js'
 import { registerDev } from './commands/dev.js'
 import { registerShell } from './commands/shell.js'
 import { registerMakeMessages } from './commands/makemessages.js'
+import { registerMakeMigration, registerMigrate } from './commands/migrate.js'
+import { registerModels } from './commands/models.js'
 import { registerNew } from './commands/new.js'
 import { registerRoutes } from './commands/routes.js'
 import { registerStart } from './commands/start.js'
@@ -31,6 +34,11 @@ export function buildProgram (): Command {
   registerCollectStatic(program)
   registerShell(program)
   registerMakeMessages(program)
+  registerMigrate(program)
+  registerMakeMigration(program)
+  registerModels(program)
+  registerDumpData(program)
+  registerLoadData(program)
   return program
 }
 

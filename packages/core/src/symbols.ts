@@ -26,3 +26,5 @@ export const kTranslator = Symbol('tao.translator')
 export const kLocale = Symbol('tao.locale')
 export const kUrlLanguage = Symbol('tao.urlLanguage')
 export const kOwnContentPolicy = Symbol('tao.ownContentPolicy')
+// Registered like kRouteDef: models.ts may import another copy of @tao/core.
+export const kModelDef = Symbol.for('tao.modelDef')

@@ -106,4 +106,5 @@ export const builtinChecks: readonly CheckDef[] = [
   { name: 'database', deploy: false, atStart: false, run: ({ settings }) => checkDatabase(settings).map((c) => ({ ...c, id: c.id as CheckId })) },
   { name: 'static files', deploy: true, run: staticFiles },
   { name: 'translations', deploy: false, atStart: false, run: translations },
+  { name: 'migrations', deploy: true, run: ({ pendingMigrations }) => (pendingMigrations?.length ? [finding('migrations.E001', pendingMigrations.join(', '))] : []) },
 ]

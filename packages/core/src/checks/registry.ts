@@ -11,6 +11,8 @@ export interface CheckContext {
   services: readonly ServiceRecord[]
   /** The project's apps, when the app could be created (checks of app files use them). */
   apps?: ReadonlyArray<{ readonly name: string, readonly dir: string }>
+  /** The project's pending migrations, when the caller could read them from the database. */
+  pendingMigrations?: readonly string[]
 }
 
 /** A check: a function from the project to its findings. */

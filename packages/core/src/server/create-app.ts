@@ -4,6 +4,8 @@ import Fastify, { type FastifyHttpOptions, type FastifyInstance } from 'fastify'
 import { loadApps } from '../apps/index.js'
 import { databasePlugin } from '../db/index.js'
 import { debugPlugin, debugToolbarEnabled } from '../debug/index.js'
+import { addTaoKeywords, formatRouteValidation, loadModels } from '../models/index.js'
+import { modelIndexesPlugin } from '../migrations/index.js'
 import { Reverser } from '../routing/reverse.js'
 import { routingPlugin } from '../routing/register.js'
 import { loadServices } from '../services/load.js'
@@ -51,6 +53,10 @@ function fastifyOptions (settings: Settings): FastifyHttpOptions<Server> {
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
     // `/fr/blog/` is routed as `/blog/` in French (only with settings.i18n.urlPrefix).
     ...(settings.i18n.urlPrefix ? { rewriteUrl: buildLanguageRewrite(settings) } : {}),
+    // Route schemas (TypeBox) may use Type.ObjectId() and errorMessage like models; a bad
+    // field answers a 400 naming it, with the same sentences as forms.
+    ajv: { customOptions: { verbose: true }, plugins: [addTaoKeywords] },
+    schemaErrorFormatter: formatRouteValidation,
   }
 }
 
@@ -59,7 +65,7 @@ function fastifyOptions (settings: Settings): FastifyHttpOptions<Server> {
  *   1. load and validate settings (settings.ts, .env, TAO_* variables);
  *   2. discover the apps and import their routes;
  *   3. build the reverse-URL map (once; requests only read it);
- *   4. import every app's services.ts (nothing starts yet);
+ *   4. import every app's services.ts (nothing starts yet) and models.ts;
  *   5. create the Fastify server and register each concern as a plugin.
  * Nothing listens and no service runs until `listen()` (or `start()`).
  * @throws TaoError for any setup problem, naming the file and how to fix it.
@@ -71,15 +77,18 @@ export async function createApp (opts: CreateAppOptions = {}): Promise<TaoApp> {
   const registry = await loadApps(settings, modulesRoot)
   const reverser = new Reverser(new Map(registry.routes.map((r) => [r.name, r.path])))
   const services = await loadServices(registry)
+  const models = await loadModels(registry)
 
   const fastify = Fastify(fastifyOptions(settings))
-  const app = new TaoApp(fastify, settings, registry, reverser, services)
+  const app = new TaoApp(fastify, settings, registry, reverser, services, models)
   // Root context: what every request goes through, static files included.
   await fastify.register(errorPagesPlugin, { debug: settings.debug, registry, settings })
   await fastify.register(securityPlugin, { settings })
   // The database at the root: req.db is a zero-cost getter on every request (websocket
   // upgrades included); only handlers that read it touch the one pooled client.
   await fastify.register(databasePlugin, { settings })
+  // The models' indexes, under tao dev and tests (settings.migrations.autoIndexes), once connected.
+  await fastify.register(modelIndexesPlugin, { settings, models })
   await fastify.register(channelsPlugin, { settings })
   if (registry.routes.some((r) => r.kind === 'ws')) await fastify.register(upgradeGuardPlugin)
   // Health endpoints: root context, outside pages (no session), behind the host check like

@@ -161,6 +161,10 @@ export const settingsSchema = shape({
     prefixDefaultLanguage: bool(false),
     cookieName: str('tao_language', cookieName),
   }),
+  migrations: shape({
+    allowPending: bool(false),
+    autoIndexes: either(oneOf(['auto'] as const, 'auto'), bool(false), "true, false or 'auto'"),
+  }),
 })
 
 type DeepReadonly<T> = T extends (...args: never[]) => unknown
