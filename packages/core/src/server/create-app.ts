@@ -2,6 +2,7 @@ import type { Server } from 'node:http'
 import { resolve } from 'node:path'
 import Fastify, { type FastifyHttpOptions, type FastifyInstance } from 'fastify'
 import { loadApps } from '../apps/index.js'
+import { authPlugin, installAuth } from '../auth/plugin.js'
 import { databasePlugin } from '../db/index.js'
 import { debugPlugin, debugToolbarEnabled } from '../debug/index.js'
 import { Reverser } from '../routing/reverse.js'
@@ -86,11 +87,14 @@ export async function createApp (opts: CreateAppOptions = {}): Promise<TaoApp> {
   await fastify.register(staticPlugin, { settings, registry })
   // Templates: reply.render, app.render and project error pages (decorations only, no hook).
   await fastify.register(templatesPlugin, { settings, registry, reverser })
+  // The built-in app auth (settings.auth): boot-time state at the root, hooks in pages.
+  const auth = installAuth(fastify, settings, reverser)
   // Pages: one encapsulated context for everything dynamic (session, forms, routes).
   await fastify.register(async function pages (scope) {
     // First in `pages`, and only in debug: the toolbar times and watches every page request.
     if (debugToolbarEnabled(settings)) await scope.register(debugPlugin, { settings })
     await scope.register(sessionPlugin, { settings })
+    if (auth !== null) await scope.register(authPlugin, { runtime: auth })
     await scope.register(formsPlugin, { settings })
     // Routes taking a body sit in a context of their own, where multipart reading and the
     // CSRF check run; pages that only read never pay for them.
