@@ -30,3 +30,4 @@ export {
   type NewUser, type Guard, type AuthUser, type UserDocument, type GroupDocument, type LoginRecord,
   type LoginOptions, type AttemptStore, type AttemptCount, type PasswordValidator, type AuthSource, type ScryptParams,
 } from './auth/index.js'
+export { sendMail, type Mail, type OutboxMail } from './mail/index.js'

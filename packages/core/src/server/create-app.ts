@@ -4,6 +4,7 @@ import Fastify, { type FastifyHttpOptions, type FastifyInstance } from 'fastify'
 import { loadApps } from '../apps/index.js'
 import { authPlugin, installAuth } from '../auth/plugin.js'
 import { databasePlugin } from '../db/index.js'
+import { installMail } from '../mail/index.js'
 import { debugPlugin, debugToolbarEnabled } from '../debug/index.js'
 import { Reverser } from '../routing/reverse.js'
 import { routingPlugin } from '../routing/register.js'
@@ -87,6 +88,8 @@ export async function createApp (opts: CreateAppOptions = {}): Promise<TaoApp> {
   await fastify.register(staticPlugin, { settings, registry })
   // Templates: reply.render, app.render and project error pages (decorations only, no hook).
   await fastify.register(templatesPlugin, { settings, registry, reverser })
+  // Mail: the backend of settings.mail.url, built once (sendMail()).
+  installMail(fastify, settings)
   // The built-in app auth (settings.auth): boot-time state at the root, hooks in pages.
   const auth = installAuth(fastify, settings, reverser)
   // Pages: one encapsulated context for everything dynamic (session, forms, routes).
