@@ -31,3 +31,7 @@ export {
   type LoginOptions, type AttemptStore, type AttemptCount, type PasswordValidator, type AuthSource, type ScryptParams,
 } from './auth/index.js'
 export { sendMail, type Mail, type OutboxMail } from './mail/index.js'
+export { defineModel, isModel, Model, ModelCollection, Type, type ModelOptions, type ModelIndex, type ModelDocument, type DbSource, type FieldErrors, type ValidationResult, type ValidateOptions } from './models/index.js'
+export type { Static, TSchema } from 'typebox'
+export { defineForm, Form, BoundForm, type FormOptions, type FormResult, type FieldOptions, type FormField, type Widget, type RenderFieldOptions } from './forms/index.js'
+export type { ModelFormOptions } from './models/index.js'

@@ -26,3 +26,5 @@ export const kDebugRecord = Symbol('tao.debugRecord')
 export const kAuth = Symbol('tao.auth')
 export const kUser = Symbol('tao.user')
 export const kMail = Symbol('tao.mail')
+// Registered like kRouteDef: models.ts may import another copy of @tao/core.
+export const kModelDef = Symbol.for('tao.modelDef')

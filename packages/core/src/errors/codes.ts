@@ -204,6 +204,18 @@ export const codes = {
     `Cannot send this mail: ${reason}. Give sendMail() at least \`to\`, \`subject\` and one of \`text\`, \`html\` or \`template\`.`),
   TAO_ERR_MAIL_SEND_FAILED: def(500, (backend: string, reason: string) =>
     `The ${backend} mail backend could not send: ${reason}. Check settings.mail.url and that the mail server is reachable.`),
+
+  // models: typed, validated collections (apps/<app>/models.ts)
+  TAO_ERR_MODEL_DEFINITION: def(500, (name: string, reason: string) =>
+    `Invalid model ${q(name)}: ${reason}. Declare it as defineModel('app:model', { schema: Type.Object({ ... }) }).`),
+  TAO_ERR_MODEL_MODULE_INVALID: def(500, (file: string, reason: string) =>
+    `Invalid models module ${file}: ${reason}. Export each model made by defineModel('<this app>:<model>', ...).`),
+  TAO_ERR_MODEL_SOURCE: def(500, (name: string) =>
+    `${q(name)}.of(source) got no database: pass a request (req), the TaoApp, a service ctx, or a Db.`),
+  TAO_ERR_MODEL_INVALID: def(400, (name: string, fields: Record<string, string>) =>
+    `Invalid ${q(name)} document: ${Object.entries(fields).map(([f, m]) => `${f || '(document)'}: ${m}`).join(' ')} Fix these fields (details.fields lists them).`),
+  TAO_ERR_MODEL_DUPLICATE: def(409, (name: string, fields: string[]) =>
+    `A ${q(name)} document with the same ${fields.join(', ')} already exists (a unique index refused it). Choose another value.`),
 } as const
 
 /** Every stable error code of tao. */
