@@ -2,7 +2,9 @@ import { Command, CommanderError } from 'commander'
 import { isTaoError } from '@tao/core'
 import { registerBuild } from './commands/build.js'
 import { registerCheck } from './commands/check.js'
+import { registerChangePassword } from './commands/changepassword.js'
 import { registerCollectStatic } from './commands/collectstatic.js'
+import { registerCreateUser } from './commands/createuser.js'
 import { registerDev } from './commands/dev.js'
 import { registerNew } from './commands/new.js'
 import { registerRoutes } from './commands/routes.js'
@@ -27,6 +29,8 @@ export function buildProgram (): Command {
   registerTest(program)
   registerCheck(program)
   registerCollectStatic(program)
+  registerCreateUser(program)
+  registerChangePassword(program)
   return program
 }
 
