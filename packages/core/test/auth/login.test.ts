@@ -157,3 +157,9 @@ test('a hash made with older scrypt parameters is upgraded at the next successfu
   assert.match(upgraded, /^scrypt\$1024\$8\$1\$/)
   await loggedIn('legacy', 'legacy pass 99')
 })
+
+test("the project overrides the auth app's templates (templates/auth/base.html)", async () => {
+  const res = await app.inject('/accounts/login/')
+  assert.match(res.body, /<title>Log in · auth-site<\/title>/)
+  assert.match(res.body, /<body class="auth-site">/)
+})
