@@ -2,8 +2,10 @@ import { Command, CommanderError } from 'commander'
 import { isTaoError } from '@tao/core'
 import { registerBuild } from './commands/build.js'
 import { registerCheck } from './commands/check.js'
+import { registerChangePassword } from './commands/changepassword.js'
 import { registerCollectStatic } from './commands/collectstatic.js'
 import { registerDumpData, registerLoadData } from './commands/data.js'
+import { registerCreateUser } from './commands/createuser.js'
 import { registerDev } from './commands/dev.js'
 import { registerShell } from './commands/shell.js'
 import { registerMakeMessages } from './commands/makemessages.js'
@@ -39,6 +41,8 @@ export function buildProgram (): Command {
   registerModels(program)
   registerDumpData(program)
   registerLoadData(program)
+  registerCreateUser(program)
+  registerChangePassword(program)
   return program
 }
 

@@ -43,10 +43,37 @@ function subdirs (dir: string): string[] {
     .sort()
 }
 
-function builtinApps (): AppCandidate[] {
-  return subdirs(builtinAppsDir).map((name) => ({
-    name, origin: 'builtin' as const, source: `built-in app '${name}'`, dir: join(builtinAppsDir, name), modulesDir: join(builtinAppsDir, name),
-  }))
+/** How a built-in app other than `tao` is turned on, and where its compiled modules are. */
+export interface BuiltinApp {
+  /** True when the project's settings turn the app on. */
+  enabled (settings: Settings): boolean
+  /** Its URL prefix (settings.prefixes still wins). */
+  prefix?: (settings: Settings) => string
+  /**
+   * The folder of its `routes` (and other app) modules, compiled with the rest of @tao/core:
+   * its templates and static files stay in packages/core/apps/<name>.
+   */
+  modulesDir?: string
+}
+
+const srcDir = (concern: string) => fileURLToPath(new URL(`../${concern}/`, import.meta.url))
+
+/**
+ * The built-in apps, by folder name under packages/core/apps: each is discovered only when
+ * its setting turns it on (a folder without a row is never discovered). One row per app.
+ */
+export const BUILTIN_APPS: Readonly<Record<string, BuiltinApp>> = Object.freeze({
+  tao: { enabled: () => true },
+  auth: { enabled: (s: Settings) => s.auth.enabled, prefix: (s: Settings) => s.auth.prefix, modulesDir: srcDir('auth') },
+})
+
+function builtinApps (settings: Settings): AppCandidate[] {
+  return subdirs(builtinAppsDir).flatMap((name) => {
+    const spec = BUILTIN_APPS[name]
+    if (spec === undefined || !spec.enabled(settings)) return []
+    const dir = join(builtinAppsDir, name)
+    return [{ name, origin: 'builtin' as const, source: `built-in app '${name}'`, dir, modulesDir: spec.modulesDir ?? dir, prefix: spec.prefix?.(settings) }]
+  })
 }
 
 function projectApps (root: string, modulesRoot: string): AppCandidate[] {
@@ -85,7 +112,7 @@ function packageApps (settings: Settings): AppCandidate[] {
  *   TAO_ERR_APP_PACKAGE_NOT_FOUND
  */
 export function discoverApps (settings: Settings, modulesRoot: string): AppCandidate[] {
-  const all = [...builtinApps(), ...projectApps(settings.root, modulesRoot), ...packageApps(settings)]
+  const all = [...builtinApps(settings), ...projectApps(settings.root, modulesRoot), ...packageApps(settings)]
   const byName = new Map<string, AppCandidate[]>()
   for (const app of all) byName.set(app.name, [...(byName.get(app.name) ?? []), app])
   for (const [name, list] of byName) {

@@ -2,7 +2,9 @@ import type { Server } from 'node:http'
 import { resolve } from 'node:path'
 import Fastify, { type FastifyHttpOptions, type FastifyInstance } from 'fastify'
 import { loadApps } from '../apps/index.js'
+import { authPlugin, installAuth } from '../auth/plugin.js'
 import { databasePlugin } from '../db/index.js'
+import { installMail } from '../mail/index.js'
 import { debugPlugin, debugToolbarEnabled } from '../debug/index.js'
 import { addTaoKeywords, formatRouteValidation, loadModels } from '../models/index.js'
 import { modelIndexesPlugin } from '../migrations/index.js'
@@ -100,6 +102,10 @@ export async function createApp (opts: CreateAppOptions = {}): Promise<TaoApp> {
   await fastify.register(templatesPlugin, { settings, registry, reverser })
   // Languages: catalogs read once, req.locale, t() and the formatting filters (decorations only).
   await fastify.register(i18nPlugin, { settings, registry })
+  // Mail: the backend of settings.mail.url, built once (sendMail()).
+  installMail(fastify, settings)
+  // The built-in app auth (settings.auth): boot-time state at the root, hooks in pages.
+  const auth = installAuth(fastify, settings, reverser)
   // Pages: one encapsulated context for everything dynamic (session, forms, routes).
   await fastify.register(async function pages (scope) {
     // First in `pages`, and only in debug: the toolbar times and watches every page request.
@@ -107,6 +113,7 @@ export async function createApp (opts: CreateAppOptions = {}): Promise<TaoApp> {
     await scope.register(sessionPlugin, { settings })
     // Multilingual sites only: Content-Language and Vary on pages, the language switch endpoint.
     if (settings.languages.length > 1) await scope.register(i18nPagesPlugin, { settings })
+    if (auth !== null) await scope.register(authPlugin, { runtime: auth })
     await scope.register(formsPlugin, { settings })
     // Routes taking a body sit in a context of their own, where multipart reading and the
     // CSRF check run; pages that only read never pay for them.

@@ -38,6 +38,7 @@ export const envOverrides: ReadonlyArray<readonly [string, readonly string[]]> =
   ['TAO_DATABASE_NAME', ['database', 'name']],
   ['TAO_LANGUAGES', ['languages']],
   ['TAO_TIME_ZONE', ['timeZone']],
+  ['TAO_MAIL_URL', ['mail', 'url']],
 ]
 
 type Obj = Record<string, unknown>

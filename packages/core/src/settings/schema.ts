@@ -75,6 +75,39 @@ const appEntry: Check = either(
   "a package name or { package: '...', name?: '...', prefix?: '...' }"
 )
 
+// auth and mail (the built-in app `auth`, sendMail)
+const powerOfTwo = (n: number) => (n & (n - 1)) === 0
+
+/** A built-in app's section: false/undefined (off), true (on, defaults) or an object (on). */
+const switchable = <T extends { enabled: boolean }>(spec: Check<T>): Check<T> => (v, path, problems) => {
+  if (v === undefined || v === false || v === 'false') return spec({ enabled: false }, path, problems)
+  if (v === true || v === 'true') return spec({}, path, problems)
+  return spec(v, path, problems)
+}
+
+const scryptCost: Check<number> = (v, path, problems) => {
+  const n = int(32_768, 1024, 1 << 22)(v, path, problems)
+  return powerOfTwo(n) ? n : problem(problems, path, 'a power of two between 1024 and 4194304', v, 32_768)
+}
+
+const authSettings = switchable(shape({
+  enabled: bool(true),
+  prefix: str('/accounts', prefix),
+  loginRedirect: str('/'),
+  logoutRedirect: str('/'),
+  passwordMinLength: int(8, 1, 4096),
+  resetTimeout: duration(3 * 86_400_000),
+  throttle: shape({
+    limit: int(10, 0, 1_000_000),
+    window: duration(15 * 60_000),
+  }),
+  scrypt: shape({
+    cost: scryptCost,
+    blockSize: int(8, 1, 64),
+    parallelism: int(1, 1, 16),
+  }),
+}))
+
 /**
  * The settings schema: every key, its default and how it is normalized. Each concern owns
  * one section. Defaults here are what a project gets when settings.ts is silent.
@@ -164,6 +197,12 @@ export const settingsSchema = shape({
   migrations: shape({
     allowPending: bool(false),
     autoIndexes: either(oneOf(['auto'] as const, 'auto'), bool(false), "true, false or 'auto'"),
+  }),
+  auth: authSettings,
+  mail: shape({
+    url: str('auto'),
+    from: str('webmaster@localhost'),
+    dir: str('var/mail'),
   }),
 })
 

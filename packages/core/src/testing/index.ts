@@ -11,7 +11,7 @@ export interface TestAppOptions extends CreateAppOptions {}
  * A tao app for a test: the project at `root` (default: the current directory) with logging
  * silenced, ready to `inject()` requests, with its own empty in-memory database (an embedded
  * store started for this app and gone at `close()`), whatever settings.ts, .env or
- * TAO_DATABASE_URL say, with the indexes its models declare; and the app the exported `url()` uses. Pass
+ * TAO_DATABASE_URL say, with the indexes its models declare, mail kept in `outbox` (mail.url 'memory'); and the app the exported `url()` uses. Pass
  * `settings: { database: { url } }` to test against a real MongoDB instead. Close it after the test.
  * @example
  *   const app = await createTestApp()
@@ -25,9 +25,9 @@ export async function createTestApp (opts: TestAppOptions = {}): Promise<TaoApp>
   const migrations = { autoIndexes: true, ...opts.settings?.migrations }
   const app = await createApp({
     ...opts,
-    settings: { logLevel: 'silent', ...opts.settings, database, migrations },
+    settings: { logLevel: 'silent', ...opts.settings, database, migrations, mail: { ...opts.settings?.mail, url: opts.settings?.mail?.url ?? 'memory' } },
     // An empty value is ignored, so neither the environment nor .env can point tests elsewhere.
-    env: { ...(opts.env ?? process.env), TAO_DATABASE_URL: '' },
+    env: { ...(opts.env ?? process.env), TAO_DATABASE_URL: '', TAO_MAIL_URL: '' },
   })
   try {
     await app.ready()
@@ -55,4 +55,5 @@ export async function loadFixtures (app: TaoApp, ...fixtures: Array<string | Fix
   return counts
 }
 
+export { outbox, type OutboxMail } from '../mail/outbox.js'
 export { TestClient, csrfTokenIn, type ClientRequestOptions, type FormFields } from './client.js'
