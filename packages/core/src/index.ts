@@ -23,3 +23,7 @@ export { startSharedDatabase, isDatabaseUnavailableError, DATABASE_URL_ENV, type
 export { ObjectId, type Db, type MongoClient, type Collection } from 'mongodb'
 export { Channels, createMemoryTransport, createClusterTransport } from './websocket/index.js'
 export type { ChannelData, ChannelTransport, ChannelPayload, ChannelHandler, RelayMessage, TaoSocket } from './websocket/index.js'
+export {
+  registerAdmin,
+  type AdminAction, type AdminActionContext, type AdminModel, type AdminPermission, type ModelAdmin, type ModelAdminOptions,
+} from './admin/index.js'

@@ -21,3 +21,7 @@ export const kCookies = Symbol('tao.cookies')
 export const kCookieJar = Symbol('tao.cookieJar')
 export const kCookiesWritten = Symbol('tao.cookiesWritten')
 export const kDebugRecord = Symbol('tao.debugRecord')
+// admin: registrations made by registerAdmin() (registered: admin.ts may import another copy of
+// @tao/core), and the admin site built at boot.
+export const kAdminRegistration = Symbol.for('tao.adminRegistration')
+export const kAdminSite = Symbol('tao.adminSite')

@@ -6,6 +6,7 @@ import { taoError } from '../errors/index.js'
 import { appNameProblem } from '../names/index.js'
 import type { Settings } from '../settings/index.js'
 import type { AppOrigin } from './app.js'
+import { BUILTIN_APPS } from './builtin.js'
 
 /** An app folder found on disk, before its modules are imported. */
 export interface AppCandidate {
@@ -43,8 +44,8 @@ function subdirs (dir: string): string[] {
     .sort()
 }
 
-function builtinApps (): AppCandidate[] {
-  return subdirs(builtinAppsDir).map((name) => ({
+function builtinApps (settings: Settings): AppCandidate[] {
+  return subdirs(builtinAppsDir).filter((name) => BUILTIN_APPS[name]?.enabled(settings) ?? true).map((name) => ({
     name, origin: 'builtin' as const, source: `built-in app '${name}'`, dir: join(builtinAppsDir, name), modulesDir: join(builtinAppsDir, name),
   }))
 }
@@ -85,7 +86,7 @@ function packageApps (settings: Settings): AppCandidate[] {
  *   TAO_ERR_APP_PACKAGE_NOT_FOUND
  */
 export function discoverApps (settings: Settings, modulesRoot: string): AppCandidate[] {
-  const all = [...builtinApps(), ...projectApps(settings.root, modulesRoot), ...packageApps(settings)]
+  const all = [...builtinApps(settings), ...projectApps(settings.root, modulesRoot), ...packageApps(settings)]
   const byName = new Map<string, AppCandidate[]>()
   for (const app of all) byName.set(app.name, [...(byName.get(app.name) ?? []), app])
   for (const [name, list] of byName) {

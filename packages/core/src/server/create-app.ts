@@ -1,6 +1,7 @@
 import type { Server } from 'node:http'
 import { resolve } from 'node:path'
 import Fastify, { type FastifyHttpOptions, type FastifyInstance } from 'fastify'
+import { adminPlugin } from '../admin/plugin.js'
 import { loadApps } from '../apps/index.js'
 import { databasePlugin } from '../db/index.js'
 import { debugPlugin, debugToolbarEnabled } from '../debug/index.js'
@@ -86,6 +87,8 @@ export async function createApp (opts: CreateAppOptions = {}): Promise<TaoApp> {
   await fastify.register(staticPlugin, { settings, registry })
   // Templates: reply.render, app.render and project error pages (decorations only, no hook).
   await fastify.register(templatesPlugin, { settings, registry, reverser })
+  // The admin site (registrations of every app's admin.ts), built once; only when turned on.
+  if (settings.admin !== false) await fastify.register(adminPlugin, { settings, registry })
   // Pages: one encapsulated context for everything dynamic (session, forms, routes).
   await fastify.register(async function pages (scope) {
     // First in `pages`, and only in debug: the toolbar times and watches every page request.

@@ -178,6 +178,19 @@ export interface UserSettings {
     /** Check ids to silence, e.g. ['security.W004']. */
     silence?: string[]
   }
+  /**
+   * The built-in admin (app `admin`, needs `auth`): false (the default) keeps it off; true, or
+   * an object refining its options, turns it on.
+   * @see docs/reference/admin.md
+   */
+  admin?: boolean | {
+    /** Where the admin is mounted. Default '/admin'. */
+    prefix?: string
+    /** Shown in the header and page titles. Default 'tao administration'. */
+    siteTitle?: string
+    /** Rows per list page. Default 50 (1 to 500). */
+    perPage?: number
+  }
 }
 
 /**

@@ -57,6 +57,19 @@ const appEntry: Check = either(
   "a package name or { package: '...', name?: '...', prefix?: '...' }"
 )
 
+const adminShape = shape({
+  prefix: str('/admin', prefix),
+  siteTitle: str('tao administration'),
+  perPage: int(50, 1, 500),
+})
+/** `settings.admin`: false (the default), or the admin's options (true takes every default). */
+const adminSettings: Check<false | ReturnType<typeof adminShape>> = (v, path, problems) => {
+  if (v === undefined || v === false || v === 'false' || v === '0') return false
+  if (v === true || v === 'true' || v === '1') return adminShape(undefined, path, problems)
+  if (typeof v === 'object' && v !== null && !Array.isArray(v)) return adminShape(v, path, problems)
+  return problem(problems, path, "true, false, or { prefix?, siteTitle?, perPage? }", v, false)
+}
+
 /**
  * The settings schema: every key, its default and how it is normalized. Each concern owns
  * one section. Defaults here are what a project gets when settings.ts is silent.
@@ -134,6 +147,8 @@ export const settingsSchema = shape({
   checks: shape({
     silence: listOf(str('')),
   }),
+  // admin: the built-in app `admin` (false: off; true or an object: on)
+  admin: adminSettings,
 })
 
 type DeepReadonly<T> = T extends (...args: never[]) => unknown
