@@ -23,6 +23,10 @@ export { startSharedDatabase, isDatabaseUnavailableError, DATABASE_URL_ENV, type
 export { ObjectId, type Db, type MongoClient, type Collection } from 'mongodb'
 export { Channels, createMemoryTransport, createClusterTransport } from './websocket/index.js'
 export type { ChannelData, ChannelTransport, ChannelPayload, ChannelHandler, RelayMessage, TaoSocket } from './websocket/index.js'
+export { defineModel, isModel, Model, ModelCollection, Type, type ModelOptions, type ModelIndex, type ModelDocument, type DbSource, type FieldErrors, type ValidationResult, type ValidateOptions } from './models/index.js'
+export type { Static, TSchema } from 'typebox'
+export { defineForm, Form, BoundForm, type FormOptions, type FormResult, type FieldOptions, type FormField, type Widget, type RenderFieldOptions } from './forms/index.js'
+export type { ModelFormOptions } from './models/index.js'
 export {
   registerAdmin,
   type AdminAction, type AdminActionContext, type AdminModel, type AdminPermission, type ModelAdmin, type ModelAdminOptions,

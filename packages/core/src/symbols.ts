@@ -21,6 +21,8 @@ export const kCookies = Symbol('tao.cookies')
 export const kCookieJar = Symbol('tao.cookieJar')
 export const kCookiesWritten = Symbol('tao.cookiesWritten')
 export const kDebugRecord = Symbol('tao.debugRecord')
+// Registered like kRouteDef: models.ts may import another copy of @tao/core.
+export const kModelDef = Symbol.for('tao.modelDef')
 // admin: registrations made by registerAdmin() (registered: admin.ts may import another copy of
 // @tao/core), and the admin site built at boot.
 export const kAdminRegistration = Symbol.for('tao.adminRegistration')

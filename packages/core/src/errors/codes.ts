@@ -178,6 +178,18 @@ export const codes = {
   TAO_ERR_CLI_BUILD_FAILED: def(2, (tool: string, status: string) =>
     `${tool} failed (${status}); see its output above. Fix the errors and run \`tao build\` again.`),
 
+  // models: typed, validated collections (apps/<app>/models.ts)
+  TAO_ERR_MODEL_DEFINITION: def(500, (name: string, reason: string) =>
+    `Invalid model ${q(name)}: ${reason}. Declare it as defineModel('app:model', { schema: Type.Object({ ... }) }).`),
+  TAO_ERR_MODEL_MODULE_INVALID: def(500, (file: string, reason: string) =>
+    `Invalid models module ${file}: ${reason}. Export each model made by defineModel('<this app>:<model>', ...).`),
+  TAO_ERR_MODEL_SOURCE: def(500, (name: string) =>
+    `${q(name)}.of(source) got no database: pass a request (req), the TaoApp, a service ctx, or a Db.`),
+  TAO_ERR_MODEL_INVALID: def(400, (name: string, fields: Record<string, string>) =>
+    `Invalid ${q(name)} document: ${Object.entries(fields).map(([f, m]) => `${f || '(document)'}: ${m}`).join(' ')} Fix these fields (details.fields lists them).`),
+  TAO_ERR_MODEL_DUPLICATE: def(409, (name: string, fields: string[]) =>
+    `A ${q(name)} document with the same ${fields.join(', ')} already exists (a unique index refused it). Choose another value.`),
+
   // admin: the built-in app `admin`
   TAO_ERR_ADMIN_REQUIRES_AUTH: def(500, () =>
     'settings.admin is on but settings.auth is off: the admin signs staff in through the auth app. Turn auth on too (auth: true), or turn admin off.'),

@@ -4,3 +4,7 @@ export { UploadedFile, safeExtension, type SavedUpload } from './uploaded-file.j
 export { buildUrlencodedParser, type FieldLimits } from './urlencoded.js'
 export { isForbiddenFieldName } from './field-names.js'
 export type { MultipartLimits } from './multipart.js'
+export { defineForm, Form, type FormOptions, type FormResult } from './define-form.js'
+export { BoundForm } from './bound-form.js'
+export type { FieldOptions, FormField, Widget } from './form-fields.js'
+export type { RenderFieldOptions } from './render-field.js'

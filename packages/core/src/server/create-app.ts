@@ -5,6 +5,7 @@ import { adminPlugin } from '../admin/plugin.js'
 import { loadApps } from '../apps/index.js'
 import { databasePlugin } from '../db/index.js'
 import { debugPlugin, debugToolbarEnabled } from '../debug/index.js'
+import { loadModels } from '../models/index.js'
 import { Reverser } from '../routing/reverse.js'
 import { routingPlugin } from '../routing/register.js'
 import { loadServices } from '../services/load.js'
@@ -57,7 +58,7 @@ function fastifyOptions (settings: Settings): FastifyHttpOptions<Server> {
  *   1. load and validate settings (settings.ts, .env, TAO_* variables);
  *   2. discover the apps and import their routes;
  *   3. build the reverse-URL map (once; requests only read it);
- *   4. import every app's services.ts (nothing starts yet);
+ *   4. import every app's services.ts (nothing starts yet) and models.ts;
  *   5. create the Fastify server and register each concern as a plugin.
  * Nothing listens and no service runs until `listen()` (or `start()`).
  * @throws TaoError for any setup problem, naming the file and how to fix it.
@@ -69,9 +70,10 @@ export async function createApp (opts: CreateAppOptions = {}): Promise<TaoApp> {
   const registry = await loadApps(settings, modulesRoot)
   const reverser = new Reverser(new Map(registry.routes.map((r) => [r.name, r.path])))
   const services = await loadServices(registry)
+  const models = await loadModels(registry)
 
   const fastify = Fastify(fastifyOptions(settings))
-  const app = new TaoApp(fastify, settings, registry, reverser, services)
+  const app = new TaoApp(fastify, settings, registry, reverser, services, models)
   // Root context: what every request goes through, static files included.
   await fastify.register(errorPagesPlugin, { debug: settings.debug, registry })
   await fastify.register(securityPlugin, { settings })

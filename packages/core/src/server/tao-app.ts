@@ -1,6 +1,7 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
 import type { Db, MongoClient } from 'mongodb'
 import type { AppRegistry } from '../apps/index.js'
+import type { Model } from '../models/index.js'
 import type { Reverser } from '../routing/reverse.js'
 import type { RouteName, UrlArgs } from '../routing/types.js'
 import { ServiceManager } from '../services/lifecycle.js'
@@ -31,6 +32,8 @@ export class TaoApp {
   readonly registry: AppRegistry
   /** The background services of the project's apps (apps/<app>/services.ts). */
   readonly services: ServiceManager
+  /** The models of every app (apps/<app>/models.ts), by full name ('blog:posts'), in app order. */
+  readonly models: ReadonlyMap<string, Model>
   readonly #reverser: Reverser
   readonly #hooks = new CloseHooks()
   #phase: AppPhase = 'created'
@@ -38,8 +41,9 @@ export class TaoApp {
   #closing: Promise<void> | null = null
   #tracker: ConnectionTracker | null = null
 
-  constructor (fastify: FastifyInstance, settings: Settings, registry: AppRegistry, reverser: Reverser, services: readonly ServiceRecord[] = []) {
+  constructor (fastify: FastifyInstance, settings: Settings, registry: AppRegistry, reverser: Reverser, services: readonly ServiceRecord[] = [], models: ReadonlyMap<string, Model> = new Map()) {
     this.fastify = fastify
+    this.models = models
     this.settings = settings
     this.registry = registry
     this.#reverser = reverser

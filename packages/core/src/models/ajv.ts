@@ -1,0 +1,51 @@
+import { Ajv, type Options, type Plugin } from 'ajv'
+import formatsModule from 'ajv-formats'
+import { bsonTypeOf, isBsonValue } from './schema-types.js'
+
+// ajv-formats is CommonJS with `exports.default`: under NodeNext the default import is the
+// module object, whose callable is the module itself at run time.
+const addFormats = formatsModule as unknown as Plugin<unknown>
+
+/**
+ * Teaches an Ajv instance tao's keywords: `taoType` (an ObjectId or Date instance) and
+ * `errorMessage` (an annotation: the sentence a field shows instead of the default). Also
+ * given to Fastify's own Ajv, so route schemas may use `Type.ObjectId()` or `errorMessage`.
+ */
+export function addTaoKeywords (ajv: Ajv): Ajv {
+  ajv.addKeyword({
+    keyword: 'taoType',
+    schemaType: 'string',
+    errors: false,
+    validate: (type: string, data: unknown) => {
+      const t = bsonTypeOf({ taoType: type })
+      return t !== undefined && isBsonValue(t, data)
+    },
+  })
+  ajv.addKeyword({ keyword: 'errorMessage', schemaType: ['string', 'object'] })
+  return ajv
+}
+
+function build (options: Options): Ajv {
+  const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, strictTypes: false, strictRequired: false, ...options })
+  addFormats(ajv)
+  return addTaoKeywords(ajv)
+}
+
+let whole: Ajv | undefined
+let partial: Ajv | undefined
+
+/**
+ * The Ajv for whole documents: fills `default` values (a form's unchecked box, a status
+ * left out) into the document it checks. One per process; compiled validators are cached by
+ * the schema object, so a model's schema compiles once.
+ */
+export function wholeAjv (): Ajv {
+  whole ??= build({ useDefaults: true })
+  return whole
+}
+
+/** The Ajv for `$set` values and partial forms: never adds fields that were not given. */
+export function partialAjv (): Ajv {
+  partial ??= build({ useDefaults: false })
+  return partial
+}
