@@ -23,6 +23,14 @@ export { startSharedDatabase, isDatabaseUnavailableError, DATABASE_URL_ENV, type
 export { ObjectId, type Db, type MongoClient, type Collection } from 'mongodb'
 export { Channels, createMemoryTransport, createClusterTransport } from './websocket/index.js'
 export type { ChannelData, ChannelTransport, ChannelPayload, ChannelHandler, RelayMessage, TaoSocket } from './websocket/index.js'
+export {
+  createUser, authenticate, setPassword, validatePassword, users, ensureAuthIndexes,
+  loginRequired, staffRequired, superuserRequired, permissionRequired, ANONYMOUS_USER,
+  hashPassword, verifyPassword, PASSWORD_VALIDATORS, mongoAttemptStore, safeNext, USERS, GROUPS, SESSIONS,
+  type NewUser, type Guard, type AuthUser, type UserDocument, type GroupDocument, type LoginRecord,
+  type LoginOptions, type AttemptStore, type AttemptCount, type PasswordValidator, type AuthSource, type ScryptParams,
+} from './auth/index.js'
+export { sendMail, type Mail, type OutboxMail } from './mail/index.js'
 export { defineModel, isModel, Model, ModelCollection, Type, type ModelOptions, type ModelIndex, type ModelDocument, type DbSource, type FieldErrors, type ValidationResult, type ValidateOptions } from './models/index.js'
 export type { Static, TSchema } from 'typebox'
 export { defineForm, Form, BoundForm, type FormOptions, type FormResult, type FieldOptions, type FormField, type Widget, type RenderFieldOptions } from './forms/index.js'

@@ -39,8 +39,7 @@ export function changedFields (before: Record<string, unknown>, after: Record<st
 
 /** The acting user, as the log keeps it. */
 export function actor (req: FastifyRequest): AuditEntry['user'] {
-  const user = (req as { user?: { _id?: unknown, username?: string } }).user
-  return { id: user?._id ?? null, username: user?.username ?? '' }
+  return { id: req.user._id, username: req.user.username }
 }
 
 /** Writes entries to the audit log (one insert, whatever their number). */

@@ -1,7 +1,6 @@
 export { registerAdmin, isModelAdmin } from './register.js'
 export { buildAdminSite, type AdminSite, type AdminOptions } from './site.js'
 export { adminRoutes } from './routes.js'
-export { adminGate } from './permissions.js'
 export { parseFilter, toEditableJson, parseEditedJson } from './ejson.js'
 export { encodeDocId, decodeDocId } from './doc-id.js'
 export { AUDIT_COLLECTION, AUDIT_INDEXES, recordActions, type AuditEntry } from './audit.js'

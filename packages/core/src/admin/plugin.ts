@@ -17,9 +17,8 @@ export interface AdminPluginOptions {
  * are ordinary routes of the built-in app `admin` (src/admin/routes.ts).
  */
 async function admin (fastify: FastifyInstance, opts: AdminPluginOptions): Promise<void> {
-  const options = opts.settings.admin
-  if (options === false) return
-  fastify.decorate(kAdminSite, await buildAdminSite(opts.registry, options))
+  const { prefix, siteTitle, perPage } = opts.settings.admin
+  fastify.decorate(kAdminSite, await buildAdminSite(opts.registry, { prefix, siteTitle, perPage }))
 }
 
 export const adminPlugin = fp(admin, { name: 'tao:admin', fastify: '5.x' })

@@ -6,7 +6,6 @@ import { taoError } from '../errors/index.js'
 import { appNameProblem } from '../names/index.js'
 import type { Settings } from '../settings/index.js'
 import type { AppOrigin } from './app.js'
-import { BUILTIN_APPS } from './builtin.js'
 
 /** An app folder found on disk, before its modules are imported. */
 export interface AppCandidate {
@@ -44,10 +43,45 @@ function subdirs (dir: string): string[] {
     .sort()
 }
 
+/** How a built-in app other than `tao` is turned on, and where its compiled modules are. */
+export interface BuiltinApp {
+  /** True when the project's settings turn the app on. */
+  enabled (settings: Settings): boolean
+  /** Its URL prefix (settings.prefixes still wins). */
+  prefix?: (settings: Settings) => string
+  /**
+   * The folder of its `routes` (and other app) modules, compiled with the rest of @tao/core:
+   * its templates and static files stay in packages/core/apps/<name>.
+   */
+  modulesDir?: string
+}
+
+// The admin signs staff in through the auth app: admin without auth is a setup error.
+function adminEnabled (s: Settings): boolean {
+  if (!s.admin.enabled) return false
+  if (!s.auth.enabled) throw taoError('TAO_ERR_ADMIN_REQUIRES_AUTH', [])
+  return true
+}
+
+const srcDir = (concern: string) => fileURLToPath(new URL(`../${concern}/`, import.meta.url))
+
+/**
+ * The built-in apps, by folder name under packages/core/apps: each is discovered only when
+ * its setting turns it on (a folder without a row is never discovered). One row per app.
+ */
+export const BUILTIN_APPS: Readonly<Record<string, BuiltinApp>> = Object.freeze({
+  tao: { enabled: () => true },
+  auth: { enabled: (s: Settings) => s.auth.enabled, prefix: (s: Settings) => s.auth.prefix, modulesDir: srcDir('auth') },
+  admin: { enabled: adminEnabled, prefix: (s: Settings) => s.admin.prefix, modulesDir: srcDir('admin') },
+})
+
 function builtinApps (settings: Settings): AppCandidate[] {
-  return subdirs(builtinAppsDir).filter((name) => BUILTIN_APPS[name]?.enabled(settings) ?? true).map((name) => ({
-    name, origin: 'builtin' as const, source: `built-in app '${name}'`, dir: join(builtinAppsDir, name), modulesDir: join(builtinAppsDir, name),
-  }))
+  return subdirs(builtinAppsDir).flatMap((name) => {
+    const spec = BUILTIN_APPS[name]
+    if (spec === undefined || !spec.enabled(settings)) return []
+    const dir = join(builtinAppsDir, name)
+    return [{ name, origin: 'builtin' as const, source: `built-in app '${name}'`, dir, modulesDir: spec.modulesDir ?? dir, prefix: spec.prefix?.(settings) }]
+  })
 }
 
 function projectApps (root: string, modulesRoot: string): AppCandidate[] {

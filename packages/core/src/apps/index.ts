@@ -1,3 +1,3 @@
 export type { AppConfig, AppOrigin } from './app.js'
-export { discoverApps, findModule, builtinAppsDir, RESERVED_APP_NAMES, type AppCandidate } from './discover.js'
+export { discoverApps, findModule, builtinAppsDir, BUILTIN_APPS, RESERVED_APP_NAMES, type AppCandidate, type BuiltinApp } from './discover.js'
 export { loadApps, AppRegistry, type RouteRecord } from './registry.js'

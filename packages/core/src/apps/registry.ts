@@ -4,7 +4,6 @@ import { isRouteDef } from '../routing/route.js'
 import type { RouteDef } from '../routing/types.js'
 import type { Settings } from '../settings/index.js'
 import type { AppConfig } from './app.js'
-import { BUILTIN_APPS } from './builtin.js'
 import { discoverApps, findModule, type AppCandidate } from './discover.js'
 
 /** A route of the project with its full name and path, ready to register. */
@@ -37,10 +36,9 @@ function checkPrefix (file: string, prefix: unknown): string {
 }
 
 async function loadApp (candidate: AppCandidate, settings: Settings): Promise<AppConfig> {
-  const builtin = candidate.origin === 'builtin' ? BUILTIN_APPS[candidate.name] : undefined
-  const routesFile = builtin === undefined ? findModule(candidate.modulesDir, 'routes') : null
-  let routes: RouteDef[] = builtin === undefined ? [] : [...builtin.routes]
-  let declaredPrefix: string | undefined = builtin?.prefix(settings)
+  const routesFile = findModule(candidate.modulesDir, 'routes')
+  let routes: RouteDef[] = []
+  let declaredPrefix: string | undefined
   if (routesFile) {
     const mod = await importModule(routesFile)
     const list = mod.default

@@ -177,6 +177,33 @@ export const codes = {
     `Invalid value ${q(value)} for ${option}: expected ${expected}.`),
   TAO_ERR_CLI_BUILD_FAILED: def(2, (tool: string, status: string) =>
     `${tool} failed (${status}); see its output above. Fix the errors and run \`tao build\` again.`),
+  // auth (the built-in app) and mail
+  TAO_ERR_AUTH_NOT_ENABLED: def(500, (what: string) =>
+    `${what} needs the built-in app 'auth', which is off. Turn it on with \`auth: true\` in settings.ts (see docs/reference/auth.md).`),
+  TAO_ERR_AUTH_USER_INVALID: def(400, (reason: string) =>
+    `Invalid user: ${reason}`),
+  TAO_ERR_AUTH_USER_EXISTS: def(400, (field: string, value: string) =>
+    `A user with the ${field} ${q(value)} already exists (${field}s are unique, ignoring case). Choose another ${field}.`),
+  TAO_ERR_AUTH_USER_NOT_FOUND: def(404, (who: string) =>
+    `No user ${q(who)}. Check the username (\`tao createuser\` makes one).`),
+  TAO_ERR_AUTH_USER_INACTIVE: def(400, (who: string) =>
+    `User ${q(who)} is inactive or gone and cannot log in. Set isActive: true on the user first.`),
+  TAO_ERR_AUTH_PASSWORD_INVALID: def(400, (problems: string[]) =>
+    `The password was refused: ${problems.join(' ')}`),
+  TAO_ERR_AUTH_LOGIN_REQUIRED: def(401, (path: string) =>
+    `${path} needs a logged-in user. Log in first (POST the login form at the auth app's login page).`),
+  TAO_ERR_AUTH_PERMISSION_DENIED: def(403, (path: string, needed: string) =>
+    `${path} needs ${needed}, which the logged-in user does not have. Ask an administrator for it.`),
+  TAO_ERR_AUTH_THROTTLED: def(429, (seconds: number) =>
+    `Too many failed logins for this account or from this address. Try again in ${seconds} seconds.`),
+  TAO_ERR_AUTH_TOKEN_INVALID: def(400, () =>
+    'This password-reset link is invalid: it has expired, was already used, or the password changed since. Ask for a new one.'),
+  TAO_ERR_MAIL_URL_INVALID: def(500, (url: string, reason: string) =>
+    `Invalid settings.mail.url ${q(url)}: ${reason}. Use 'console', 'file', 'memory' or 'smtp://user:pass@host:587' (see docs/reference/mail.md).`),
+  TAO_ERR_MAIL_INVALID: def(500, (reason: string) =>
+    `Cannot send this mail: ${reason}. Give sendMail() at least \`to\`, \`subject\` and one of \`text\`, \`html\` or \`template\`.`),
+  TAO_ERR_MAIL_SEND_FAILED: def(500, (backend: string, reason: string) =>
+    `The ${backend} mail backend could not send: ${reason}. Check settings.mail.url and that the mail server is reachable.`),
 
   // models: typed, validated collections (apps/<app>/models.ts)
   TAO_ERR_MODEL_DEFINITION: def(500, (name: string, reason: string) =>

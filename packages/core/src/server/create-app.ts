@@ -3,7 +3,9 @@ import { resolve } from 'node:path'
 import Fastify, { type FastifyHttpOptions, type FastifyInstance } from 'fastify'
 import { adminPlugin } from '../admin/plugin.js'
 import { loadApps } from '../apps/index.js'
+import { authPlugin, installAuth } from '../auth/plugin.js'
 import { databasePlugin } from '../db/index.js'
+import { installMail } from '../mail/index.js'
 import { debugPlugin, debugToolbarEnabled } from '../debug/index.js'
 import { loadModels } from '../models/index.js'
 import { Reverser } from '../routing/reverse.js'
@@ -89,13 +91,18 @@ export async function createApp (opts: CreateAppOptions = {}): Promise<TaoApp> {
   await fastify.register(staticPlugin, { settings, registry })
   // Templates: reply.render, app.render and project error pages (decorations only, no hook).
   await fastify.register(templatesPlugin, { settings, registry, reverser })
+  // Mail: the backend of settings.mail.url, built once (sendMail()).
+  installMail(fastify, settings)
+  // The built-in app auth (settings.auth): boot-time state at the root, hooks in pages.
+  const auth = installAuth(fastify, settings, reverser)
   // The admin site (registrations of every app's admin.ts), built once; only when turned on.
-  if (settings.admin !== false) await fastify.register(adminPlugin, { settings, registry })
+  if (settings.admin.enabled) await fastify.register(adminPlugin, { settings, registry })
   // Pages: one encapsulated context for everything dynamic (session, forms, routes).
   await fastify.register(async function pages (scope) {
     // First in `pages`, and only in debug: the toolbar times and watches every page request.
     if (debugToolbarEnabled(settings)) await scope.register(debugPlugin, { settings })
     await scope.register(sessionPlugin, { settings })
+    if (auth !== null) await scope.register(authPlugin, { runtime: auth })
     await scope.register(formsPlugin, { settings })
     // Routes taking a body sit in a context of their own, where multipart reading and the
     // CSRF check run; pages that only read never pay for them.

@@ -5,7 +5,7 @@ import fp from 'fastify-plugin'
 import { MAKE_KEY, taoError } from '../errors/index.js'
 import { developmentDefaults } from '../security/development.js'
 import type { Settings } from '../settings/index.js'
-import { kSession } from '../symbols.js'
+import { kSession, kSessionCodec } from '../symbols.js'
 import { addTemplateContext } from '../templates/index.js'
 import { cookieSigner, decorateCookies, writeCookies } from './cookies.js'
 import { addFlash, consumeMessages, type FlashLevel } from './flash.js'
@@ -31,6 +31,10 @@ interface SessionCodec {
 }
 
 declare module 'fastify' {
+  interface FastifyInstance {
+    /** Encrypts session data into a cookie value (tests log clients in with it). */
+    [kSessionCodec]: { encode (data: Record<string, unknown>): string }
+  }
   interface FastifyRequest {
     /** The session this request decrypted, once it was read (see the session getter). */
     [kSession]: Session | null
@@ -89,6 +93,7 @@ async function session (fastify: FastifyInstance, opts: SessionPluginOptions): P
     codec = { decode: child.decodeSecureSession, encode: child.encodeSecureSession, create: child.createSecureSession }
   })
   const { decode, encode, create } = codec!
+  fastify.decorate(kSessionCodec, { encode: (data: Record<string, unknown>) => encode(create(data)) })
   fastify.decorateRequest(kSession, null)
   fastify.decorateRequest('session', {
     getter (this: FastifyRequest): Session {

@@ -179,11 +179,50 @@ export interface UserSettings {
     silence?: string[]
   }
   /**
+   * The built-in app `auth` (users, login, logout, permissions, password reset by mail): off by
+   * default; `true` turns it on with the defaults, an object refines them.
+   * @see docs/reference/auth.md
+   */
+  auth?: boolean | {
+    /** false turns it off again (default true once an object is given). */
+    enabled?: boolean
+    /** URL prefix of its pages. Default '/accounts'. */
+    prefix?: string
+    /** Where a login without a `next` goes. Default '/'. */
+    loginRedirect?: string
+    /** Where a logout goes. Default '/'. */
+    logoutRedirect?: string
+    /** Shortest password accepted. Default 8. */
+    passwordMinLength?: number
+    /** How long a password-reset link works. Default '3d'. */
+    resetTimeout?: Duration
+    /** Failed logins allowed per username and per client address within `window`. Default 10 per '15m'; limit 0: no limit. */
+    throttle?: { limit?: number, window?: Duration }
+    /** scrypt parameters of new password hashes (older hashes are upgraded at login). Default cost 32768, blockSize 8, parallelism 1. */
+    scrypt?: { cost?: number, blockSize?: number, parallelism?: number }
+  }
+  /** Outgoing mail (sendMail()). @see docs/reference/mail.md */
+  mail?: {
+    /**
+     * Where mail goes: 'console' (printed), 'file' (one .eml file per mail in `dir`), 'memory'
+     * (the testing helpers' outbox), or an SMTP URL such as 'smtp://user:pass@host:587'
+     * ('smtps://' for TLS from the start). Default 'auto': 'console' with debug on,
+     * 'smtp://127.0.0.1:25' otherwise. TAO_MAIL_URL overrides it.
+     */
+    url?: string
+    /** The sender of mails that name none. Default 'webmaster@localhost'. */
+    from?: string
+    /** Folder of the 'file' backend, relative to the project. Default 'var/mail'. */
+    dir?: string
+  }
+  /**
    * The built-in admin (app `admin`, needs `auth`): false (the default) keeps it off; true, or
    * an object refining its options, turns it on.
    * @see docs/reference/admin.md
    */
   admin?: boolean | {
+    /** On when the section is given; false turns it off. */
+    enabled?: boolean
     /** Where the admin is mounted. Default '/admin'. */
     prefix?: string
     /** Shown in the header and page titles. Default 'tao administration'. */

@@ -36,6 +36,7 @@ export const envOverrides: ReadonlyArray<readonly [string, readonly string[]]> =
   ['TAO_WORKERS', ['server', 'workers']],
   ['TAO_DATABASE_URL', ['database', 'url']],
   ['TAO_DATABASE_NAME', ['database', 'name']],
+  ['TAO_MAIL_URL', ['mail', 'url']],
 ]
 
 type Obj = Record<string, unknown>

@@ -57,18 +57,39 @@ const appEntry: Check = either(
   "a package name or { package: '...', name?: '...', prefix?: '...' }"
 )
 
-const adminShape = shape({
-  prefix: str('/admin', prefix),
-  siteTitle: str('tao administration'),
-  perPage: int(50, 1, 500),
-})
-/** `settings.admin`: false (the default), or the admin's options (true takes every default). */
-const adminSettings: Check<false | ReturnType<typeof adminShape>> = (v, path, problems) => {
-  if (v === undefined || v === false || v === 'false' || v === '0') return false
-  if (v === true || v === 'true' || v === '1') return adminShape(undefined, path, problems)
-  if (typeof v === 'object' && v !== null && !Array.isArray(v)) return adminShape(v, path, problems)
-  return problem(problems, path, "true, false, or { prefix?, siteTitle?, perPage? }", v, false)
+// auth and mail (the built-in app `auth`, sendMail)
+const powerOfTwo = (n: number) => (n & (n - 1)) === 0
+
+/** A built-in app's section: false/undefined (off), true (on, defaults) or an object (on). */
+const switchable = <T extends { enabled: boolean }>(spec: Check<T>): Check<T> => (v, path, problems) => {
+  if (v === undefined || v === false || v === 'false') return spec({ enabled: false }, path, problems)
+  if (v === true || v === 'true') return spec({}, path, problems)
+  return spec(v, path, problems)
 }
+
+const scryptCost: Check<number> = (v, path, problems) => {
+  const n = int(32_768, 1024, 1 << 22)(v, path, problems)
+  return powerOfTwo(n) ? n : problem(problems, path, 'a power of two between 1024 and 4194304', v, 32_768)
+}
+
+const authSettings = switchable(shape({
+  enabled: bool(true),
+  prefix: str('/accounts', prefix),
+  loginRedirect: str('/'),
+  logoutRedirect: str('/'),
+  passwordMinLength: int(8, 1, 4096),
+  resetTimeout: duration(3 * 86_400_000),
+  throttle: shape({
+    limit: int(10, 0, 1_000_000),
+    window: duration(15 * 60_000),
+  }),
+  scrypt: shape({
+    cost: scryptCost,
+    blockSize: int(8, 1, 64),
+    parallelism: int(1, 1, 16),
+  }),
+}))
+
 
 /**
  * The settings schema: every key, its default and how it is normalized. Each concern owns
@@ -147,8 +168,19 @@ export const settingsSchema = shape({
   checks: shape({
     silence: listOf(str('')),
   }),
+  auth: authSettings,
+  mail: shape({
+    url: str('auto'),
+    from: str('webmaster@localhost'),
+    dir: str('var/mail'),
+  }),
   // admin: the built-in app `admin` (false: off; true or an object: on)
-  admin: adminSettings,
+  admin: switchable(shape({
+    enabled: bool(true),
+    prefix: str('/admin', prefix),
+    siteTitle: str('tao administration'),
+    perPage: int(50, 1, 500),
+  })),
 })
 
 type DeepReadonly<T> = T extends (...args: never[]) => unknown

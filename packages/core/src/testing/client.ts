@@ -1,5 +1,7 @@
 import type { InjectOptions, LightMyRequestResponse } from 'fastify'
+import type { ObjectId } from 'mongodb'
 import type { TaoApp } from '../server/tao-app.js'
+import { loginCookie } from './login.js'
 
 /** A form's fields: a list gives the name several times (checkboxes, multiple selects). */
 export type FormFields = Record<string, string | number | boolean | ReadonlyArray<string | number>>
@@ -78,6 +80,19 @@ export class TestClient {
       headers: { 'content-type': 'application/json', accept: 'application/json', ...token, ...opts.headers },
       payload: JSON.stringify(body),
     }, opts.follow)
+  }
+
+  /**
+   * Logs the client in as `user` (a user document, or a username) without the login form, as if
+   * it had logged in: a login record and the session cookie. Needs settings.auth on. Visit a
+   * page before posting forms, as after any login (the CSRF token comes with it).
+   * @throws TAO_ERR_AUTH_NOT_ENABLED, TAO_ERR_AUTH_USER_NOT_FOUND
+   * @example await client.login(await createUser(app, { username: 'ann', password: 'pw', isStaff: true }))
+   */
+  async login (user: { _id: ObjectId } | string): Promise<void> {
+    const { name, value } = await loginCookie(this.#app, user)
+    this.cookies.set(name, value)
+    this.csrfToken = null
   }
 
   /** Any request through `app.inject()`, with the client's cookies; reads back cookies and token. */

@@ -9,7 +9,7 @@ export interface TestAppOptions extends CreateAppOptions {}
  * A tao app for a test: the project at `root` (default: the current directory) with logging
  * silenced, ready to `inject()` requests, with its own empty in-memory database (an embedded
  * store started for this app and gone at `close()`), whatever settings.ts, .env or
- * TAO_DATABASE_URL say; and the app the exported `url()` uses. Pass
+ * TAO_DATABASE_URL say, mail kept in `outbox` (mail.url 'memory'); and the app the exported `url()` uses. Pass
  * `settings: { database: { url } }` to test against a real MongoDB instead. Close it after the test.
  * @example
  *   const app = await createTestApp()
@@ -21,9 +21,9 @@ export async function createTestApp (opts: TestAppOptions = {}): Promise<TaoApp>
   const database = { ...opts.settings?.database, url: opts.settings?.database?.url ?? 'memory' }
   const app = await createApp({
     ...opts,
-    settings: { logLevel: 'silent', ...opts.settings, database },
+    settings: { logLevel: 'silent', ...opts.settings, database, mail: { ...opts.settings?.mail, url: opts.settings?.mail?.url ?? 'memory' } },
     // An empty value is ignored, so neither the environment nor .env can point tests elsewhere.
-    env: { ...(opts.env ?? process.env), TAO_DATABASE_URL: '' },
+    env: { ...(opts.env ?? process.env), TAO_DATABASE_URL: '', TAO_MAIL_URL: '' },
   })
   try {
     await app.ready()
@@ -35,4 +35,5 @@ export async function createTestApp (opts: TestAppOptions = {}): Promise<TaoApp>
   return app
 }
 
+export { outbox, type OutboxMail } from '../mail/outbox.js'
 export { TestClient, csrfTokenIn, type ClientRequestOptions, type FormFields } from './client.js'
