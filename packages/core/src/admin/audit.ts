@@ -1,8 +1,9 @@
 import type { FastifyRequest } from 'fastify'
 import { BSON, type Db, type ObjectId } from 'mongodb'
+import { AdminLog } from './models.js'
 
-/** The collection holding the admin's audit log. */
-export const AUDIT_COLLECTION = 'admin_log'
+/** The collection holding the admin's audit log (the model `admin:log`). */
+export const AUDIT_COLLECTION = AdminLog.collectionName
 
 /** What an audit entry says was done: the built-ins, or `action:<name>` for a custom action. */
 export type AuditVerb = 'add' | 'change' | 'delete' | `action:${string}`
@@ -12,7 +13,7 @@ export interface AuditEntry {
   _id?: ObjectId
   at: Date
   /** Who: the user's id and name at the time. */
-  user: { id: unknown, username: string }
+  user: { id: ObjectId | null, username: string }
   action: AuditVerb
   /** The model ('blog:posts'), or 'raw:<collection>' for the raw browser. */
   model: string
@@ -46,7 +47,7 @@ export function actor (req: FastifyRequest): AuditEntry['user'] {
 export async function recordActions (db: Db, entries: Omit<AuditEntry, 'at' | '_id'>[]): Promise<void> {
   if (entries.length === 0) return
   const at = new Date()
-  await db.collection<AuditEntry>(AUDIT_COLLECTION).insertMany(entries.map((e) => ({ ...e, at })))
+  await AdminLog.of(db).insertMany(entries.map((e) => ({ ...e, at })) as never[])
 }
 
 /** The latest entries, newest first (the index page; `models` limits them to what the user may view). */
@@ -60,8 +61,3 @@ export async function historyOf (db: Db, model: string, docId: string, limit = 2
   return await db.collection<AuditEntry>(AUDIT_COLLECTION).find({ model, docId }).sort({ at: -1, _id: -1 }).limit(limit).toArray()
 }
 
-/** The indexes the log's queries use (created with the admin's other indexes). */
-export const AUDIT_INDEXES = [
-  { key: { at: -1, _id: -1 }, name: 'at' },
-  { key: { model: 1, docId: 1, at: -1 }, name: 'document' },
-] as const

@@ -47,8 +47,9 @@ function lookup (req: FastifyRequest, site: AdminSite, spec: FieldSpec): { app: 
 }
 
 /** One field of the form as template data. */
-export function fieldView (req: FastifyRequest, site: AdminSite, admin: ResolvedAdmin, spec: FieldSpec, source: FormSource, errors: Record<string, string>, options: Options, viewOnly = false): Record<string, unknown> {
-  const readonly = viewOnly || admin.readonly.has(spec.path)
+export function fieldView (req: FastifyRequest, site: AdminSite, admin: ResolvedAdmin, spec: FieldSpec, source: FormSource, errors: Record<string, string>, options: Options, viewOnly = false, adding = false): Record<string, unknown> {
+  // Read-only fields are set once, in the add form.
+  const readonly = viewOnly || (!adding && admin.readonly.has(spec.path))
   const base: Record<string, unknown> = {
     path: spec.path,
     id: `field-${spec.path.replace(/[^A-Za-z0-9_-]/g, '-')}`,
@@ -69,7 +70,7 @@ export function fieldView (req: FastifyRequest, site: AdminSite, admin: Resolved
     return { ...base, display: displayValue(spec, value) }
   }
   if (spec.kind === 'object') {
-    return { ...base, fields: (spec.fields ?? []).map((f) => fieldView(req, site, admin, f, source, errors, options, viewOnly)) }
+    return { ...base, fields: (spec.fields ?? []).map((f) => fieldView(req, site, admin, f, source, errors, options, viewOnly, adding)) }
   }
   if (spec.kind === 'list') {
     const item = spec.item!

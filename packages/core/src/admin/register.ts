@@ -1,3 +1,5 @@
+import { taoError } from '../errors/index.js'
+import { isModel } from '../models/index.js'
 import { kAdminRegistration } from '../symbols.js'
 import type { AdminModel, ModelAdmin, ModelAdminOptions } from './types.js'
 
@@ -12,6 +14,7 @@ import type { AdminModel, ModelAdmin, ModelAdminOptions } from './types.js'
  * @see docs/reference/admin.md
  */
 export function registerAdmin (model: AdminModel, options: ModelAdminOptions = {}): ModelAdmin {
+  if (!isModel(model)) throw taoError('TAO_ERR_ADMIN_REGISTRATION_INVALID', ['admin.ts', `registerAdmin() got ${model === undefined ? 'undefined (is the model exported?)' : typeof model}, not a model made by defineModel()`])
   const reg = { model, options: Object.freeze({ ...options }) }
   Object.defineProperty(reg, kAdminRegistration, { value: true })
   return Object.freeze(reg)

@@ -55,13 +55,13 @@ function literalChoices (s: Schema): string[] | null {
 
 function isObjectIdSchema (s: Schema): boolean {
   const kind = String(s[Kind] ?? '')
-  return kind === 'ObjectId' || s.format === 'objectid' || s['x-bson'] === 'objectId' || s.instanceOf === 'ObjectId' ||
+  return s.taoType === 'objectId' || kind === 'ObjectId' || s.format === 'objectid' || s['x-bson'] === 'objectId' || s.instanceOf === 'ObjectId' ||
     (s.type === 'string' && s.pattern === '^[0-9a-fA-F]{24}$' && s.format !== undefined)
 }
 
 function isDateSchema (s: Schema): boolean {
   const kind = String(s[Kind] ?? '')
-  return kind === 'Date' || s.type === 'Date' || s.instanceOf === 'Date' || s['x-bson'] === 'date' || s.format === 'date-time'
+  return s.taoType === 'date' || kind === 'Date' || s.type === 'Date' || s.instanceOf === 'Date' || s['x-bson'] === 'date' || s.format === 'date-time'
 }
 
 function isDecimalSchema (s: Schema): boolean {

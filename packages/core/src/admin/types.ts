@@ -1,20 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import type { Db } from 'mongodb'
+import type { Model } from '../models/index.js'
 
-/**
- * What the admin reads of a model (see docs/reference/models.md): its names, its TypeBox
- * schema, its indexes, its validated collection and its validator.
- */
-export interface AdminModel {
-  readonly name: string
-  readonly app: string
-  readonly key: string
-  readonly collectionName: string
-  readonly schema: unknown
-  readonly indexes: ReadonlyArray<{ key: Record<string, unknown>, unique?: boolean | undefined }>
-  validate (doc: unknown, opts?: { partial?: boolean }): { ok: true, value: unknown } | { ok: false, errors: Record<string, string> }
-  of (source: Db | { db: Db }): unknown
-}
+/** A model the admin serves: any model made by `defineModel()` (see docs/reference/models.md). */
+export type AdminModel = Model
 
 /** The four permissions of a model (Django's): `<app>.<action>_<model>`. */
 export type AdminPermission = 'view' | 'add' | 'change' | 'delete'

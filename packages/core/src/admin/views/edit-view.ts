@@ -8,11 +8,6 @@ import type { ResolvedAdmin } from '../model-admin.js'
 import { assertCan, can, permsFor } from '../permissions.js'
 import { adminOf, documentOf, renderAdmin, siteOf } from './common.js'
 
-interface Collection {
-  insertOne (doc: Record<string, unknown>): Promise<{ insertedId: unknown }>
-  replaceOne (filter: Record<string, unknown>, doc: Record<string, unknown>): Promise<unknown>
-}
-
 /** Model errors a form shows beside its fields: validation and unique-index violations. */
 const FIELD_ERRORS = new Set(['TAO_ERR_MODEL_INVALID', 'TAO_ERR_MODEL_DUPLICATE'])
 
@@ -20,7 +15,7 @@ async function renderForm (req: FastifyRequest, reply: FastifyReply, admin: Reso
   const site = siteOf(req)
   const options = await referenceOptions(req, site, admin.formFields)
   const viewOnly = doc !== null && !can(req, admin, 'change')
-  const fields = admin.formFields.map((f) => fieldView(req, site, admin, f, source, errors, options, viewOnly))
+  const fields = admin.formFields.map((f) => fieldView(req, site, admin, f, source, errors, options, viewOnly, doc === null))
   const known = new Set(admin.formFields.map((f) => f.path))
   // Errors about fields the form does not show still reach the user, above the form.
   const other = Object.entries(errors).filter(([p]) => !known.has(p) && !known.has(p.split('.')[0]!)).map(([p, m]) => `${p}: ${m}`)
@@ -39,8 +34,9 @@ async function renderForm (req: FastifyRequest, reply: FastifyReply, admin: Reso
 }
 
 /** Reads the posted form into `base` (a copy of the stored document, or {}): errors by field. */
-function applyForm (admin: ResolvedAdmin, body: Record<string, unknown>, base: Record<string, unknown>): { doc: Record<string, unknown>, errors: Record<string, string> } {
-  const editable = admin.formFields.filter((f) => !admin.readonly.has(f.path))
+function applyForm (admin: ResolvedAdmin, body: Record<string, unknown>, base: Record<string, unknown> | null): { doc: Record<string, unknown>, errors: Record<string, string> } {
+  // Read-only fields are set once, when the document is added.
+  const editable = base === null ? admin.formFields : admin.formFields.filter((f) => !admin.readonly.has(f.path))
   const { values, errors } = readForm(editable, body)
   const doc = { ...base }
   for (const f of editable) {
@@ -83,10 +79,10 @@ export async function addView (req: FastifyRequest, reply: FastifyReply): Promis
   assertCan(req, admin, 'add')
   if (req.method === 'GET') return await renderForm(req, reply, admin, { doc: {} }, {}, null)
   const body = (req.body ?? {}) as Record<string, unknown>
-  const { doc, errors } = applyForm(admin, body, {})
+  const { doc, errors } = applyForm(admin, body, null)
   const refused = Object.keys(errors).length > 0
     ? errors
-    : await save(req, async () => { doc._id = (await (admin.model.of(req.db) as Collection).insertOne(doc)).insertedId })
+    : await save(req, async () => { doc._id = (await admin.model.of(req).insertOne(doc)).insertedId })
   if (refused !== null) return await renderForm(req, reply, admin, { body }, refused, null)
   const id = encodeDocId(doc._id)
   await recordActions(req.db, [{ user: actor(req), action: 'add', model: admin.model.name, docId: id, label: admin.display(doc), fields: Object.keys(doc).filter((k) => k !== '_id').sort() }])
@@ -104,7 +100,7 @@ export async function changeView (req: FastifyRequest, reply: FastifyReply): Pro
   const { doc, errors } = applyForm(admin, body, stored)
   const refused = Object.keys(errors).length > 0
     ? errors
-    : await save(req, () => (admin.model.of(req.db) as Collection).replaceOne({ _id: stored._id }, doc))
+    : await save(req, () => admin.model.of(req).replaceOne({ _id: stored._id as never }, doc))
   if (refused !== null) return await renderForm(req, reply, admin, { body }, refused, stored)
   const fields = changedFields(stored, doc)
   const id = encodeDocId(stored._id)
