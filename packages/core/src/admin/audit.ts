@@ -60,4 +60,3 @@ export async function recentActions (db: Db, limit: number, models?: readonly st
 export async function historyOf (db: Db, model: string, docId: string, limit = 200): Promise<AuditEntry[]> {
   return await db.collection<AuditEntry>(AUDIT_COLLECTION).find({ model, docId }).sort({ at: -1, _id: -1 }).limit(limit).toArray()
 }
-
