@@ -76,6 +76,13 @@ function parseJson (spec: FieldSpec, raw: string): Parsed {
 
 const asList = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : v === undefined ? [] : [String(v)])
 
+/** True when nothing was typed into any input of these fields (an optional object left empty). */
+function isBlank (fields: readonly FieldSpec[], body: Record<string, unknown>): boolean {
+  return fields.every((f) => (f.kind === 'object'
+    ? isBlank(f.fields ?? [], body)
+    : asList(Object.hasOwn(body, f.path) ? body[f.path] : undefined).every((v) => v.trim() === '' || (f.kind === 'boolean' && v === 'off'))))
+}
+
 /**
  * Reads the posted values of `fields` from a urlencoded body into a partial document: inputs
  * named by their dotted path, lists as repeated names, JSON fields as Extended JSON text.
@@ -90,6 +97,7 @@ export function readForm (fields: readonly FieldSpec[], body: Record<string, unk
     let parsed: Parsed
     if (spec.kind === 'boolean') parsed = { value: asList(get(spec.path)).some((v) => v === 'on' || v === 'true' || v === '1') }
     else if (spec.kind === 'json') parsed = parseJson(spec, one(spec.path))
+    else if (spec.kind === 'object' && !spec.required && isBlank(spec.fields ?? [], body)) parsed = { value: undefined }
     else if (spec.kind === 'object') {
       const inner = readForm(spec.fields ?? [], body)
       Object.assign(errors, inner.errors)

@@ -36,6 +36,13 @@ export interface ResolvedAdmin extends ModelAdmin {
 const ACTION_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/
 const LABEL_FIELDS = ['title', 'name', 'username', 'label', 'email', 'slug']
 
+/** 'categories' → 'category', 'boxes' → 'box', 'posts' → 'post' (override with `label`). */
+function singular (key: string): string {
+  if (/ies$/.test(key)) return key.replace(/ies$/, 'y')
+  if (/(s|x|z|ch|sh)es$/.test(key)) return key.replace(/es$/, '')
+  return key.replace(/s$/, '')
+}
+
 function defaultDisplay (doc: Record<string, unknown>): string {
   for (const f of LABEL_FIELDS) if (typeof doc[f] === 'string' && doc[f] !== '') return doc[f] as string
   return String(doc._id ?? '')
@@ -92,7 +99,7 @@ export function resolveAdmin (reg: ModelAdmin, file: string): ResolvedAdmin {
     actions.set(a.name, Object.freeze({ ...a }))
   }
 
-  const label = o.label ?? humanize(model.key.replace(/s$/, ''))
+  const label = o.label ?? humanize(singular(model.key))
   const perm = (action: AdminPermission) => `${model.app}.${action}_${model.key}`
   return Object.freeze({
     ...reg,
