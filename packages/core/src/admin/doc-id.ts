@@ -18,6 +18,18 @@ export function encodeDocId (id: unknown): string {
 }
 
 /**
+ * True for values an `_id` can hold that match only themselves in a query: not arrays, regular
+ * expressions, or documents with `$` keys (`{ $ne: 1 }` would match every document).
+ */
+function isLiteralId (value: unknown, depth = 0): boolean {
+  if (value === undefined || Array.isArray(value) || value instanceof RegExp || depth > 8) return false
+  if (typeof value !== 'object' || value === null || value instanceof Date || '_bsontype' in value) {
+    return (value as { _bsontype?: string } | null)?._bsontype !== 'BSONRegExp'
+  }
+  return Object.entries(value).every(([k, v]) => !k.startsWith('$') && isLiteralId(v, depth + 1))
+}
+
+/**
  * The `_id` a URL segment made by {@link encodeDocId} stands for.
  * @throws TAO_ERR_ADMIN_NOT_FOUND (404) for a segment no encoding produces (a tampered id).
  */
@@ -27,7 +39,7 @@ export function decodeDocId (segment: string, what: string): unknown {
   if (segment.startsWith('~') && segment.length <= MAX_ENCODED) {
     try {
       const parsed = EJSON.parse(Buffer.from(segment.slice(1), 'base64url').toString('utf8'), { relaxed: false }) as { id?: unknown }
-      if (typeof parsed === 'object' && parsed !== null && 'id' in parsed && parsed.id !== undefined) return parsed.id
+      if (typeof parsed === 'object' && parsed !== null && 'id' in parsed && isLiteralId(parsed.id)) return parsed.id
     } catch {}
   }
   throw taoError('TAO_ERR_ADMIN_NOT_FOUND', [what, segment.slice(0, 80)])

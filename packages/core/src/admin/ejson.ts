@@ -25,12 +25,30 @@ function checkKeys (value: unknown, depth: number, where: string): void {
   }
   if (typeof value !== 'object' || value === null || value instanceof Date || value instanceof RegExp) return
   // BSON values (ObjectId, Decimal128 ...) carry _bsontype and are leaves.
-  if ('_bsontype' in value) return
+  if ('_bsontype' in value) {
+    // {"$regex": "..."} and {"$regularExpression": ...} parse to a BSONRegExp: check its pattern too.
+    if ((value as { _bsontype: string })._bsontype === 'BSONRegExp') checkRegex(value)
+    return
+  }
   for (const [key, v] of Object.entries(value)) {
     if (key.startsWith('$') && !QUERY_OPERATORS.has(key)) {
       throw taoError('TAO_ERR_ADMIN_FILTER_INVALID', [`the operator '${key}' is not allowed (allowed: ${[...QUERY_OPERATORS].join(', ')})`])
     }
+    if (key === '$regex') checkRegex(v)
+    if (key === '$options' && (typeof v !== 'string' || !/^[imsx]*$/.test(v))) throw taoError('TAO_ERR_ADMIN_FILTER_INVALID', ["'$options' takes the letters i, m, s and x"])
     checkKeys(v, depth + 1, where)
+  }
+}
+
+// A pattern the server cannot compile is the filter's fault: say so before sending it.
+function checkRegex (v: unknown): void {
+  const pattern = typeof v === 'string' ? v : (v as { pattern?: unknown } | null)?.pattern
+  if (typeof pattern !== 'string' && !(v instanceof RegExp)) throw taoError('TAO_ERR_ADMIN_FILTER_INVALID', ["'$regex' takes a string pattern"])
+  if (typeof pattern !== 'string') return
+  try {
+    RegExp(pattern)
+  } catch (err) {
+    throw taoError('TAO_ERR_ADMIN_FILTER_INVALID', [`the pattern of '$regex' does not compile (${(err as Error).message})`])
   }
 }
 
