@@ -26,16 +26,33 @@ export async function clientAs (app: TaoApp, username: string, opts: { isStaff?:
 /** A valid product document, with `over` applied. */
 export function product (over: Record<string, unknown> = {}): Record<string, unknown> {
   return {
-    name: 'Lamp', price: 12.5, stock: 3, active: true, status: 'listed', releasedAt: new Date('2026-01-02T10:00:00Z'),
-    tags: ['light'], sku: `SKU-${new ObjectId().toHexString().slice(-8)}`, ...over,
+    name: 'Lamp',
+    price: 12.5,
+    stock: 3,
+    active: true,
+    status: 'listed',
+    releasedAt: new Date('2026-01-02T10:00:00Z'),
+    tags: ['light'],
+    sku: `SKU-${new ObjectId().toHexString().slice(-8)}`,
+    ...over,
   }
 }
 
 /** The fields of the product form, as a browser posts them, with `over` applied. */
 export function productForm (over: Record<string, string | string[]> = {}): Record<string, string | string[]> {
   return {
-    name: 'Desk', price: '99.5', stock: '2', active: 'on', status: 'draft', releasedAt: '2026-03-04T09:30',
-    tags: ['wood', ''], 'dimensions.width': '', 'dimensions.height': '', extra: '', sku: 'DSK-001', ...over,
+    name: 'Desk',
+    price: '99.5',
+    stock: '2',
+    active: 'on',
+    status: 'draft',
+    releasedAt: '2026-03-04T09:30',
+    tags: ['wood', ''],
+    'dimensions.width': '',
+    'dimensions.height': '',
+    extra: '',
+    sku: 'DSK-001',
+    ...over,
   }
 }
 

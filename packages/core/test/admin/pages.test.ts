@@ -87,8 +87,11 @@ test('change: the form shows the document, read-only fields cannot be changed, t
 test('list: search, filters (boolean, enum, date range, reference), sorting by indexed columns, range pages', async () => {
   const { insertedId: cat } = await app.db.collection('shop_categories').insertOne({ name: 'Outdoor' })
   await products().insertMany(Array.from({ length: 12 }, (_, i) => product({
-    name: `Tent ${String(i).padStart(2, '0')}`, active: i % 2 === 0, status: i < 4 ? 'retired' : 'listed',
-    releasedAt: new Date(Date.UTC(2025, 0, 1 + i)), category: i < 3 ? cat : undefined,
+    name: `Tent ${String(i).padStart(2, '0')}`,
+    active: i % 2 === 0,
+    status: i < 4 ? 'retired' : 'listed',
+    releasedAt: new Date(Date.UTC(2025, 0, 1 + i)),
+    category: i < 3 ? cat : undefined,
   })))
   const names = (html: string) => [...html.matchAll(/<th scope="row"><a href="[^"]+">(Tent \d\d)<\/a>/g)].map((m) => m[1])
   const search = await boss.get('/admin/shop/products/?q=tent')
