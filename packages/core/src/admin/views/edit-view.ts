@@ -19,7 +19,6 @@ async function renderForm (req: FastifyRequest, reply: FastifyReply, admin: Reso
   const known = new Set(admin.formFields.map((f) => f.path))
   // Errors about fields the form does not show still reach the user, above the form.
   const other = Object.entries(errors).filter(([p]) => !known.has(p) && !known.has(p.split('.')[0]!)).map(([p, m]) => `${p}: ${m}`)
-  if (Object.keys(errors).length > 0) reply.code(400)
   return renderAdmin(req, reply, 'form', {
     title: doc === null ? `Add ${admin.label.toLowerCase()}` : `Change ${admin.label.toLowerCase()}`,
     admin: { app: admin.app, key: admin.key, label: admin.label, labelPlural: admin.labelPlural },

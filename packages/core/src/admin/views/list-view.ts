@@ -89,7 +89,7 @@ export async function listView (req: FastifyRequest, reply: FastifyReply): Promi
     perms: permsFor(req, admin),
     columns,
     rows: docs.map((d) => ({ id: encodeDocId(d._id), label: admin.display(d), cells: admin.columns.map((c) => displayValue(c, d[c.path])) })),
-    count: count >= COUNT_LIMIT ? `${COUNT_LIMIT}+` : String(count),
+    count: `${count >= COUNT_LIMIT ? `${COUNT_LIMIT}+` : String(count)} ${count === 1 ? admin.label.toLowerCase() : admin.labelPlural.toLowerCase()}`,
     q: state.q,
     searchable: admin.search.length > 0,
     searchKept: keptParams(state, ['q']),

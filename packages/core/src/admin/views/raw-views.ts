@@ -3,7 +3,7 @@
 // JSON with their BSON types kept.
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { BSON } from 'mongodb'
-import { taoError } from '../../errors/index.js'
+import { isTaoError, taoError } from '../../errors/index.js'
 import { actor, changedFields, recordActions } from '../audit.js'
 import { decodeDocId, encodeDocId } from '../doc-id.js'
 import { ejsonText, parseEditedJson, parseFilter, toEditableJson } from '../ejson.js'
@@ -101,15 +101,14 @@ export async function rawDocumentView (req: FastifyRequest, reply: FastifyReply)
       throw taoError('TAO_ERR_ADMIN_DOCUMENT_INVALID', ['its _id was changed; a document keeps its _id (copy it into a new document instead)'])
     }
   } catch (err) {
-    reply.code(400)
-    return renderAdmin(req, reply, 'raw/document', { ...context, text, error: (err as Error).message })
+    if (!isTaoError(err)) throw err
+    return renderAdmin(req, reply, 'raw/document', { ...context, text, error: err.message })
   }
   try {
     await coll.replaceOne({ _id: stored._id as never }, edited)
   } catch (err) {
     // The driver or the server refused the document (an operator key, a size limit): a 400.
     if (!/^Mongo/.test((err as Error).name ?? '')) throw err
-    reply.code(400)
     return renderAdmin(req, reply, 'raw/document', { ...context, text, error: `The database refused the document: ${(err as Error).message}` })
   }
   await recordActions(req.db, [{ user: actor(req), action: 'change', model: `raw:${name}`, docId: encodeDocId(id), label: ejsonText(id), fields: changedFields(stored, edited) }])
