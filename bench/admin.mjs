@@ -1,7 +1,7 @@
 // The admin's list page on a big collection (not part of `npm test`). Build first
 // (`npx tsc -b`), then:
 //   node --import tsx bench/admin.mjs [--docs 100000] [--requests 40]
-// Fills the fixture admin-site's products (in memory, with the model's indexes), logs a
+// Fills the fixture admin-site's products (in memory; createTestApp makes the model's indexes), logs a
 // superuser in, and times sequential GETs of the list page over real HTTP: the first page
 // (default ordering, an indexed sort), a page deep in the collection (range pagination: no
 // skip), the list sorted by another indexed column, and a filtered list. Reports p50 and p90
@@ -23,9 +23,6 @@ const quantile = (xs, q) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1
 
 const app = await createTestApp({ root: fixture, settings: { admin: { perPage: 50 } } })
 try {
-  for (const model of app.models.values()) {
-    for (const { key, ...options } of model.indexes) await app.db.collection(model.collectionName).createIndex(key, options)
-  }
   const products = app.db.collection('shop_products')
   const t0 = performance.now()
   for (let i = 0; i < DOCS; i += 1000) {

@@ -3,7 +3,10 @@ import { isTaoError } from '@tao/core'
 import { registerBuild } from './commands/build.js'
 import { registerCheck } from './commands/check.js'
 import { registerCollectStatic } from './commands/collectstatic.js'
+import { registerDumpData, registerLoadData } from './commands/data.js'
 import { registerDev } from './commands/dev.js'
+import { registerMakeMigration, registerMigrate } from './commands/migrate.js'
+import { registerModels } from './commands/models.js'
 import { registerNew } from './commands/new.js'
 import { registerRoutes } from './commands/routes.js'
 import { registerStart } from './commands/start.js'
@@ -27,6 +30,11 @@ export function buildProgram (): Command {
   registerTest(program)
   registerCheck(program)
   registerCollectStatic(program)
+  registerMigrate(program)
+  registerMakeMigration(program)
+  registerModels(program)
+  registerDumpData(program)
+  registerLoadData(program)
   return program
 }
 

@@ -217,6 +217,25 @@ export const codes = {
   TAO_ERR_MODEL_DUPLICATE: def(409, (name: string, fields: string[]) =>
     `A ${q(name)} document with the same ${fields.join(', ')} already exists (a unique index refused it). Choose another value.`),
 
+  // migrations: apps/<app>/migrations/NNNN_name.ts, `tao migrate`, the models' indexes
+  TAO_ERR_MIGRATION_INVALID: def(500, (file: string, reason: string) =>
+    `Invalid migration ${file}: ${reason}. A migration is apps/<app>/migrations/NNNN_name.ts exporting \`async function up (db) { ... }\` (and optionally down).`),
+  TAO_ERR_MIGRATION_FAILED: def(500, (name: string, file: string, reason: string) =>
+    `Migration ${q(name)} (${file}) failed: ${reason}. The migrations before it stay applied; nothing after it ran. Fix it and run \`tao migrate\` again.`),
+  TAO_ERR_MIGRATION_LOCKED: def(500, (holder: string, seconds: number) =>
+    `Another \`tao migrate\` (${holder}) still holds the migration lock after ${seconds} s of waiting. Let it finish and run again; a lock left by a dead process expires by itself within 30 s.`),
+  TAO_ERR_MIGRATION_INDEX: def(500, (index: string, reason: string) =>
+    `MongoDB refused to create index ${index}: ${reason}. An index of that name with other options exists (drop it with \`tao migrate --prune\` after renaming the declaration), or the data breaks a new unique index (fix the duplicates first).`),
+  TAO_ERR_MIGRATION_PENDING: def(500, (names: string[]) =>
+    `${names.length} migration(s) are not applied: ${names.join(', ')}. Run \`tao migrate\` before \`tao start\`, or set migrations.allowPending: true to start anyway.`),
+
+  // fixtures: tao dumpdata / loaddata (MongoDB Extended JSON)
+  TAO_ERR_FIXTURE_MALFORMED: def(400, (file: string, where: string, reason: string) =>
+    `Fixture ${file} is not valid${where}: ${reason}. A fixture is Extended JSON: { "blog:posts": [ { ... } ] }, as \`tao dumpdata\` writes it.`),
+  TAO_ERR_FIXTURE_UNKNOWN_MODEL: def(400, (where: string, name: string, known: string, hint: string) =>
+    `Unknown model ${q(name)} in ${where}.${hint} Known models: ${known}. Names are 'app:model' (\`tao models\` lists them).`),
+  TAO_ERR_FIXTURE_INVALID: def(400, (file: string, model: string, index: number, fields: Record<string, string>) =>
+    `Fixture ${file}: document ${index} of ${q(model)} does not match the model: ${Object.entries(fields).map(([f, m]) => `${f || '(document)'}: ${m}`).join(' ')} Nothing was loaded; fix the document.`),
   // admin: the built-in app `admin`
   TAO_ERR_ADMIN_REQUIRES_AUTH: def(500, () =>
     'settings.admin is on but settings.auth is off: the admin signs staff in through the auth app. Turn auth on too (auth: true), or turn admin off.'),

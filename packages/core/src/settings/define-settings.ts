@@ -178,6 +178,13 @@ export interface UserSettings {
     /** Check ids to silence, e.g. ['security.W004']. */
     silence?: string[]
   }
+  /** Migrations and the models' indexes. @see docs/reference/migrations.md */
+  migrations?: {
+    /** Let `tao start` (debug off) start while migrations are pending. Default false: it refuses. */
+    allowPending?: boolean
+    /** Create the indexes the models declare when the app is ready. Default 'auto': under debug (`tao dev`) and tests only. */
+    autoIndexes?: boolean | 'auto'
+  }
   /**
    * The built-in app `auth` (users, login, logout, permissions, password reset by mail): off by
    * default; `true` turns it on with the defaults, an object refines them.

@@ -168,6 +168,10 @@ export const settingsSchema = shape({
   checks: shape({
     silence: listOf(str('')),
   }),
+  migrations: shape({
+    allowPending: bool(false),
+    autoIndexes: either(oneOf(['auto'] as const, 'auto'), bool(false), "true, false or 'auto'"),
+  }),
   auth: authSettings,
   mail: shape({
     url: str('auto'),

@@ -6,13 +6,9 @@ import { fixture } from '../helpers/fixtures.js'
 
 export const PASSWORD = 'correct horse battery'
 
-/** The admin-site project, with its models' indexes (as `tao migrate` makes them). */
+/** The admin-site project (createTestApp makes its models' indexes, as `tao migrate` would). */
 export async function adminApp (): Promise<TaoApp> {
-  const app = await createTestApp({ root: fixture('admin-site') })
-  for (const model of app.models.values()) {
-    for (const { key, ...options } of model.indexes) await app.db.collection(model.collectionName).createIndex(key as never, options)
-  }
-  return app
+  return await createTestApp({ root: fixture('admin-site') })
 }
 
 /** A client logged in as a new user with these flags and permissions. */
