@@ -2,7 +2,9 @@ import { Command, CommanderError } from 'commander'
 import { isTaoError } from '@tao/core'
 import { registerBuild } from './commands/build.js'
 import { registerCheck } from './commands/check.js'
+import { registerChangePassword } from './commands/changepassword.js'
 import { registerCollectStatic } from './commands/collectstatic.js'
+import { registerCreateUser } from './commands/createuser.js'
 import { registerDumpData, registerLoadData } from './commands/data.js'
 import { registerDev } from './commands/dev.js'
 import { registerMakeMigration, registerMigrate } from './commands/migrate.js'
@@ -30,6 +32,8 @@ export function buildProgram (): Command {
   registerTest(program)
   registerCheck(program)
   registerCollectStatic(program)
+  registerCreateUser(program)
+  registerChangePassword(program)
   registerMigrate(program)
   registerMakeMigration(program)
   registerModels(program)

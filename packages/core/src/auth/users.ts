@@ -1,6 +1,7 @@
 import type { Collection, ObjectId } from 'mongodb'
 import { isTaoError, taoError } from '../errors/index.js'
 import { nameKey, usersIn, type UserDocument } from './collections.js'
+import { User } from './models.js'
 import { hashPassword, needsRehash, unusablePassword, verifyPassword } from './hashers.js'
 import { currentLoginId, endOtherLogins, refreshSessionHash } from './login.js'
 import { resolveAuthSource, type AuthSource } from './source.js'
@@ -66,11 +67,12 @@ export async function createUser (sourceOrData: AuthSource | NewUser, maybeData?
     dateJoined: new Date(),
   }
   try {
-    const { insertedId } = await usersIn(db).insertOne(doc as UserDocument)
+    // Through the model: the document is checked against its schema before it is written.
+    const { insertedId } = await User.of(db).insertOne(doc as UserDocument)
     return { ...doc, _id: insertedId } as UserDocument
   } catch (err) {
-    if ((err as { code?: number }).code !== 11000) throw err
-    const field = /email/.test(String((err as Error).message)) ? 'email' : 'username'
+    if (!isTaoError(err, 'TAO_ERR_MODEL_DUPLICATE')) throw err
+    const field = 'emailKey' in (err.details.fields as object) ? 'email' : 'username'
     throw taoError('TAO_ERR_AUTH_USER_EXISTS', [field, field === 'email' ? email : data.username], { fields: { [field]: `A user with that ${field} already exists.` } })
   }
 }

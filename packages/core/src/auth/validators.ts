@@ -26,13 +26,14 @@ function longestCommon (a: string, b: string): number {
   return best
 }
 
-/** True when most of `value` appears in the password, or most of the password in `value`. */
+/**
+ * True when the password and `value` (or one of its parts split at non-word characters, as
+ * Django does) are alike: their longest common run covers 70% of the two lengths together.
+ */
 function tooSimilar (password: string, value: string): boolean {
-  const p = password.toLowerCase()
-  const v = value.toLowerCase()
-  if (v.length < 3) return false
-  const common = longestCommon(p.slice(0, 256), v.slice(0, 256))
-  return common >= 0.7 * Math.min(p.length, v.length) || common >= 0.7 * v.length
+  const p = password.toLowerCase().slice(0, 256)
+  const whole = value.toLowerCase().slice(0, 256)
+  return [whole, ...whole.split(/\W+/)].some((v) => v.length >= 3 && (2 * longestCommon(p, v)) / (p.length + v.length) >= 0.7)
 }
 
 /** tao's password rules, in the order their messages are shown (Django's four validators). */
@@ -40,8 +41,7 @@ export const PASSWORD_VALIDATORS: readonly PasswordValidator[] = Object.freeze([
   (pw, ctx) => (pw.length < ctx.minLength ? `This password is too short: it must contain at least ${ctx.minLength} characters.` : null),
   (pw) => (/^\d+$/.test(pw) ? 'This password is entirely numeric: add letters or symbols.' : null),
   (pw, ctx) => {
-    const local = ctx.email?.split('@')[0]
-    const close = [['username', ctx.username], ['email address', local]].find(([, v]) => typeof v === 'string' && tooSimilar(pw, v))
+    const close = [['username', ctx.username], ['email address', ctx.email]].find(([, v]) => typeof v === 'string' && tooSimilar(pw, v))
     return close ? `This password is too similar to the ${close[0]}.` : null
   },
   (pw) => (COMMON_PASSWORDS.has(pw.toLowerCase().trim()) ? 'This password is too common: choose one that is harder to guess.' : null),

@@ -43,3 +43,15 @@ test('a guarded websocket route: anonymous upgrade refused with 401, a logged-in
   const ws = await connect(`${base}/live`, { headers: { cookie } })
   assert.equal(await ws.next(), 'hello wsuser')
 })
+
+test('users, groups and login records are models of the auth app; duplicates are refused ignoring case', async () => {
+  const app = await createTestApp({ root: fixture('auth-site') })
+  after(() => app.close())
+  assert.deepEqual(['auth:users', 'auth:groups', 'auth:sessions'].map((n) => app.models.get(n)?.collectionName), ['auth_users', 'auth_groups', 'auth_sessions'])
+  await createUser(app, { username: 'Kim', email: 'Kim@Example.com', password: 'pw' })
+  await assert.rejects(createUser(app, { username: 'kim', password: 'pw' }), (err: unknown) => isTaoError(err) && err.code === 'TAO_ERR_AUTH_USER_EXISTS' && /username 'kim'/.test(err.message))
+  await assert.rejects(createUser(app, { username: 'kim2', email: 'kim@example.COM', password: 'pw' }), (err: unknown) => isTaoError(err) && err.code === 'TAO_ERR_AUTH_USER_EXISTS' && (err.details.fields as Record<string, string>).email !== undefined)
+  await assert.rejects(createUser(app, { username: 'bad name!', password: 'pw' }), (err: unknown) => isTaoError(err) && err.code === 'TAO_ERR_AUTH_USER_INVALID' && err.statusCode === 400)
+  const stored = await app.db.collection('auth_users').findOne({ username: 'Kim' })
+  assert.match(String(stored?.password), /^scrypt\$1024\$8\$1\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/)
+})

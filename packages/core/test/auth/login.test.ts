@@ -142,3 +142,24 @@ test('the login rotates the session: nothing of the anonymous session is kept', 
 function cookieHeader (cookies: Map<string, string>): string {
   return [...cookies].map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('; ')
 }
+
+test('a hash made with older scrypt parameters is upgraded at the next successful login', async () => {
+  const { hashPassword } = await import('@tao/core')
+  const old = await hashPassword('legacy pass 99', { cost: 1024, blockSize: 4, parallelism: 1 })
+  const user = await createUser(app, { username: 'legacy', password: 'x' })
+  await app.db.collection('auth_users').updateOne({ _id: user._id }, { $set: { password: old } })
+  const wrong = new TestClient(app)
+  await wrong.get('/accounts/login/')
+  await wrong.post('/accounts/login/', { username: 'legacy', password: 'nope' })
+  assert.equal((await app.db.collection('auth_users').findOne({ _id: user._id }))?.password, old, 'no upgrade on a failed login')
+  await loggedIn('legacy', 'legacy pass 99')
+  const upgraded = String((await app.db.collection('auth_users').findOne({ _id: user._id }))?.password)
+  assert.match(upgraded, /^scrypt\$1024\$8\$1\$/)
+  await loggedIn('legacy', 'legacy pass 99')
+})
+
+test("the project overrides the auth app's templates (templates/auth/base.html)", async () => {
+  const res = await app.inject('/accounts/login/')
+  assert.match(res.body, /<title>Log in · auth-site<\/title>/)
+  assert.match(res.body, /<body class="auth-site">/)
+})
