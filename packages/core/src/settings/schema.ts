@@ -90,7 +90,6 @@ const authSettings = switchable(shape({
   }),
 }))
 
-
 /**
  * The settings schema: every key, its default and how it is normalized. Each concern owns
  * one section. Defaults here are what a project gets when settings.ts is silent.
