@@ -36,13 +36,13 @@ export function buildProgram (): Command {
   registerCollectStatic(program)
   registerShell(program)
   registerMakeMessages(program)
+  registerCreateUser(program)
+  registerChangePassword(program)
   registerMigrate(program)
   registerMakeMigration(program)
   registerModels(program)
   registerDumpData(program)
   registerLoadData(program)
-  registerCreateUser(program)
-  registerChangePassword(program)
   return program
 }
 

@@ -33,3 +33,7 @@ export const kUser = Symbol('tao.user')
 export const kMail = Symbol('tao.mail')
 // Registered like kRouteDef: models.ts may import another copy of @tao/core.
 export const kModelDef = Symbol.for('tao.modelDef')
+// admin: registrations made by registerAdmin() (registered: admin.ts may import another copy of
+// @tao/core), and the admin site built at boot.
+export const kAdminRegistration = Symbol.for('tao.adminRegistration')
+export const kAdminSite = Symbol('tao.adminSite')

@@ -56,6 +56,13 @@ export interface BuiltinApp {
   modulesDir?: string
 }
 
+// The admin signs staff in through the auth app: admin without auth is a setup error.
+function adminEnabled (s: Settings): boolean {
+  if (!s.admin.enabled) return false
+  if (!s.auth.enabled) throw taoError('TAO_ERR_ADMIN_REQUIRES_AUTH', [])
+  return true
+}
+
 const srcDir = (concern: string) => fileURLToPath(new URL(`../${concern}/`, import.meta.url))
 
 /**
@@ -65,6 +72,7 @@ const srcDir = (concern: string) => fileURLToPath(new URL(`../${concern}/`, impo
 export const BUILTIN_APPS: Readonly<Record<string, BuiltinApp>> = Object.freeze({
   tao: { enabled: () => true },
   auth: { enabled: (s: Settings) => s.auth.enabled, prefix: (s: Settings) => s.auth.prefix, modulesDir: srcDir('auth') },
+  admin: { enabled: adminEnabled, prefix: (s: Settings) => s.admin.prefix, modulesDir: srcDir('admin') },
 })
 
 function builtinApps (settings: Settings): AppCandidate[] {

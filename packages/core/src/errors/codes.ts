@@ -253,6 +253,25 @@ export const codes = {
   // typed route validation: route(..., { schema: { querystring, params, body } })
   TAO_ERR_ROUTE_VALIDATION: def(400, (part: string, fields: Record<string, string>) =>
     `Invalid request ${part}: ${Object.entries(fields).map(([f, m]) => `${f}: ${m}`).join(' ')}`),
+
+
+  // admin: the built-in app `admin`
+  TAO_ERR_ADMIN_REQUIRES_AUTH: def(500, () =>
+    'settings.admin is on but settings.auth is off: the admin signs staff in through the auth app. Turn auth on too (auth: true), or turn admin off.'),
+  TAO_ERR_ADMIN_REGISTRATION_INVALID: def(500, (file: string, reason: string) =>
+    `Invalid admin registration in ${file}: ${reason}. An app's admin.ts exports \`default [ registerAdmin(Model, { list: ['title'] }) ]\` (see docs/reference/admin.md).`),
+  TAO_ERR_ADMIN_NOT_FOUND: def(404, (what: string, name: string) =>
+    `No ${what} ${q(name)} in the admin. It may have been deleted, or the link is wrong; go back to the list.`),
+  TAO_ERR_ADMIN_PERMISSION_DENIED: def(403, (what: string) =>
+    `You may not do this: it needs ${what}. Ask a superuser to give it to you (or to one of your groups).`),
+  TAO_ERR_ADMIN_FILTER_INVALID: def(400, (reason: string) =>
+    `Invalid filter: ${reason}. Write the filter as Extended JSON, e.g. {"status": "draft", "at": {"$gte": {"$date": "2026-01-01T00:00:00Z"}}}.`),
+  TAO_ERR_ADMIN_DOCUMENT_INVALID: def(400, (reason: string) =>
+    `Invalid document: ${reason}. Edit the Extended JSON shown (keep {"$oid": ...}, {"$date": ...} and {"$numberDecimal": ...} wrappers to keep the types).`),
+  TAO_ERR_ADMIN_ACTION_UNKNOWN: def(400, (action: string, model: string) =>
+    `Unknown action ${q(action)} on ${q(model)}. Pick one of the actions offered above the list.`),
+  TAO_ERR_ADMIN_QUERY_INVALID: def(400, (param: string, reason: string) =>
+    `Invalid list parameter ${q(param)}: ${reason}. Use the links and forms of the list page to build it.`),
 } as const
 
 /** Every stable error code of tao. */

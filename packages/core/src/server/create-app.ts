@@ -1,6 +1,7 @@
 import type { Server } from 'node:http'
 import { resolve } from 'node:path'
 import Fastify, { type FastifyHttpOptions, type FastifyInstance } from 'fastify'
+import { adminPlugin } from '../admin/plugin.js'
 import { loadApps } from '../apps/index.js'
 import { authPlugin, installAuth } from '../auth/plugin.js'
 import { databasePlugin } from '../db/index.js'
@@ -106,6 +107,8 @@ export async function createApp (opts: CreateAppOptions = {}): Promise<TaoApp> {
   installMail(fastify, settings)
   // The built-in app auth (settings.auth): boot-time state at the root, hooks in pages.
   const auth = installAuth(fastify, settings, reverser)
+  // The admin site (registrations of every app's admin.ts), built once; only when turned on.
+  if (settings.admin.enabled) await fastify.register(adminPlugin, { settings, registry })
   // Pages: one encapsulated context for everything dynamic (session, forms, routes).
   await fastify.register(async function pages (scope) {
     // First in `pages`, and only in debug: the toolbar times and watches every page request.

@@ -242,6 +242,21 @@ export interface UserSettings {
     /** Folder of the 'file' backend, relative to the project. Default 'var/mail'. */
     dir?: string
   }
+  /**
+   * The built-in admin (app `admin`, needs `auth`): false (the default) keeps it off; true, or
+   * an object refining its options, turns it on.
+   * @see docs/reference/admin.md
+   */
+  admin?: boolean | {
+    /** On when the section is given; false turns it off. */
+    enabled?: boolean
+    /** Where the admin is mounted. Default '/admin'. */
+    prefix?: string
+    /** Shown in the header and page titles. Default 'tao administration'. */
+    siteTitle?: string
+    /** Rows per list page. Default 50 (1 to 500). */
+    perPage?: number
+  }
 }
 
 /**

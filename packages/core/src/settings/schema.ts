@@ -204,6 +204,13 @@ export const settingsSchema = shape({
     from: str('webmaster@localhost'),
     dir: str('var/mail'),
   }),
+  // admin: the built-in app `admin` (false: off; true or an object: on)
+  admin: switchable(shape({
+    enabled: bool(true),
+    prefix: str('/admin', prefix),
+    siteTitle: str('tao administration'),
+    perPage: int(50, 1, 500),
+  })),
 })
 
 type DeepReadonly<T> = T extends (...args: never[]) => unknown

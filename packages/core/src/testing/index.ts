@@ -11,7 +11,8 @@ export interface TestAppOptions extends CreateAppOptions {}
  * A tao app for a test: the project at `root` (default: the current directory) with logging
  * silenced, ready to `inject()` requests, with its own empty in-memory database (an embedded
  * store started for this app and gone at `close()`), whatever settings.ts, .env or
- * TAO_DATABASE_URL say, with the indexes its models declare, mail kept in `outbox` (mail.url 'memory'); and the app the exported `url()` uses. Pass
+ * TAO_DATABASE_URL say, with the indexes its models declare, mail kept in `outbox` (mail.url
+ * 'memory'); and the app the exported `url()` uses. Pass
  * `settings: { database: { url } }` to test against a real MongoDB instead. Close it after the test.
  * @example
  *   const app = await createTestApp()

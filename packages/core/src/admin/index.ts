@@ -1,0 +1,8 @@
+export { registerAdmin, isModelAdmin } from './register.js'
+export { buildAdminSite, type AdminSite, type AdminOptions } from './site.js'
+export { adminRoutes } from './routes.js'
+export { parseFilter, toEditableJson, parseEditedJson } from './ejson.js'
+export { encodeDocId, decodeDocId } from './doc-id.js'
+export { AUDIT_COLLECTION, recordActions, type AuditEntry } from './audit.js'
+export { AdminLog } from './models.js'
+export type { AdminAction, AdminActionContext, AdminModel, AdminPermission, ModelAdmin, ModelAdminOptions } from './types.js'
