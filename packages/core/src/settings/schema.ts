@@ -51,6 +51,12 @@ const cspSources: Check<string[] | null> = (v, path, problems) => {
   return listOf(str(''))(v, path, problems)
 }
 
+// A CSRF trusted origin: scheme, host (or '*.' and a domain), optional port; no path.
+const TRUSTED_ORIGIN = /^https?:\/\/(\*\.)?([a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*|\[[0-9a-f:.]+\])(:\d{1,5})?$/i
+const trustedOrigin = (s: string) => (TRUSTED_ORIGIN.test(s)
+  ? null
+  : "an origin such as 'https://app.example.com', 'https://*.example.com' or 'http://localhost:5173' (scheme, host, optional port; no path)")
+
 const appEntry: Check = either(
   str(undefined),
   shape({ package: str(''), name: str(undefined, appLabel), prefix: str(undefined, prefix) }),
@@ -104,6 +110,7 @@ export const settingsSchema = shape({
     globals: mapOf(anyValue),
     filters: mapOf(fn),
     cache: either(oneOf(['auto'] as const, 'auto'), bool(false), "true, false or 'auto'"),
+    maxOutput: size(4 * 1024 * 1024),
   }),
   static: shape({
     hashed: either(oneOf(['auto'] as const, 'auto'), bool(false), "true, false or 'auto'"),
@@ -133,6 +140,10 @@ export const settingsSchema = shape({
   }),
   checks: shape({
     silence: listOf(str('')),
+  }),
+  // issue #13
+  csrf: shape({
+    trustedOrigins: listOf(str('', trustedOrigin)),
   }),
 })
 
