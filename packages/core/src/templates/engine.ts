@@ -4,7 +4,7 @@ import type { AppRegistry } from '../apps/index.js'
 import { isTaoError, TaoError, taoError } from '../errors/index.js'
 import { TemplateGlobals } from './context.js'
 import { renderError, syntaxError } from './errors.js'
-import { endBudget, installGuards, startBudget } from './guards.js'
+import { budget, installGuards } from './guards.js'
 import { TemplateLoader } from './loader.js'
 
 /** The parts of a Nunjucks Template tao uses (its typings omit some). */
@@ -192,14 +192,16 @@ export class TemplateEngine {
     const tmpl = this.template(name)
     this.onLoad?.(name)
     const prev = this.globals.enter(req, reply)
-    const budget = startBudget(this.#maxOutput)
+    const { remaining, limit } = budget
+    budget.remaining = budget.limit = this.#maxOutput
     let out: string | null
     try {
       out = tmpl.render(context)
     } catch (err) {
       throw renderError(err, tmpl.path, (f) => this.loader.display(f))
     } finally {
-      endBudget(budget)
+      budget.remaining = remaining
+      budget.limit = limit
       this.globals.leave(prev)
     }
     if (typeof out !== 'string') throw taoError('TAO_ERR_TEMPLATE_ASYNC', [this.loader.display(tmpl.path)])

@@ -23,29 +23,15 @@ export function isPolluted (obj: unknown, key: unknown): boolean {
   return o === Object.prototype
 }
 
-/** The output budget of the render in progress (renders are synchronous: one slot is enough). */
-let remaining = Infinity
-let limit = Infinity
-
 /**
- * Starts counting the output of a render against `max` characters; returns what {@link endBudget}
- * restores (a render inside a render keeps its caller's count).
+ * The output budget of the render in progress, in characters (renders are synchronous: one
+ * slot is enough). A render sets both and restores the previous values when it ends, so a
+ * render inside a render keeps its caller's count.
  */
-export function startBudget (max: number): [number, number] {
-  const prev: [number, number] = [remaining, limit]
-  remaining = max
-  limit = max
-  return prev
-}
-
-/** Restores the budget {@link startBudget} replaced. */
-export function endBudget (prev: [number, number]): void {
-  remaining = prev[0]
-  limit = prev[1]
-}
+export const budget = { remaining: Infinity, limit: Infinity }
 
 function tooLarge (): never {
-  throw taoError('TAO_ERR_TEMPLATE_OUTPUT_TOO_LARGE', [limit])
+  throw taoError('TAO_ERR_TEMPLATE_OUTPUT_TOO_LARGE', [budget.limit])
 }
 
 interface Runtime {
@@ -86,13 +72,10 @@ export function installGuards (): void {
   // Every `{{ value }}` goes through here: a value larger than what is left of the budget is
   // refused before it is escaped (the escaping of a huge value is what holds the event loop).
   runtime.suppressValue = function countedSuppressValue (val, autoescape) {
-    if (remaining !== Infinity && typeof val === 'string' && val.length > remaining) tooLarge()
+    if (typeof val === 'string' && val.length > budget.remaining) tooLarge()
     const out = suppressValue(val, autoescape)
-    if (remaining !== Infinity) {
-      const n = typeof out === 'string' ? out.length : (out as { length?: unknown } | null)?.length
-      if (typeof n === 'number') remaining -= n
-      if (remaining < 0) tooLarge()
-    }
+    const n = typeof out === 'string' ? out.length : (out as { length?: unknown } | null)?.length
+    if (typeof n === 'number' && (budget.remaining -= n) < 0) tooLarge()
     return out
   }
 }
