@@ -60,8 +60,8 @@ test('outside development a low-entropy key is refused, naming the setting and t
   const weak: Array<[string, RegExp]> = [
     ['0'.repeat(64), /one byte repeated/],
     ['ab'.repeat(32), /one byte repeated/],
-    ['deadbeef'.repeat(8), /repeats a pattern of 4 bytes|published in examples/],
-    ['0123456789abcdef'.repeat(4), /repeats a pattern of 8 bytes|published in examples/],
+    ['deadbeef'.repeat(8), /published in examples/],
+    ['0123456789abcdef'.repeat(4), /published in examples/], ['0a1b2c3d'.repeat(8), /repeats a pattern of 4 bytes/],
     ['a1b2c3'.repeat(10) + 'a1b2', /repeats a pattern of 3 bytes/],
     [Buffer.from(Array.from({ length: 32 }, (_, i) => (i * 7) % 256)).toString('hex'), /count up or down/],
     ['0502070104040006030501070202060004030705010006020303040700010506', /only \d+ distinct byte values/],
