@@ -98,7 +98,7 @@ async function errorPages (fastify: FastifyInstance, opts: ErrorsOptions): Promi
     reply.code(status)
     // Answered before the body was read (a 413 on Content-Length, a cut upload): close the
     // connection after the answer, or Node would read the rest to keep it alive.
-    if (!req.raw.complete) reply.header('connection', 'close')
+    if (req.raw.complete === false) reply.header('connection', 'close')
     if (prefersJson(req)) {
       await reply.type('application/json; charset=utf-8').send({ statusCode: status, error: title, message, ...(code && exposed ? { code } : {}) })
       return
