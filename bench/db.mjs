@@ -158,7 +158,7 @@ async function driverBench () {
 /** The server process: the db-notes fixture on an in-memory store, one seeded note. */
 async function serveFixture () {
   const { createApp } = await import('@tao/core')
-  const app = await createApp({ root: fixture, env: {}, settings: { logLevel: 'silent', secretKey: 'b'.repeat(64), allowedHosts: ['127.0.0.1'], database: { url: 'memory' } } })
+  const app = await createApp({ root: fixture, env: {}, settings: { logLevel: 'silent', secretKey: '9b11b03d6f519707b4f9aa6a3499a4b5cb8e573208de2ae432180179f7815cd3', allowedHosts: ['127.0.0.1'], database: { url: 'memory' } } })
   await app.ready()
   const { insertedId } = await app.db.collection('notes').insertOne({ text: 'hello' })
   const address = await app.listen({ host: '127.0.0.1', port: 0 })

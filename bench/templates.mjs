@@ -37,7 +37,7 @@ export function makeProject () {
   const root = mkdtempSync(join(tmpdir(), 'tao-bench-'))
   const files = {
     'package.json': '{ "type": "module", "private": true }\n',
-    'settings.js': "export default { debug: false, logLevel: 'silent', secretKey: 'a'.repeat(64), allowedHosts: ['127.0.0.1'], database: { url: 'memory' } }\n",
+    'settings.js': "export default { debug: false, logLevel: 'silent', secretKey: '44876f4dbf8d37aae7c0d01de2e7c0d7a1a6e83a9dc4dddc8f77b6362ac112b7', allowedHosts: ['127.0.0.1'], database: { url: 'memory' } }\n",
     'context.js': CONTEXT,
     'apps/home/routes.js': `import { route } from '@tao/core'
 import { pageContext } from '../../context.js'

@@ -76,3 +76,24 @@ test('silenced ids are counted, not shown', () => {
     writeFileSync(settings, saved)
   }
 })
+
+// Regression for #13: an all-zero key started in production with a warning, and `tao check
+// --deploy` exited 0 on it.
+test('tao check --deploy with a low-entropy key reports security.E002 and the boot refusal, exit 1', () => {
+  const r = tao(['check', '--deploy'], site, { ...production, TAO_SECRET_KEY: '0'.repeat(64) })
+  assert.equal(r.status, 1, r.stdout + r.stderr)
+  assert.match(r.stdout, /^ERRORS:\nsecurity\.E002: The secret key is low-entropy: it is one byte repeated\./m)
+  assert.match(r.stderr, /\[TAO_ERR_SESSION_KEY_WEAK\]/)
+})
+
+test('tao check --fail-level, as Django: WARNING makes warnings fail, a bad level is refused', () => {
+  assert.equal(tao(['check', '--deploy'], site, production).status, 0)
+  assert.equal(tao(['check', '--deploy', '--fail-level', 'ERROR'], site, production).status, 0)
+  const warned = tao(['check', '--deploy', '--fail-level', 'WARNING'], site, production)
+  assert.equal(warned.status, 1, warned.stderr)
+  assert.match(warned.stdout, /^WARNINGS:$/m)
+  assert.equal(tao(['check', '--fail-level', 'warning'], site, production).status, 0, 'no finding without --deploy')
+  const bad = tao(['check', '--fail-level', 'LOUD'], site, production)
+  assert.equal(bad.status, 2)
+  assert.match(bad.stderr, /Invalid value 'LOUD' for --fail-level: expected ERROR, WARNING or INFO/)
+})

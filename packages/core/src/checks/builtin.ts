@@ -5,6 +5,7 @@ import { missingTranslations } from '../i18n/extract.js'
 import type { Settings } from '../settings/index.js'
 import { readNginxConf, readUnits } from './deploy-files.js'
 import { checkDatabase } from '../db/checks.js'
+import { decodeKey, lowEntropyReason } from '../session/keys.js'
 import { finding, type CheckId, type CheckMessage } from './messages.js'
 import type { CheckContext, CheckDef } from './registry.js'
 
@@ -21,10 +22,23 @@ export function weakKeyReason (key: string): string | null {
   return null
 }
 
+/** Why a key that decodes to 32 bytes is low-entropy (the refusal at start), or null. */
+function lowEntropy (key: string): string | null {
+  try {
+    return lowEntropyReason(decodeKey(key, 'settings.secretKey'))
+  } catch {
+    return null
+  }
+}
+
 function secretKey ({ settings }: CheckContext): CheckMessage[] {
   const keys = settings.secretKey === undefined ? [] : typeof settings.secretKey === 'string' ? [settings.secretKey] : [...settings.secretKey]
   if (keys.length === 0 || keys.every((k) => k === '')) return [finding('security.E001')]
-  const reasons = keys.map((k, i) => { const r = weakKeyReason(k); return r && keys.length > 1 ? `key ${i + 1}: ${r}` : r }).filter((r) => r !== null)
+  const label = (r: string | null, i: number) => (r && keys.length > 1 ? `key ${i + 1}: ${r}` : r)
+  // A low-entropy key stops a production start: an error. Other weaknesses stay a warning.
+  const refused = keys.map((k, i) => label(lowEntropy(k), i)).filter((r) => r !== null)
+  if (refused.length > 0) return [finding('security.E002', refused.join('; '))]
+  const reasons = keys.map((k, i) => label(weakKeyReason(k), i)).filter((r) => r !== null)
   return reasons.length > 0 ? [finding('security.W001', reasons.join('; '))] : []
 }
 

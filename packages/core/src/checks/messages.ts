@@ -12,6 +12,8 @@ export const checkIds = {
   // security
   'security.E001': def('error', () => 'No secret key is set (settings.secretKey / TAO_SECRET_KEY).',
     'Set TAO_SECRET_KEY in the environment or .env to 32 random bytes: node -e "console.log(require(\'crypto\').randomBytes(32).toString(\'hex\'))".'),
+  'security.E002': def('error', (reason: string) => `The secret key is low-entropy: ${reason}. tao refuses to start with it outside debug mode (TAO_ERR_SESSION_KEY_WEAK).`,
+    'Make a random key: node -e "console.log(require(\'crypto\').randomBytes(32).toString(\'hex\'))", and set it as TAO_SECRET_KEY.'),
   'security.W001': def('warning', (reason: string) => `The secret key is weak: ${reason}.`,
     'Use 32 random bytes (64 hex characters) made by a random generator, never a word or a placeholder.'),
   'security.W002': def('warning', () => 'debug is on in a deployment: error pages show code and settings.',

@@ -140,7 +140,7 @@ export const codes = {
   TAO_ERR_EMBEDDED_IO: def(500, (message: string) => message),
   // websockets and channels
   TAO_ERR_WS_ORIGIN_FORBIDDEN: def(403, (origin: string, path: string) =>
-    `Websocket connection to ${path} refused: its Origin ${q(origin)} is not one of settings.allowedHosts (cross-site websocket hijacking guard). If this site should accept it, add the host to settings.allowedHosts ('.example.com' also allows its subdomains).`),
+    `Websocket connection to ${path} refused: its Origin ${q(origin)} is not one of settings.allowedHosts (cross-site websocket hijacking guard). If this site should accept it, add the host to settings.allowedHosts ('.example.com' also allows its subdomains), or the origin to settings.csrf.trustedOrigins.`),
   TAO_ERR_WS_UPGRADE_REQUIRED: def(426, (path: string) =>
     `${path} is a websocket endpoint. Connect to it with a websocket client (new WebSocket('ws://HOST${path}')), not a plain HTTP request.`),
   TAO_ERR_WS_CHANNEL_INVALID: def(500, (call: string, reason: string) =>
@@ -272,6 +272,23 @@ export const codes = {
     `Unknown action ${q(action)} on ${q(model)}. Pick one of the actions offered above the list.`),
   TAO_ERR_ADMIN_QUERY_INVALID: def(400, (param: string, reason: string) =>
     `Invalid list parameter ${q(param)}: ${reason}. Use the links and forms of the list page to build it.`),
+
+
+  // request safety, second pass (issue #13)
+  TAO_ERR_TEMPLATE_OUTPUT_TOO_LARGE: def(500, (limit: number) =>
+    `A template render produced more than ${limit} characters (settings.templates.maxOutput) and was stopped, so one render cannot hold the server for seconds. Render less (paginate, truncate large values), or raise settings.templates.maxOutput.`),
+  TAO_ERR_FORM_BODY_TOO_LARGE: def(413, (length: number, limit: number, what: string) =>
+    `The request body declares ${length} bytes (Content-Length), more than the ${limit} bytes ${what} accepts; it was refused before reading. Send less, or raise the limit (settings.forms for uploads, settings.server.bodyLimit for other bodies).`),
+  TAO_ERR_CSRF_ORIGIN_FORBIDDEN: def(403, (method: string, url: string, origin: string) =>
+    `${method} ${url} was refused by the CSRF Origin check: its Origin ${q(origin)} is neither this site nor one of settings.csrf.trustedOrigins. If that origin is yours, add it to settings.csrf.trustedOrigins (e.g. 'https://app.example.com').`),
+  TAO_ERR_CSRF_REFERER_MISSING: def(403, (method: string, url: string) =>
+    `${method} ${url} was refused by the CSRF Referer check: an HTTPS request without an Origin header must carry a Referer, and this one has none. Let the browser send it (Referrer-Policy: same-origin or strict-origin-when-cross-origin, tao's default), or send an Origin header.`),
+  TAO_ERR_CSRF_REFERER_FORBIDDEN: def(403, (method: string, url: string, reason: string) =>
+    `${method} ${url} was refused by the CSRF Referer check: ${reason}. Submit the form from this site's own pages, or add the origin of the page to settings.csrf.trustedOrigins.`),
+  TAO_ERR_SESSION_KEY_WEAK: def(500, (setting: string, reason: string) =>
+    `${setting} is a low-entropy secret key (${reason}): anyone could guess it and forge sessions, so tao does not start with it outside debug mode. Make a random key with ${MAKE_KEY} and set it as TAO_SECRET_KEY.`),
+  TAO_ERR_REPLY_HEADER_INVALID: def(500, (route: string, header: string) =>
+    `The handler of ${route} set the response header ${q(header)} to a value HTTP forbids (a CR, LF or NUL character, or a character above U+00FF; a redirect target is a Location header). Validate or encode the value first, e.g. encodeURI() for a URL, and never copy request input into a header unchecked.`),
 } as const
 
 /** Every stable error code of tao. */

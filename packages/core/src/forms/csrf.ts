@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
 import { taoError } from '../errors/index.js'
 import { SAFE_METHODS } from '../routing/register.js'
+import type { OriginPolicy } from '../security/origins.js'
 import { escapeHtml } from '../server/negotiate.js'
 
 /** The form field and headers a CSRF token is read from. */
@@ -36,17 +37,40 @@ export function csrfField (req: FastifyRequest, reply: FastifyReply): string {
 }
 
 /**
- * The preValidation hook refusing unsafe requests (POST, PUT, PATCH, DELETE ...) without a valid
- * token, unless the route opted out with `{ csrf: false }`.
- * @throws TAO_ERR_CSRF_TOKEN_MISSING, TAO_ERR_CSRF_SESSION_MISSING, TAO_ERR_CSRF_TOKEN_INVALID (403)
+ * The origin checks of an unsafe request, as Django's CsrfViewMiddleware: an Origin header, when
+ * present, must be this site or a trusted origin; over HTTPS without one, the Referer must be an
+ * HTTPS page of this site or of a trusted origin. Returns the refusal, or null.
  */
-export function buildCsrfCheck (fastify: FastifyInstance, sessionKey: string) {
+function originRefusal (req: FastifyRequest, policy: OriginPolicy, where: [string, string]) {
+  const origin = req.headers.origin
+  if (origin !== undefined) {
+    return policy.allowsOrigin(origin, req.protocol, req.host) ? null : taoError('TAO_ERR_CSRF_ORIGIN_FORBIDDEN', [...where, origin.slice(0, 200)])
+  }
+  if (req.protocol !== 'https') return null
+  const problem = policy.refererProblem(req.headers.referer, req.host)
+  if (problem === null) return null
+  return problem === 'missing' ? taoError('TAO_ERR_CSRF_REFERER_MISSING', where) : taoError('TAO_ERR_CSRF_REFERER_FORBIDDEN', [...where, problem.slice(0, 300)])
+}
+
+/**
+ * The preValidation hook refusing unsafe requests (POST, PUT, PATCH, DELETE ...) from another
+ * origin (Origin, and Referer over HTTPS) or without a valid token, unless the route opted out
+ * with `{ csrf: false }`.
+ * @throws TAO_ERR_CSRF_ORIGIN_FORBIDDEN, TAO_ERR_CSRF_REFERER_MISSING, TAO_ERR_CSRF_REFERER_FORBIDDEN,
+ *   TAO_ERR_CSRF_TOKEN_MISSING, TAO_ERR_CSRF_SESSION_MISSING, TAO_ERR_CSRF_TOKEN_INVALID (403)
+ */
+export function buildCsrfCheck (fastify: FastifyInstance, sessionKey: string, policy: OriginPolicy) {
   return function checkCsrf (req: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction): void {
     if (SAFE_METHODS.has(req.method) || req.routeOptions.config.csrf === false) {
       done()
       return
     }
     const where = [req.method, req.url.split('?', 1)[0]!] as [string, string]
+    const refused = originRefusal(req, policy, where)
+    if (refused !== null) {
+      done(refused)
+      return
+    }
     if (csrfTokenOf(req) === undefined) {
       done(taoError('TAO_ERR_CSRF_TOKEN_MISSING', where))
       return
@@ -57,9 +81,9 @@ export function buildCsrfCheck (fastify: FastifyInstance, sessionKey: string) {
     }
     // @fastify/csrf-protection's check only answers through reply.send(error) or next(), and
     // synchronously: a stand-in reply turns its answer into tao's own error.
-    let refused = false
-    const stand = { send: () => { refused = true } } as unknown as FastifyReply
+    let invalid = false
+    const stand = { send: () => { invalid = true } } as unknown as FastifyReply
     fastify.csrfProtection(req, stand, () => {})
-    done(refused ? taoError('TAO_ERR_CSRF_TOKEN_INVALID', where) : undefined)
+    done(invalid ? taoError('TAO_ERR_CSRF_TOKEN_INVALID', where) : undefined)
   }
 }

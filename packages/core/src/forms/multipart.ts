@@ -30,6 +30,14 @@ export function busboyLimits (l: MultipartLimits): Record<string, number> {
   return { fields: l.maxFields, fieldSize: l.maxFieldSize, fileSize: l.maxFileSize, files: l.maxFiles, parts: l.maxParts }
 }
 
+// Room for the boundary and headers of each part.
+const PART_OVERHEAD = 1024
+
+/** The largest multipart body the limits allow: every file and field at its largest. */
+export function maxMultipartBody (l: MultipartLimits): number {
+  return l.maxFiles * l.maxFileSize + l.maxFields * l.maxFieldSize + l.maxParts * PART_OVERHEAD
+}
+
 /** Turns what @fastify/multipart and busboy throw into a TaoError; file system errors stay (500). */
 export function clientError (err: unknown, limits: MultipartLimits): unknown {
   if (isTaoError(err)) return err
@@ -100,6 +108,11 @@ export class MultipartReader {
     const path = join(await this.#tmp(), randomUUID())
     uploads.paths.push(path)
     const out = createWriteStream(path, { flags: 'wx' })
+    // busboy would read and drop the rest of an oversized part (gigabytes, if the client says
+    // so): the part is cut at the limit, the 413 answered then, and the connection closed.
+    part.file.once('limit', () => {
+      part.file.destroy(taoError('TAO_ERR_FORM_FILE_TOO_LARGE', [name.slice(0, 100), this.#limits.maxFileSize]))
+    })
     try {
       await pipeline(part.file, out)
     } catch (err) {

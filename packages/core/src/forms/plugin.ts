@@ -3,10 +3,13 @@ import fastifyFormbody from '@fastify/formbody'
 import fastifyMultipart from '@fastify/multipart'
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
 import fp from 'fastify-plugin'
+import { taoError } from '../errors/index.js'
+import { buildOriginPolicy } from '../security/origins.js'
 import type { Settings } from '../settings/index.js'
 import { addTemplateContext, markSafe } from '../templates/index.js'
 import { buildCsrfCheck, csrfField, csrfToken, csrfTokenOf } from './csrf.js'
-import { busboyLimits, discardUploads, MultipartReader, type MultipartLimits, type Uploads } from './multipart.js'
+import { busboyLimits, discardUploads, maxMultipartBody, MultipartReader, type MultipartLimits, type Uploads } from './multipart.js'
+import { useStrictJson } from './json.js'
 import { buildUrlencodedParser } from './urlencoded.js'
 
 /** Options of {@link formsPlugin}. */
@@ -31,7 +34,8 @@ const CSRF_SESSION_KEY = '_csrf'
 /**
  * Request bodies and CSRF protection, in the pages context (after tao:session):
  *   - application/x-www-form-urlencoded (@fastify/formbody) and JSON (Fastify's own parser,
- *     which refuses `__proto__` and `constructor.prototype`), both within server.bodyLimit;
+ *     which refuses `__proto__` and `constructor.prototype`, after a strict UTF-8 decoding),
+ *     both within server.bodyLimit;
  *   - `csrf_field()` and `csrf_token()` for templates (@fastify/csrf-protection, its secret in
  *     the session).
  * No hook here: what runs per request, multipart reading and the CSRF check, is in
@@ -39,6 +43,7 @@ const CSRF_SESSION_KEY = '_csrf'
  */
 async function forms (fastify: FastifyInstance, opts: FormsPluginOptions): Promise<void> {
   await fastify.register(fastifyFormbody, { parser: buildUrlencodedParser(formLimits(opts.settings)) })
+  useStrictJson(fastify)
   await fastify.register(fastifyCsrfProtection, {
     sessionPlugin: '@fastify/secure-session',
     sessionKey: CSRF_SESSION_KEY,
@@ -54,12 +59,16 @@ async function forms (fastify: FastifyInstance, opts: FormsPluginOptions): Promi
  * What routes taking a body run (register it in their own context, inside tao:forms):
  *   - multipart/form-data (@fastify/multipart) read before validation into `req.body`, files as
  *     UploadedFile in temporary files, with the limits of settings.forms;
- *   - the CSRF check on every unsafe method unless the route says `{ csrf: false }`.
- * Over a limit → 413 (too many fields → 400); malformed → 400; forged → 403.
+ *   - the CSRF check on every unsafe method unless the route says `{ csrf: false }`: Origin
+ *     (and Referer over HTTPS) against the site and settings.csrf.trustedOrigins, then the token.
+ * Over a limit → 413 (too many fields → 400), a file as soon as it passes forms.maxFileSize, a
+ * declared Content-Length above {@link maxMultipartBody} before reading; malformed → 400;
+ * forged → 403.
  */
 async function formBodies (fastify: FastifyInstance, opts: FormsPluginOptions): Promise<void> {
   const limits = formLimits(opts.settings)
   const reader = new MultipartReader(limits)
+  const maxBody = maxMultipartBody(limits)
   // @fastify/multipart adds an onRequest and an onResponse hook for every request of its
   // context: one more reason this context holds only the routes that take a body.
   await fastify.register(fastifyMultipart, { limits: busboyLimits(limits), throwFileSizeLimit: true })
@@ -67,6 +76,13 @@ async function formBodies (fastify: FastifyInstance, opts: FormsPluginOptions): 
   const readMultipart = function readMultipart (req: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
     if (!req.isMultipart()) {
       done()
+      return
+    }
+    // A body declared larger than any acceptable form is refused before reading a byte (the
+    // error page closes the connection, as the body was not read).
+    const declared = Number(req.headers['content-length'])
+    if (declared > maxBody) {
+      done(taoError('TAO_ERR_FORM_BODY_TOO_LARGE', [declared, maxBody, 'a multipart form (settings.forms)']))
       return
     }
     const uploads: Uploads = { paths: [], files: [] }
@@ -79,7 +95,7 @@ async function formBodies (fastify: FastifyInstance, opts: FormsPluginOptions): 
       done()
     }, done)
   }
-  const checkCsrf = buildCsrfCheck(fastify, CSRF_SESSION_KEY)
+  const checkCsrf = buildCsrfCheck(fastify, CSRF_SESSION_KEY, buildOriginPolicy(opts.settings.csrf.trustedOrigins))
   // Decided once per route at boot: a route that also answers GET keeps its safe methods free
   // of both hooks' work (checkCsrf passes them).
   fastify.addHook('onRoute', (route) => {

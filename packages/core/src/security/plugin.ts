@@ -6,6 +6,7 @@ import { kOwnContentPolicy } from '../symbols.js'
 import { developmentDefaults } from './development.js'
 import { helmetOptions } from './headers.js'
 import { buildHostMatcher } from './hosts.js'
+import { normalizeUnreserved } from './url.js'
 import { computeSecurityHeaders, isDocument, isStylesheet, type HeaderList } from './static-headers.js'
 
 /** Options of {@link securityPlugin}. */
@@ -21,7 +22,9 @@ function setHeaders (reply: FastifyReply, headers: HeaderList): void {
  * Request safety for every request, static files and not-found pages included (register it at
  * the root): security headers (@fastify/helmet's, with tao's CSP, computed once at boot unless
  * CSP nonces are asked for) and the allowed-hosts check,
- * which answers 400 to a Host header this site does not serve. The Host is the one Fastify
+ * which answers 400 to a Host header this site does not serve. Before any other hook, percent-encoded
+ * unreserved characters of the path are decoded in `req.url` (`/%61dmin` → `/admin`), as the
+ * router already matched them. The Host is the one Fastify
  * reports: X-Forwarded-Host only when it comes from a trusted proxy (settings.server.trustProxy).
  */
 async function security (fastify: FastifyInstance, opts: SecurityPluginOptions): Promise<void> {
@@ -59,6 +62,9 @@ async function security (fastify: FastifyInstance, opts: SecurityPluginOptions):
   const { live, ready } = settings.server.health
   const healthPaths = new Set([live, ready].filter((p): p is string => typeof p === 'string').flatMap((p) => [p, `${p}/`]))
   fastify.addHook('onRequest', function checkHost (req: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction) {
+    // First of all hooks: every later guard sees the path the router matched (see url.ts).
+    const raw = req.raw.url
+    if (raw !== undefined && raw.includes('%')) req.raw.url = normalizeUnreserved(raw)
     try {
       hosts.check(req.host)
     } catch (err) {

@@ -1,7 +1,7 @@
-import { STATUS_CODES } from 'node:http'
+import { STATUS_CODES, validateHeaderName, validateHeaderValue } from 'node:http'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { isTaoError } from '../errors/index.js'
+import { isTaoError, taoError } from '../errors/index.js'
 import type { AppRegistry } from '../apps/index.js'
 import { kErrorPages } from '../symbols.js'
 import { escapeHtml, prefersJson } from './negotiate.js'
@@ -54,6 +54,25 @@ function builtinPage (ctx: ErrorPageContext): string {
   return parts.join('')
 }
 
+/**
+ * Removes the headers a handler set that Node would refuse to write (CR, LF, NUL, a character
+ * above U+00FF, a bad name) and returns the first one's name, or null. Without this, the error
+ * page would fail on the same header and Fastify would answer with Node's own error text.
+ */
+function dropInvalidHeaders (reply: FastifyReply): string | null {
+  let bad: string | null = null
+  for (const [name, value] of Object.entries(reply.getHeaders())) {
+    try {
+      validateHeaderName(name)
+      for (const v of Array.isArray(value) ? value : [value]) validateHeaderValue(name, v as string)
+    } catch {
+      reply.removeHeader(name)
+      bad ??= name
+    }
+  }
+  return bad
+}
+
 interface ErrorsOptions {
   debug: boolean
   registry: AppRegistry
@@ -81,6 +100,9 @@ async function errorPages (fastify: FastifyInstance, opts: ErrorsOptions): Promi
     const errCode = (err as { code?: unknown } | undefined)?.code
     const code = typeof errCode === 'string' && (isTaoError(err) || errCode.startsWith('FST_')) ? errCode : undefined
     reply.code(status)
+    // Answered before the body was read (a 413 on Content-Length, a cut upload): close the
+    // connection after the answer, or Node would read the rest to keep it alive.
+    if (req.raw.complete === false) reply.header('connection', 'close')
     if (prefersJson(req)) {
       await reply.type('application/json; charset=utf-8').send({ statusCode: status, error: title, message, ...(code && exposed ? { code } : {}) })
       return
@@ -122,13 +144,16 @@ async function errorPages (fastify: FastifyInstance, opts: ErrorsOptions): Promi
 
   fastify.setErrorHandler(async (thrown: Error & { statusCode?: number, validation?: unknown }, req, reply) => {
     let err = thrown
+    const route = `${req.method} ${req.routeOptions.url ?? req.url.split('?', 1)[0]}`
+    const badHeader = dropInvalidHeaders(reply)
+    if (badHeader !== null && !isTaoError(thrown)) err = taoError('TAO_ERR_REPLY_HEADER_INVALID', [route, badHeader], { header: badHeader }, { cause: thrown })
     for (const translate of fastify[kErrorPages].translators) {
-      const translated = translate(thrown)
+      const translated = translate(err)
       if (translated) { err = translated; break }
     }
     let status = err.statusCode ?? 500
     if (status < 400 || status > 599) status = 500
-    if (status >= 500) req.log.error({ err }, err.message)
+    if (status >= 500) req.log.error({ err, route }, err.message)
     else req.log.info({ err: { message: err.message, code: (err as { code?: string }).code } }, 'client error')
     await send(req, reply, status, err, err.message)
   })

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict'
+import { randomBytes } from 'node:crypto'
 import { test } from 'node:test'
 import { isTaoError } from '../errors/index.js'
-import { decodeKey, resolveSessionKeys } from './keys.js'
+import { decodeKey, lowEntropyReason, resolveSessionKeys } from './keys.js'
 
 const HEX = '5ae49164a3674ba0dd2b02ce14bb00f216c99badbba13394189c1e90f31352a9'
 const B64 = 'H/8aXssr7JLBxKZQYLUokU4MqTV8ZNOBR8/zKr/tIzw='
@@ -52,4 +53,26 @@ test('no key: refused outside development, a random one in development', () => {
   assert.equal(a.ephemeral, true)
   assert.equal(a.keys[0]!.length, 32)
   assert.notDeepEqual(a.keys[0], b.keys[0])
+})
+
+// Regression for #13: an all-zero key started in production with a warning only.
+test('outside development a low-entropy key is refused, naming the setting and the reason', () => {
+  const weak: Array<[string, RegExp]> = [
+    ['0'.repeat(64), /one byte repeated/],
+    ['ab'.repeat(32), /one byte repeated/],
+    ['deadbeef'.repeat(8), /published in examples/],
+    ['0123456789abcdef'.repeat(4), /published in examples/], ['0a1b2c3d'.repeat(8), /repeats a pattern of 4 bytes/],
+    ['a1b2c3'.repeat(10) + 'a1b2', /repeats a pattern of 3 bytes/],
+    [Buffer.from(Array.from({ length: 32 }, (_, i) => (i * 7) % 256)).toString('hex'), /count up or down/],
+    ['0502070104040006030501070202060004030705010006020303040700010506', /only \d+ distinct byte values/],
+    [Buffer.from('correct horse battery staple 123').toString('base64'), /printable text/],
+  ]
+  for (const [key, reason] of weak) {
+    throwsKey(() => resolveSessionKeys(key, false), 'TAO_ERR_SESSION_KEY_WEAK', new RegExp(`^settings\\.secretKey \\(or TAO_SECRET_KEY\\) is a low-entropy secret key \\(.*(?:${reason.source}).*\\).*randomBytes\\(32\\)`))
+    assert.equal(resolveSessionKeys(key, true).keys.length, 1, 'debug and tests still start')
+  }
+  throwsKey(() => resolveSessionKeys([HEX, '0'.repeat(64)], false), 'TAO_ERR_SESSION_KEY_WEAK', /^settings\.secretKey\[1\]/)
+  assert.equal(lowEntropyReason(Buffer.from(HEX, 'hex')), null)
+  assert.equal(lowEntropyReason(Buffer.from(B64, 'base64')), null)
+  for (let i = 0; i < 2000; i++) assert.equal(lowEntropyReason(randomBytes(32)), null, 'random keys pass')
 })

@@ -119,6 +119,8 @@ export interface UserSettings {
     filters?: Record<string, (...args: never[]) => unknown>
     /** Compile each template once ('auto': when debug is off). */
     cache?: boolean | 'auto'
+    /** Most characters one render may produce; more fails it with TAO_ERR_TEMPLATE_OUTPUT_TOO_LARGE (500). Default '4mb'. */
+    maxOutput?: Size
   }
   static?: {
     /** Add content hashes to static() URLs ('auto': when debug is off). */
@@ -256,6 +258,15 @@ export interface UserSettings {
     siteTitle?: string
     /** Rows per list page. Default 50 (1 to 500). */
     perPage?: number
+  }
+  /** CSRF protection (issue #13). @see docs/reference/security.md */
+  csrf?: {
+    /**
+     * Origins other than the site itself allowed to send unsafe requests (forms, fetch) and to open
+     * websockets, as Django's CSRF_TRUSTED_ORIGINS: `'https://app.example.com'`, or
+     * `'https://*.example.com'` for every subdomain. Scheme required; a port when not the default.
+     */
+    trustedOrigins?: string[]
   }
 }
 

@@ -68,6 +68,11 @@ const timeZoneName = (s: string) => {
     return "an IANA time zone such as 'UTC' or 'Europe/Paris'"
   }
 }
+// A CSRF trusted origin: scheme, host (or '*.' and a domain), optional port; no path.
+const TRUSTED_ORIGIN = /^https?:\/\/(\*\.)?([a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*|\[[0-9a-f:.]+\])(:\d{1,5})?$/i
+const trustedOrigin = (s: string) => (TRUSTED_ORIGIN.test(s)
+  ? null
+  : "an origin such as 'https://app.example.com', 'https://*.example.com' or 'http://localhost:5173' (scheme, host, optional port; no path)")
 
 const appEntry: Check = either(
   str(undefined),
@@ -155,6 +160,7 @@ export const settingsSchema = shape({
     globals: mapOf(anyValue),
     filters: mapOf(fn),
     cache: either(oneOf(['auto'] as const, 'auto'), bool(false), "true, false or 'auto'"),
+    maxOutput: size(4 * 1024 * 1024),
   }),
   static: shape({
     hashed: either(oneOf(['auto'] as const, 'auto'), bool(false), "true, false or 'auto'"),
@@ -211,6 +217,10 @@ export const settingsSchema = shape({
     siteTitle: str('tao administration'),
     perPage: int(50, 1, 500),
   })),
+  // issue #13
+  csrf: shape({
+    trustedOrigins: listOf(str('', trustedOrigin)),
+  }),
 })
 
 type DeepReadonly<T> = T extends (...args: never[]) => unknown

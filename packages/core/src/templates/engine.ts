@@ -1,9 +1,10 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import nunjucks from 'nunjucks'
 import type { AppRegistry } from '../apps/index.js'
-import { taoError } from '../errors/index.js'
+import { isTaoError, TaoError, taoError } from '../errors/index.js'
 import { TemplateGlobals } from './context.js'
 import { renderError, syntaxError } from './errors.js'
+import { budget, installGuards } from './guards.js'
 import { TemplateLoader } from './loader.js'
 
 /** The parts of a Nunjucks Template tao uses (its typings omit some). */
@@ -37,12 +38,22 @@ export function markSafe (html: string): SafeString {
 // Bounds the remembered misses of exists(), whatever names it is asked about.
 const MAX_MISSES = 1000
 
+/**
+ * Template names are chosen by code and templates, never by the client: a bad one (an include
+ * of "../../secret") is the site's bug, so a 500 whose details only debug shows, never a 4xx.
+ */
+function serverSide (err: unknown): unknown {
+  return isTaoError(err) && err.statusCode < 500 ? new TaoError(err.code, err.message, 500, err.details, { cause: err }) : err
+}
+
 /** Options of {@link TemplateEngine}. */
 export interface TemplateEngineOptions {
   root: string
   registry: AppRegistry
   /** Compile each template once and keep it in memory (production). */
   cache: boolean
+  /** The most characters one render may produce (settings.templates.maxOutput). */
+  maxOutput?: number
 }
 
 /**
@@ -59,6 +70,7 @@ export class TemplateEngine {
   readonly #cache: Map<string, CompiledTemplate> | null
   readonly #misses: Set<string> | null
   readonly #empty: CompiledTemplate
+  readonly #maxOutput: number
   /**
    * Called with the name of each template a render loads, in order: the one rendered, then
    * those it extends, includes or imports. Null by default (no cost); the debug toolbar sets it.
@@ -66,8 +78,10 @@ export class TemplateEngine {
   onLoad: ((name: string) => void) | null = null
 
   constructor (opts: TemplateEngineOptions) {
+    installGuards()
     const loader = new TemplateLoader(opts.root, opts.registry, opts.cache)
     this.loader = loader
+    this.#maxOutput = opts.maxOutput ?? Infinity
     // The loader Nunjucks gets is never used (getTemplate is replaced); it still goes through
     // tao's resolution, so nothing falls back to Nunjucks's own file loading.
     const guard = {
@@ -129,10 +143,15 @@ export class TemplateEngine {
       return given
     }
     const key = name instanceof nunjucks.runtime.SafeString ? name.val : name
-    if (typeof key !== 'string') throw taoError('TAO_ERR_NAME_INVALID', ['template', String(key), 'it is not a string'])
+    if (typeof key !== 'string') throw serverSide(taoError('TAO_ERR_NAME_INVALID', ['template', String(key), 'it is not a string']))
     const cached = this.#cache?.get(key)
     if (cached !== undefined) return cached
-    const source = this.loader.load(key)
+    let source: ReturnType<TemplateLoader['load']>
+    try {
+      source = this.loader.load(key)
+    } catch (err) {
+      throw serverSide(err)
+    }
     if (source === null) {
       if (ignoreMissing) return this.#empty
       throw this.loader.notFound(key)
@@ -166,22 +185,28 @@ export class TemplateEngine {
   /**
    * Renders template `name` with `context`, for `req` when there is one (the lazy template
    * context reads it). Autoescaped; synchronous.
-   * @throws the errors of {@link template}; TAO_ERR_TEMPLATE_RENDER (file, line, column) or
-   *   the TaoError raised inside the template, with its position
+   * @throws the errors of {@link template}; TAO_ERR_TEMPLATE_RENDER (file, line, column),
+   *   TAO_ERR_TEMPLATE_OUTPUT_TOO_LARGE, or the TaoError raised inside the template, with its position
    */
   render (name: string, context?: object, req: FastifyRequest | null = null, reply: FastifyReply | null = null): string {
     const tmpl = this.template(name)
     this.onLoad?.(name)
     const prev = this.globals.enter(req, reply)
+    const { remaining, limit } = budget
+    budget.remaining = budget.limit = this.#maxOutput
     let out: string | null
     try {
       out = tmpl.render(context)
     } catch (err) {
       throw renderError(err, tmpl.path, (f) => this.loader.display(f))
     } finally {
+      budget.remaining = remaining
+      budget.limit = limit
       this.globals.leave(prev)
     }
     if (typeof out !== 'string') throw taoError('TAO_ERR_TEMPLATE_ASYNC', [this.loader.display(tmpl.path)])
+    // Template text repeated by a loop is not counted as it is written: checked here.
+    if (out.length > this.#maxOutput) throw taoError('TAO_ERR_TEMPLATE_OUTPUT_TOO_LARGE', [this.#maxOutput], { file: this.loader.display(tmpl.path) })
     return out
   }
 }

@@ -43,7 +43,7 @@ const noCsrfField = (): ReturnType<typeof markSafe> => markSafe('')
  */
 async function templates (fastify: FastifyInstance, opts: TemplatesPluginOptions): Promise<void> {
   const { settings, reverser } = opts
-  const engine = new TemplateEngine({ root: settings.root, registry: opts.registry, cache: settings.templates.cache === true })
+  const engine = new TemplateEngine({ root: settings.root, registry: opts.registry, cache: settings.templates.cache === true, maxOutput: settings.templates.maxOutput })
   const g = engine.globals
   const tao = { owner: "tao's templates" }
   const files = fastify[kStaticFiles]

@@ -6,7 +6,7 @@ import type { RouteRecord } from '../apps/index.js'
 import { taoError } from '../errors/index.js'
 import type { Settings } from '../settings/index.js'
 import { kSocketConfig, kSocketFail, kSocketHeartbeat, kSocketLog } from '../symbols.js'
-import { buildHostMatcher, developmentDefaults } from '../security/index.js'
+import { buildHostMatcher, buildOriginPolicy, developmentDefaults } from '../security/index.js'
 import { originHost } from './origin.js'
 import { closeSockets } from './shutdown.js'
 import { TaoSocket, type SocketConfig } from './socket.js'
@@ -60,13 +60,15 @@ async function websocket (fastify: FastifyInstance, opts: WebsocketPluginOptions
   const { websocket: limits } = opts.settings
   // The same allowedHosts rule as the Host check, so a page's own origin is always allowed.
   const hosts = buildHostMatcher(opts.settings.allowedHosts, developmentDefaults(opts.settings))
+  // And the CSRF allowlist: settings.csrf.trustedOrigins may open sockets too.
+  const origins = buildOriginPolicy(opts.settings.csrf.trustedOrigins)
   const config: SocketConfig = Object.freeze({ maxBufferedAmount: limits.maxBufferedAmount, log: fastify.log })
 
   const checkOrigin: onRequestHookHandler = async (req) => {
     const origin = req.headers.origin
     if (origin === undefined) return
     const host = originHost(origin)
-    if (host === null || !hosts.allows(host)) {
+    if ((host === null || !hosts.allows(host)) && !origins.trusts(origin)) {
       throw taoError('TAO_ERR_WS_ORIGIN_FORBIDDEN', [origin, req.url])
     }
   }

@@ -27,6 +27,17 @@ test('in production, no secret key refuses the start and says how to make one', 
   assert.match(err.message, /node -e "console\.log\(require\('crypto'\)\.randomBytes\(32\)\.toString\('hex'\)\)"/)
 })
 
+// Regression for #13: an all-zero key started in production with a warning only.
+test('in production, a low-entropy secret key refuses the start, naming the reason, never the key', async () => {
+  process.env.NODE_ENV = 'production'
+  for (const [key, reason] of [['0'.repeat(64), /one byte repeated/], ['deadbeef'.repeat(8), /a key published in examples/], ['0a1b2c3d'.repeat(8), /repeats a pattern of 4 bytes/]] as const) {
+    const err = await bootError({ root: fixture('safety'), inline: true, settings: { logLevel: 'silent', secretKey: key }, env: {} })
+    assert.ok(isTaoError(err, 'TAO_ERR_SESSION_KEY_WEAK'), String(err))
+    assert.match(err.message, reason)
+    assert.ok(!err.message.includes(key))
+  }
+})
+
 test('in debug mode, no secret key starts with a random one, and sessions work', async () => {
   process.env.NODE_ENV = 'production'
   const app = await createTestApp({ root: fixture('safety'), inline: true, settings: { debug: true }, env: {} })
