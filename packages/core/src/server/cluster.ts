@@ -166,6 +166,24 @@ class Primary {
     })
   }
 
+  /**
+   * Before any worker drains, every worker stops accepting, so the primary closes its listening
+   * socket while no connection waits in its queue: the last worker to stop would otherwise
+   * leave the connections the primary had accepted (clients reconnecting after a
+   * `Connection: close`) to be reset. Waits for each worker's answer, at most 2 s.
+   */
+  async #stopAccepting (): Promise<void> {
+    const listening = Object.values(cluster.workers ?? {}).filter((w): w is Worker => !!w && this.#listened.has(w) && w.isConnected())
+    await Promise.all(listening.map((w) => new Promise<void>((resolve) => {
+      const done = (): void => { clearTimeout(timer); w.off('message', onMessage); w.off('exit', done); resolve() }
+      const onMessage = (msg: { tao?: string } | null): void => { if (msg?.tao === 'stopped-accepting') done() }
+      const timer = setTimeout(done, 2_000)
+      w.on('message', onMessage)
+      w.once('exit', done)
+      w.send({ tao: 'stop-accepting' })
+    })))
+  }
+
   /** SIGHUP: replaces the workers one at a time, each new one listening before the old drains. */
   async #reload (): Promise<void> {
     if (this.#state === 'reloading' || this.#state === 'booting') { this.#reloadAgain = true; return }
@@ -208,6 +226,7 @@ class Primary {
     this.#state = 'stopping'
     if (signal) this.#opts.log.info(`${signal}: draining ${Object.keys(cluster.workers ?? {}).length} worker(s)`)
     for (const timer of this.#timers) clearTimeout(timer)
+    await this.#stopAccepting()
     let clean = true
     await Promise.all(Object.values(cluster.workers ?? {}).map(async (w) => {
       if (!w || w.isDead()) return

@@ -37,6 +37,7 @@ export class TaoApp {
   #starting: Promise<void> | null = null
   #closing: Promise<void> | null = null
   #tracker: ConnectionTracker | null = null
+  #cut = 0
 
   constructor (fastify: FastifyInstance, settings: Settings, registry: AppRegistry, reverser: Reverser, services: readonly ServiceRecord[] = []) {
     this.fastify = fastify
@@ -95,6 +96,19 @@ export class TaoApp {
    */
   get mongo (): MongoClient {
     return this.fastify[kDatabase].client
+  }
+
+  /** Requests the last shutdown cut at settings.server.shutdownTimeout (0: a clean drain). */
+  get requestsCut (): number {
+    return this.#cut
+  }
+
+  /**
+   * Stops accepting new connections and keeps serving the open ones; close() later drains
+   * them. Under a cluster primary, accepting passes to the other workers at once.
+   */
+  stopAccepting (): void {
+    this.#tracker?.stopAccepting()
   }
 
   /** Where the app is in its life. */
@@ -180,19 +194,26 @@ export class TaoApp {
    *   5. Fastify's onClose hooks (plugins; the database client closes here);
    *   6. 'database' hooks.
    * Every step runs even if an earlier one failed; then rejects with the first failure.
+   * `drainTimeout` bounds step 2 instead of shutdownTimeout (the crash policy drains briefly).
    */
-  close (): Promise<void> {
+  close (opts: { drainTimeout?: number } = {}): Promise<void> {
     if (currentIs(this)) setCurrentApp(null)
-    this.#closing ??= this.#close()
+    this.#closing ??= this.#close(opts.drainTimeout ?? this.settings.server.shutdownTimeout)
     return this.#closing
   }
 
-  async #close (): Promise<void> {
+  /** 'METHOD /path' of the requests running now (crash logs name them). */
+  requestsInFlight (): string[] {
+    return this.#tracker?.inFlight() ?? []
+  }
+
+  async #close (drainTimeout: number): Promise<void> {
     const log = this.fastify.log
     this.#phase = 'draining'
     if (this.#tracker) {
-      const { cut } = await this.#tracker.drain(this.settings.server.shutdownTimeout)
-      if (cut > 0) log.warn(`shutdown: ${cut} request(s) still running after ${this.settings.server.shutdownTimeout} ms were cut (settings.server.shutdownTimeout)`)
+      const { cut, cutRoutes } = await this.#tracker.drain(drainTimeout)
+      this.#cut = cut
+      if (cut > 0) log.error(`shutdown: ${cut} request(s) still running after ${drainTimeout} ms were cut (settings.server.shutdownTimeout): ${cutRoutes.join(', ')}`)
     }
     const failures = [await this.#hooks.run('websockets', log), await this.#hooks.run('services', log)]
     try {
