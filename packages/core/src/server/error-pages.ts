@@ -77,6 +77,9 @@ async function errorPages (fastify: FastifyInstance, opts: ErrorsOptions): Promi
     const errCode = (err as { code?: unknown } | undefined)?.code
     const code = typeof errCode === 'string' && (isTaoError(err) || errCode.startsWith('FST_')) ? errCode : undefined
     reply.code(status)
+    // A 503 that knows when to come back (a database outage) says so.
+    const retryAfter = isTaoError(err) ? err.details.retryAfter : undefined
+    if (status === 503 && typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter))
     if (prefersJson(req)) {
       await reply.type('application/json; charset=utf-8').send({ statusCode: status, error: title, message, ...(code && exposed ? { code } : {}) })
       return

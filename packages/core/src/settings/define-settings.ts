@@ -127,9 +127,9 @@ export interface UserSettings {
      * (`tao dev` stops), false otherwise (production starts and answers 503 until it is back).
      */
     requireOnStart?: boolean | 'auto'
-    /** How long opening a connection to the database may take. Default '3s'. */
+    /** How long opening a connection to the database may take. Default '2s'. */
     connectTimeoutMS?: Duration
-    /** How long one database operation may wait for its reply before failing (a 503); cuts slow queries too. Default '5s'; 0: never. */
+    /** How long one database operation may wait for its reply before failing (a 503); cuts slow queries too. Default '3s'; 0: never. With the driver's one retry of a read (a new connection, connectTimeoutMS), a read answers within about 5 s. */
     socketTimeoutMS?: Duration
     /** How long an operation waits for a free pooled connection before failing (a 503). Default '3s'; 0: forever. */
     waitQueueTimeoutMS?: Duration

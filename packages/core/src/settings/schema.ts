@@ -104,8 +104,8 @@ export const settingsSchema = shape({
     serverSelectionTimeoutMS: duration(5_000),
     requireOnStart: either(oneOf(['auto'] as const, 'auto'), bool(false), "true, false or 'auto'"),
     // Deadlines on every database wait (issue #12); mongodb 7.x ignores timeoutMS.
-    connectTimeoutMS: duration(3_000),
-    socketTimeoutMS: duration(5_000),
+    connectTimeoutMS: duration(2_000),
+    socketTimeoutMS: duration(3_000),
     waitQueueTimeoutMS: duration(3_000),
     retryAfter: duration(5_000),
   }),
