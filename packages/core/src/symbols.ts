@@ -21,3 +21,5 @@ export const kCookies = Symbol('tao.cookies')
 export const kCookieJar = Symbol('tao.cookieJar')
 export const kCookiesWritten = Symbol('tao.cookiesWritten')
 export const kDebugRecord = Symbol('tao.debugRecord')
+/** The handler-deadline timer of a request (server/handler-deadline.ts). */
+export const kHandlerDeadline = Symbol('tao.handlerDeadline')
