@@ -65,7 +65,7 @@ export async function honestLoad (opts: HonestLoadOptions, during: () => Promise
     const socket = connect({ host: hostname, port: Number(port) })
     let connected = false
     let waiting = false
-    let buf = Buffer.alloc(0)
+    let buf: Buffer = Buffer.alloc(0)
     open.add(socket)
     const send = () => {
       if (stopped || socket.destroyed || socket.writableEnded || socket.readableEnded) { socket.destroy(); return }
@@ -95,10 +95,10 @@ export async function honestLoad (opts: HonestLoadOptions, during: () => Promise
     })
   })
 
-  const client = async () => {
-    while (!stopped) {
-      if (!(await session())) { acc.refused++; await sleep(20) }
-    }
+  const client = async (): Promise<void> => {
+    if (stopped) return
+    if (!(await session())) { acc.refused++; await sleep(20) }
+    await client()
   }
   const clients = Array.from({ length: opts.connections ?? 100 }, client)
   const hardStop = setTimeout(() => { stopped = true }, (opts.maxSeconds ?? 30) * 1000)
