@@ -239,14 +239,16 @@ class Primary {
    * Before any worker drains, every worker stops accepting, so the primary closes its listening
    * socket while no connection waits in its queue: the last worker to stop would otherwise
    * leave the connections the primary had accepted (clients reconnecting after a
-   * `Connection: close`) to be reset. Waits for each worker's answer, at most 2 s.
+   * `Connection: close`) to be reset. A worker stops once no connection reached it for 300 ms,
+   * so whatever the primary had queued is handed over first. Waits for each answer, at most
+   * the stop timeout.
    */
   async #stopAccepting (): Promise<void> {
     const listening = Object.values(cluster.workers ?? {}).filter((w): w is Worker => !!w && this.#listened.has(w) && w.isConnected())
     await Promise.all(listening.map((w) => new Promise<void>((resolve) => {
       const done = (): void => { clearTimeout(timer); w.off('message', onMessage); w.off('exit', done); resolve() }
       const onMessage = (msg: { tao?: string } | null): void => { if (msg?.tao === 'stopped-accepting') done() }
-      const timer = setTimeout(done, 2_000)
+      const timer = setTimeout(done, this.#opts.stopTimeout)
       w.on('message', onMessage)
       w.once('exit', done)
       w.send({ tao: 'stop-accepting' })

@@ -63,6 +63,8 @@ export class ConnectionTracker {
   /** Responses the drain waits for. */
   readonly #running = new Set<ServerResponse>()
   #installed = false
+  /** When the last connection arrived (a cluster worker hands over once they stop coming). */
+  #lastConnection = 0
   #sweeper: NodeJS.Timeout | null = null
 
   constructor (server: Server, opts: TrackerOptions = {}) {
@@ -76,6 +78,7 @@ export class ConnectionTracker {
     this.#installed = true
     const server = this.#server
     server.on('connection', (socket: Socket) => {
+      this.#lastConnection = Date.now()
       this.#sockets.set(socket, null)
       socket.once('close', () => this.#sockets.delete(socket))
     })
@@ -149,6 +152,24 @@ export class ConnectionTracker {
   }
 
   /**
+   * Stops accepting once no connection arrived for `quiet` ms (at most `within` ms from now).
+   * A cluster worker does this at shutdown: the primary resets the connections still queued
+   * for the workers when the last one stops accepting, and connections keep being handed over
+   * while its queue is not empty (a busy machine, a burst of new clients).
+   */
+  async stopAcceptingWhenQuiet (quiet: number, within: number): Promise<void> {
+    const end = Date.now() + within
+    for (;;) {
+      await new Promise((resolve) => setTimeout(resolve, 20))
+      // After the timer, let one poll phase run: a connection the primary sent while this
+      // process was busy is read there, before it is judged quiet.
+      await new Promise((resolve) => setImmediate(resolve))
+      if (Date.now() >= end || Date.now() - this.#lastConnection >= quiet) break
+    }
+    this.stopAccepting()
+  }
+
+  /**
    * Drains without losing a request, at most `timeout` ms:
    *   1. stops accepting connections;
    *   2. keeps reading open connections: every request still gets an answer, with
@@ -185,7 +206,10 @@ export class ConnectionTracker {
           resolve()
         }
       }
-      const timer = setInterval(look, 50)
+      // Looked at after a poll phase (setImmediate), not in the timer's own phase: after a stall
+      // (a starved machine, a long GC) a request waiting in a socket buffer is read first, so
+      // its connection is not judged idle and closed under it.
+      const timer = setInterval(() => setImmediate(look), 50)
       look()
     })
     const cutRoutes = [...this.#running].map(describe)

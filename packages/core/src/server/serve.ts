@@ -69,8 +69,7 @@ export async function serve (app: TaoApp, opts: ServeOptions = {}): Promise<stri
     // stops taking connections before any answers `Connection: close` (see cluster.ts).
     process.on('message', (msg: { tao?: string } | null) => {
       if (msg?.tao === 'stop-accepting') {
-        app.stopAccepting()
-        process.send?.({ tao: 'stopped-accepting' })
+        app.stopAccepting().then(() => process.send?.({ tao: 'stopped-accepting' }), () => {})
       }
       if (msg?.tao === 'shutdown' && !stopping) stop('shutdown requested by the primary')
     })

@@ -18,6 +18,9 @@ import type { Channels } from '../websocket/channels.js'
 export type { ListenOptions } from './listen.js'
 export type { CloseHook, ClosePhase } from './close-hooks.js'
 
+// A cluster worker stops accepting once no connection reached it for this long (see stopAccepting).
+const STOP_ACCEPTING_QUIET_MS = 300
+
 /** Where an app is in its life: created → starting → started → draining → closed. */
 export type AppPhase = 'created' | 'starting' | 'started' | 'draining' | 'closed'
 
@@ -104,11 +107,13 @@ export class TaoApp {
   }
 
   /**
-   * Stops accepting new connections and keeps serving the open ones; close() later drains
-   * them. Under a cluster primary, accepting passes to the other workers at once.
+   * Stops accepting new connections, once none arrived for 300 ms (at most
+   * settings.server.shutdownTimeout), and keeps serving the open ones; close() later drains
+   * them. Under a cluster primary, connections the primary still had queued are handed over
+   * meanwhile (on a starved machine it hands them out slowly), not reset.
    */
-  stopAccepting (): void {
-    this.#tracker?.stopAccepting()
+  async stopAccepting (): Promise<void> {
+    await this.#tracker?.stopAcceptingWhenQuiet(STOP_ACCEPTING_QUIET_MS, this.settings.server.shutdownTimeout)
   }
 
   /** Where the app is in its life. */

@@ -10,21 +10,23 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 const quiet = { TAO_TEST_SERVICES: 'alpha', TAO_LOG_LEVEL: 'error' }
 const ROUNDS = Number(process.env.TAO_DRAIN_ROUNDS ?? 5)
 
-for (const workers of [null, 2]) {
-  const what = workers === null ? 'one process' : `--workers ${workers} primary`
+// `after`: ms of load before the signal. 30 ms: the primary still holds most of the 100 new
+// connections in its queue for the workers, which must be handed over, not reset.
+for (const [workers, after] of [[null, 1_500], [2, 1_500], [2, 30]] as const) {
+  const what = `${workers === null ? 'one process' : `--workers ${workers} primary`}${after < 1_000 ? `, ${after} ms into a burst of new connections` : ''}`
   test(`SIGTERM at full load, ${what}: 0 requests lost in ${ROUNDS} rounds, exit 0`, async (t) => {
     for (let round = 1; round <= ROUNDS; round++) {
       const args = ['start', '--port', '0', ...(workers === null ? [] : ['--workers', String(workers)])]
       const tao = await startTao(args, fixture('process'), quiet)
       let code: number | null = null
       const r = await honestLoad({ address: tao.address, path: '/', maxSeconds: 40 }, async () => {
-        await sleep(1_500)
+        await sleep(after)
         tao.child.kill('SIGTERM')
         code = await tao.exited
       })
       t.diagnostic(describeAccounting(`SIGTERM, ${what}, round ${round}`, r))
       assert.equal(code, 0, tao.output())
-      assert.ok(r.answered > 500, `the load ran (${r.answered} answered)`)
+      assert.ok(r.answered > 100, `the load ran (${r.answered} answered)`)
       assert.equal(r.lost, 0, JSON.stringify(r))
       assert.deepEqual(Object.keys(r.byStatus), ['200'], JSON.stringify(r.byStatus))
     }
