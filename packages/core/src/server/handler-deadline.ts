@@ -42,21 +42,21 @@ function expire (req: FastifyRequest, reply: FastifyReply, ms: number, retryAfte
  * The handler deadline: a request whose handler has not started its answer within
  * settings.server.handlerTimeout (or its route's `timeout` option) is answered 503 with
  * Retry-After, the route is logged, and `req.signal` aborts so the handler's own work (driver
- * reads, fetch) stops. Costs one timer per request, cleared when the response ends.
+ * reads, fetch) stops. Costs one timer and one listener per request, cleared when the
+ * response ends.
  */
 async function handlerDeadline (fastify: FastifyInstance, opts: HandlerDeadlineOptions): Promise<void> {
-  fastify.addHook('onRequest', (req, reply, done) => {
+  fastify.addHook('onRequest', function startHandlerDeadline (req, reply, done) {
     const own = (req.routeOptions.config as { taoTimeout?: number } | undefined)?.taoTimeout
     const ms = own ?? opts.timeout
-    if (ms > 0) req[kHandlerDeadline] = setTimeout(expire, ms, req, reply, ms, opts.retryAfter)
+    if (ms > 0) {
+      const timer = setTimeout(expire, ms, req, reply, ms, opts.retryAfter)
+      req[kHandlerDeadline] = timer
+      // One listener on the response rather than two more hooks on every route.
+      reply.raw.once('close', () => clearTimeout(timer))
+    }
     done()
   })
-  const clear = (req: FastifyRequest, _reply: unknown, done: () => void): void => {
-    clearTimeout(req[kHandlerDeadline])
-    done()
-  }
-  fastify.addHook('onResponse', clear)
-  fastify.addHook('onRequestAbort', (req, done) => { clearTimeout(req[kHandlerDeadline]); done() })
 }
 
 export const handlerDeadlinePlugin = fp(handlerDeadline, { name: 'tao:handler-deadline', fastify: '5.x' })
