@@ -37,3 +37,5 @@ export const kModelDef = Symbol.for('tao.modelDef')
 // @tao/core), and the admin site built at boot.
 export const kAdminRegistration = Symbol.for('tao.adminRegistration')
 export const kAdminSite = Symbol('tao.adminSite')
+/** The handler-deadline timer of a request (server/handler-deadline.ts). */
+export const kHandlerDeadline = Symbol('tao.handlerDeadline')

@@ -115,6 +115,7 @@ async function startPrimary (opts: StartOptions): Promise<number | null> {
       workers,
       socket: opts.socket ?? settings.server.socket,
       stopTimeout: settings.server.shutdownTimeout * 2 + 60_000,
+      workerMaxMemory: settings.server.workerMaxMemory,
       log,
       env: shared ? { ...process.env, [DATABASE_URL_ENV]: shared.url } : process.env,
       onServing: (address) => log.info(`serving ${address} (${workers} worker${workers === 1 ? '' : 's'}, primary pid ${process.pid}; SIGHUP restarts them one at a time)`),
@@ -134,7 +135,7 @@ export function registerStart (program: Command): void {
     .option('--socket-mode <mode>', 'file mode of the socket, octal, e.g. 660 (default: settings.server.socketMode)')
     .option('--workers <n>', "fork N worker processes, or 'auto' for one per core (default: settings.server.workers, TAO_WORKERS; none: one process)")
     .option('--source', 'run the TypeScript sources even when a build exists')
-    .addHelpText('after', '\nSignals: SIGTERM/SIGINT drain requests, stop services and exit 0; with workers, SIGHUP restarts them one at a time.')
+    .addHelpText('after', '\nSignals: SIGTERM/SIGINT drain requests, stop services and exit 0; with workers, SIGHUP restarts them one at a time; SIGUSR2 is ignored. See docs/deployment.md.')
     .action(async (opts: StartOptions) => {
       const code = await startPrimary(opts)
       if (code !== null) process.exit(code)

@@ -83,7 +83,7 @@ export class Database {
 
   /** A driver outage error as TAO_ERR_DB_UNAVAILABLE (503) naming the host; null for any other error. */
   unavailable (err: unknown): TaoError | null {
-    return toUnavailableError(err, this.#host, (text) => this.#scrub(text))
+    return toUnavailableError(err, this.#host, (text) => this.#scrub(text), Math.max(1, Math.ceil(this.#options.retryAfter / 1000)))
   }
 
   /**
@@ -125,7 +125,13 @@ export class Database {
     try {
       client = new MongoClient(url, {
         maxPoolSize: this.#options.maxPoolSize,
+        // Every wait is bounded (issue #12). mongodb 7.x ignores timeoutMS (CSOT), so each wait
+        // has its own deadline: finding a server, opening a connection, waiting for a pooled
+        // one, and the reply of each operation.
         serverSelectionTimeoutMS: this.#options.serverSelectionTimeoutMS,
+        connectTimeoutMS: this.#options.connectTimeoutMS,
+        socketTimeoutMS: this.#options.socketTimeoutMS,
+        waitQueueTimeoutMS: this.#options.waitQueueTimeoutMS,
         appName: 'tao',
         monitorCommands: this.#monitor,
       })

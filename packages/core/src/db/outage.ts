@@ -12,6 +12,8 @@ const UNAVAILABLE = [
 const UNAVAILABLE_NAMES = new Set([
   'MongoServerSelectionError', 'MongoNetworkError', 'MongoNetworkTimeoutError', 'MongoPoolClearedError',
   'PoolClearedOnNetworkError', 'MongoPoolClosedError', 'MongoTopologyClosedError', 'MongoNotConnectedError', 'MongoServerClosedError',
+  // The pool stayed full for database.waitQueueTimeoutMS: the database is too slow to serve now.
+  'MongoWaitQueueTimeoutError',
 ])
 
 // The driver lets a few socket errors through unwrapped (e.g. EPIPE "This socket has been
@@ -47,12 +49,13 @@ export function isDatabaseUnavailableError (err: unknown): boolean {
 
 /**
  * `err` as a TAO_ERR_DB_UNAVAILABLE (503) naming `host`, when it is an outage; else null.
- * `scrub` removes secrets from the driver's reason.
+ * `scrub` removes secrets from the driver's reason; `retryAfter` (seconds) becomes the answer's
+ * Retry-After header.
  */
-export function toUnavailableError (err: unknown, host: string, scrub: (text: string) => string = (t) => t): TaoError | null {
+export function toUnavailableError (err: unknown, host: string, scrub: (text: string) => string = (t) => t, retryAfter = 5): TaoError | null {
   if (isTaoError(err)) return null
   const cause = outageCause(err)
   if (!cause) return null
   const reason = `${cause.name}: ${scrub(cause.message.split('\n')[0] ?? '')}`
-  return taoError('TAO_ERR_DB_UNAVAILABLE', [host, reason], { host }, { cause: err })
+  return taoError('TAO_ERR_DB_UNAVAILABLE', [host, reason], { host, retryAfter }, { cause: err })
 }

@@ -165,6 +165,9 @@ export const codes = {
     `${address} is already in use by another process. Stop it, or choose another port with --port or settings.server.port.`),
   TAO_ERR_SERVER_WORKER_BOOT: def(500, (worker: string, how: string) =>
     `Worker ${worker} failed to boot (${how}); its own error is printed above. Fix it and start again; no worker was left running.`),
+  // server: faults (issue #12)
+  TAO_ERR_SERVER_HANDLER_TIMEOUT: def(503, (route: string, ms: number) =>
+    `${route} did not start its answer within ${ms} ms, so it was answered 503 and its req.signal aborted. Make the handler faster (pass req.signal to the driver's reads and to fetch), or give the route a longer timeout: route(..., { timeout: '60s' }), or settings.server.handlerTimeout.`),
 
   // cli
   TAO_ERR_CLI_INVALID_NAME: def(2, (kind: string, name: string, reason: string) =>

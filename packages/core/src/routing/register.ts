@@ -45,13 +45,13 @@ export interface RoutingPluginOptions {
 export const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE'])
 
 function addRoute (fastify: FastifyInstance, r: RouteRecord): void {
-  const { name: _name, csrf, config, ...fastifyOptions } = r.options
+  const { name: _name, csrf, timeout, config, ...fastifyOptions } = r.options
   fastify.route({
     ...fastifyOptions,
     method: [...r.methods],
     url: r.path,
     handler: r.handler as FastifyRouteOptions['handler'],
-    config: { ...config, taoRoute: r.name, taoApp: r.app, csrf: csrf !== false },
+    config: { ...config, taoRoute: r.name, taoApp: r.app, csrf: csrf !== false, ...(timeout === undefined ? {} : { taoTimeout: timeout as number }) },
   })
 }
 

@@ -2,6 +2,7 @@ import type { FastifySchema, HTTPMethods } from 'fastify'
 import type { WebSocket } from 'ws'
 import { kRouteDef } from '../symbols.js'
 import { taoError } from '../errors/index.js'
+import { duration } from '../settings/validate.js'
 import type { Handler, Method, PathParams, Request, RouteDef, RouteOptions, TypedHandler } from './types.js'
 
 const METHODS = new Set<string>(['DELETE', 'GET', 'HEAD', 'PATCH', 'POST', 'PUT', 'OPTIONS', 'SEARCH', 'PROPFIND', 'PROPPATCH', 'MKCOL', 'COPY', 'MOVE', 'LOCK', 'UNLOCK', 'TRACE', 'REPORT', 'MKCALENDAR'])
@@ -11,6 +12,12 @@ function normalizeOptions (where: string, nameOrOptions: string | RouteOptions |
   const options = typeof nameOrOptions === 'string' ? { name: nameOrOptions } : { ...nameOrOptions }
   if (options.name !== undefined && (typeof options.name !== 'string' || !NAME.test(options.name))) {
     throw taoError('TAO_ERR_ROUTE_INVALID', [where, `the name ${JSON.stringify(options.name)} must be letters, digits, '_', '-' and '/' (the app label is added for you)`])
+  }
+  if (options.timeout !== undefined) {
+    const problems: string[] = []
+    const given = options.timeout
+    options.timeout = duration(0)(given, 'timeout', problems)
+    if (problems.length > 0) throw taoError('TAO_ERR_ROUTE_INVALID', [where, `the timeout ${JSON.stringify(given)} must be a duration (milliseconds, or a string such as '2s')`])
   }
   return options
 }

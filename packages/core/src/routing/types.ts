@@ -34,6 +34,11 @@ export interface RouteOptions extends Omit<RouteShorthandOptions, 'handler'> {
   name?: string
   /** CSRF protection for unsafe methods (default true); turn off for APIs with their own auth. */
   csrf?: boolean
+  /**
+   * This route's handler deadline (ms, or '2s'), instead of settings.server.handlerTimeout:
+   * past it the request is answered 503 and `req.signal` aborts. 0: none.
+   */
+  timeout?: number | string
 }
 
 export type Method = HTTPMethods | Lowercase<HTTPMethods>

@@ -26,10 +26,19 @@ export interface PrimaryOptions {
   onServing?: (address: string) => void
   /** Environment of the workers (default: this process's). */
   env?: NodeJS.ProcessEnv
+  /** RSS above which a worker is replaced gracefully (settings.server.workerMaxMemory); 0: never. */
+  workerMaxMemory?: number
 }
 
 const describeAddress = (a: Address): string =>
   a.addressType === -1 || typeof a.port !== 'number' ? String(a.address) : `http://${a.addressType === 6 ? `[${a.address}]` : a.address}:${a.port}`
+
+/** A crash loop: this many worker exits within {@link CRASH_LOOP_WINDOW_MS} while no worker stays up. */
+export const CRASH_LOOP_EXITS = 5
+/** See {@link CRASH_LOOP_EXITS}. */
+export const CRASH_LOOP_WINDOW_MS = 60_000
+/** A worker listening for this long "stays up": while one does, exits are no crash loop. */
+export const STAYS_UP_MS = 10_000
 
 const exitReason = (code: number | null, signal: string | null): string => (signal ? `killed by ${signal}` : `exit code ${code}`)
 
@@ -39,7 +48,10 @@ const exitReason = (code: number | null, signal: string | null): string => (sign
  * early), restarts them one at a time on SIGHUP (a new worker listens before the old one
  * drains, so no request fails), drains them all on SIGTERM or SIGINT, and forwards every
  * `{ tao: 'relay', … }` message from a worker unchanged to all the others (the websocket
- * concern's channel fan-out, see websocket/cluster-transport.ts). Resolves with the exit code.
+ * concern's channel fan-out, see websocket/cluster-transport.ts). It gives up (exit 1, saying
+ * why) on a crash loop ({@link CRASH_LOOP_EXITS} exits within {@link CRASH_LOOP_WINDOW_MS}
+ * while no worker stays up), recycles a worker past workerMaxMemory, and ignores SIGUSR2.
+ * Resolves with the exit code.
  * @throws TAO_ERR_SERVER_SOCKET_IN_USE, TAO_ERR_SERVER_SOCKET_NOT_SOCKET
  */
 export async function runPrimary (opts: PrimaryOptions): Promise<number> {
@@ -59,6 +71,13 @@ class Primary {
   #state: 'booting' | 'running' | 'reloading' | 'stopping' = 'booting'
   /** Workers that reported listening (the others are still booting). */
   readonly #listened = new WeakSet<Worker>()
+  /** When each worker started listening. */
+  readonly #listeningSince = new WeakMap<Worker, number>()
+  /** When recent worker exits (not asked for) happened. */
+  #exits: number[] = []
+  /** Workers past workerMaxMemory being replaced. */
+  readonly #recycling = new WeakSet<Worker>()
+  #exitCode = 0
   #reloadAgain = false
   #finish: (code: number) => void = () => {}
 
@@ -72,9 +91,12 @@ class Primary {
     const done = new Promise<number>((resolve) => { this.#finish = resolve })
     const onStop = (signal: NodeJS.Signals) => { this.#shutdown(signal).catch(() => {}) }
     const onReload = () => { this.#reload().catch((err: unknown) => opts.log.error(`restart failed: ${String(err)}`)) }
+    // Node's default for SIGUSR2 kills the primary, and the whole site with it.
+    const onUsr2 = () => log.info('SIGUSR2 ignored (logs go to stdout/stderr: nothing to reopen)')
     process.on('SIGTERM', onStop)
     process.on('SIGINT', onStop)
     process.on('SIGHUP', onReload)
+    process.on('SIGUSR2', onUsr2)
     cluster.on('message', (from, msg: unknown) => this.#relay(from, msg))
     try {
       const slots = Array.from({ length: this.#opts.workers }, (_v, i) => i + 1)
@@ -99,6 +121,7 @@ class Primary {
       process.off('SIGTERM', onStop)
       process.off('SIGINT', onStop)
       process.off('SIGHUP', onReload)
+      process.off('SIGUSR2', onUsr2)
     }
   }
 
@@ -113,7 +136,12 @@ class Primary {
         worker.process.kill('SIGKILL')
         reject(new Error(`it did not listen within ${this.#opts.bootTimeout ?? 60_000} ms`))
       }, this.#opts.bootTimeout ?? 60_000)
-      worker.once('listening', (address: Address) => { clearTimeout(timer); this.#listened.add(worker); resolve(describeAddress(address)) })
+      worker.once('listening', (address: Address) => {
+        clearTimeout(timer)
+        this.#listened.add(worker)
+        this.#listeningSince.set(worker, Date.now())
+        resolve(describeAddress(address))
+      })
       worker.once('exit', (code, signal) => { clearTimeout(timer); reject(new Error(exitReason(code, signal))) })
     })
     return { worker, listening }
@@ -123,6 +151,7 @@ class Primary {
     if (this.#retiring.delete(worker) || this.#state === 'stopping' || this.#state === 'booting') return
     // A new worker that failed during a reload is reported by the reload itself.
     if (this.#slots.get(slot) !== worker) return
+    if (this.#crashLoop()) return
     const crashes = this.#crashes.get(slot) ?? { inARow: 0 }
     this.#crashes.set(slot, crashes)
     // A worker that served a while before dying starts a fresh count.
@@ -141,7 +170,47 @@ class Primary {
     this.#timers.add(timer)
   }
 
+  /**
+   * Records an exit; true (and the primary stops, exit 1) when it makes a crash loop: the site
+   * is down for good, and a supervisor (systemd) should see it rather than a primary that
+   * keeps forking forever.
+   */
+  #crashLoop (): boolean {
+    const now = Date.now()
+    this.#exits = [...this.#exits.filter((t) => now - t < CRASH_LOOP_WINDOW_MS), now]
+    if (this.#exits.length < CRASH_LOOP_EXITS) return false
+    const up = [...this.#slots.values()].some((w) => !w.isDead() && now - (this.#listeningSince.get(w) ?? now) >= STAYS_UP_MS)
+    if (up) return false
+    this.#opts.log.error(`crash loop: ${this.#exits.length} worker exits within ${CRASH_LOOP_WINDOW_MS / 1000} s and no worker stays up (listening ${STAYS_UP_MS / 1000} s); stopping the primary (exit 1). See the workers' errors above.`)
+    this.#exitCode = 1
+    this.#shutdown(null).catch(() => {})
+    return true
+  }
+
+  /** A worker past workerMaxMemory: a new one takes its slot once listening, then it drains. */
+  async #recycle (worker: Worker, rss: number): Promise<void> {
+    const slot = [...this.#slots].find(([, w]) => w === worker)?.[0]
+    if (slot === undefined || this.#state !== 'running' || this.#retiring.has(worker) || this.#recycling.has(worker)) return
+    this.#recycling.add(worker)
+    this.#opts.log.warn(`worker ${slot} (pid ${worker.process.pid}) uses ${Math.round(rss / 1048576)} MB (settings.server.workerMaxMemory ${Math.round((this.#opts.workerMaxMemory ?? 0) / 1048576)} MB): replacing it`)
+    const { worker: next, listening } = this.#spawn(slot)
+    try {
+      await listening
+    } catch (err) {
+      this.#opts.log.error(`worker ${slot}: its replacement failed to boot (${(err as Error).message}); it keeps serving`)
+      return
+    }
+    if (this.#state !== 'running' || this.#slots.get(slot) !== worker) { await this.#retire(next); return }
+    this.#slots.set(slot, next)
+    await this.#retire(worker)
+  }
+
   #relay (from: Worker, msg: unknown): void {
+    if ((msg as { tao?: unknown } | null)?.tao === 'memory') {
+      const rss = (msg as { rss?: unknown }).rss
+      if (typeof rss === 'number' && (this.#opts.workerMaxMemory ?? 0) > 0 && rss > this.#opts.workerMaxMemory!) this.#recycle(from, rss).catch(() => {})
+      return
+    }
     if (typeof msg !== 'object' || msg === null || (msg as { tao?: unknown }).tao !== 'relay') return
     for (const worker of Object.values(cluster.workers ?? {})) {
       if (worker && worker !== from && worker.isConnected()) worker.send(msg as object)
@@ -164,6 +233,26 @@ class Primary {
       if (worker.isConnected() && this.#listened.has(worker)) worker.send({ tao: 'shutdown' })
       else worker.process.kill('SIGTERM')
     })
+  }
+
+  /**
+   * Before any worker drains, every worker stops accepting, so the primary closes its listening
+   * socket while no connection waits in its queue: the last worker to stop would otherwise
+   * leave the connections the primary had accepted (clients reconnecting after a
+   * `Connection: close`) to be reset. A worker stops once no connection reached it for 300 ms,
+   * so whatever the primary had queued is handed over first. Waits for each answer, at most
+   * the stop timeout.
+   */
+  async #stopAccepting (): Promise<void> {
+    const listening = Object.values(cluster.workers ?? {}).filter((w): w is Worker => !!w && this.#listened.has(w) && w.isConnected())
+    await Promise.all(listening.map((w) => new Promise<void>((resolve) => {
+      const done = (): void => { clearTimeout(timer); w.off('message', onMessage); w.off('exit', done); resolve() }
+      const onMessage = (msg: { tao?: string } | null): void => { if (msg?.tao === 'stopped-accepting') done() }
+      const timer = setTimeout(done, this.#opts.stopTimeout)
+      w.on('message', onMessage)
+      w.once('exit', done)
+      w.send({ tao: 'stop-accepting' })
+    })))
   }
 
   /** SIGHUP: replaces the workers one at a time, each new one listening before the old drains. */
@@ -208,6 +297,7 @@ class Primary {
     this.#state = 'stopping'
     if (signal) this.#opts.log.info(`${signal}: draining ${Object.keys(cluster.workers ?? {}).length} worker(s)`)
     for (const timer of this.#timers) clearTimeout(timer)
+    await this.#stopAccepting()
     let clean = true
     await Promise.all(Object.values(cluster.workers ?? {}).map(async (w) => {
       if (!w || w.isDead()) return
@@ -216,6 +306,6 @@ class Primary {
       w.once('exit', (code, signal) => { if (code !== 0 && !(booting && signal === 'SIGTERM')) clean = false })
       await this.#retire(w)
     }))
-    this.#finish(clean ? 0 : 1)
+    this.#finish(clean ? this.#exitCode : 1)
   }
 }

@@ -19,6 +19,9 @@ import type { Channels } from '../websocket/channels.js'
 export type { ListenOptions } from './listen.js'
 export type { CloseHook, ClosePhase } from './close-hooks.js'
 
+// A cluster worker stops accepting once no connection reached it for this long (see stopAccepting).
+const STOP_ACCEPTING_QUIET_MS = 300
+
 /** Where an app is in its life: created → starting → started → draining → closed. */
 export type AppPhase = 'created' | 'starting' | 'started' | 'draining' | 'closed'
 
@@ -40,6 +43,7 @@ export class TaoApp {
   #starting: Promise<void> | null = null
   #closing: Promise<void> | null = null
   #tracker: ConnectionTracker | null = null
+  #cut = 0
 
   constructor (fastify: FastifyInstance, settings: Settings, registry: AppRegistry, reverser: Reverser, services: readonly ServiceRecord[] = [], models: ReadonlyMap<string, Model> = new Map()) {
     this.fastify = fastify
@@ -99,6 +103,21 @@ export class TaoApp {
    */
   get mongo (): MongoClient {
     return this.fastify[kDatabase].client
+  }
+
+  /** Requests the last shutdown cut at settings.server.shutdownTimeout (0: a clean drain). */
+  get requestsCut (): number {
+    return this.#cut
+  }
+
+  /**
+   * Stops accepting new connections, once none arrived for 300 ms (at most
+   * settings.server.shutdownTimeout), and keeps serving the open ones; close() later drains
+   * them. Under a cluster primary, connections the primary still had queued are handed over
+   * meanwhile (on a starved machine it hands them out slowly), not reset.
+   */
+  async stopAccepting (): Promise<void> {
+    await this.#tracker?.stopAcceptingWhenQuiet(STOP_ACCEPTING_QUIET_MS, this.settings.server.shutdownTimeout)
   }
 
   /** Where the app is in its life. */
@@ -184,19 +203,26 @@ export class TaoApp {
    *   5. Fastify's onClose hooks (plugins; the database client closes here);
    *   6. 'database' hooks.
    * Every step runs even if an earlier one failed; then rejects with the first failure.
+   * `drainTimeout` bounds step 2 instead of shutdownTimeout (the crash policy drains briefly).
    */
-  close (): Promise<void> {
+  close (opts: { drainTimeout?: number } = {}): Promise<void> {
     if (currentIs(this)) setCurrentApp(null)
-    this.#closing ??= this.#close()
+    this.#closing ??= this.#close(opts.drainTimeout ?? this.settings.server.shutdownTimeout)
     return this.#closing
   }
 
-  async #close (): Promise<void> {
+  /** 'METHOD /path' of the requests running now (crash logs name them). */
+  requestsInFlight (): string[] {
+    return this.#tracker?.inFlight() ?? []
+  }
+
+  async #close (drainTimeout: number): Promise<void> {
     const log = this.fastify.log
     this.#phase = 'draining'
     if (this.#tracker) {
-      const { cut } = await this.#tracker.drain(this.settings.server.shutdownTimeout)
-      if (cut > 0) log.warn(`shutdown: ${cut} request(s) still running after ${this.settings.server.shutdownTimeout} ms were cut (settings.server.shutdownTimeout)`)
+      const { cut, cutRoutes } = await this.#tracker.drain(drainTimeout)
+      this.#cut = cut
+      if (cut > 0) log.error(`shutdown: ${cut} request(s) still running after ${drainTimeout} ms were cut (settings.server.shutdownTimeout): ${cutRoutes.join(', ')}`)
     }
     const failures = [await this.#hooks.run('websockets', log), await this.#hooks.run('services', log)]
     try {

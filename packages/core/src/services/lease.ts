@@ -33,13 +33,18 @@ export class Lease {
   readonly name: string
   readonly holder: string
   readonly ttl: number
-  readonly #leases: Collection<LeaseDoc>
+  readonly #db: () => Db
 
-  constructor (db: Db, name: string, holder: string, ttl: number) {
-    this.#leases = db.collection<LeaseDoc>(LEASE_COLLECTION)
+  /** `db` may be a getter: the app's client is replaced when the database comes back after an outage. */
+  constructor (db: Db | (() => Db), name: string, holder: string, ttl: number) {
+    this.#db = typeof db === 'function' ? db : () => db
     this.name = name
     this.holder = holder
     this.ttl = ttl
+  }
+
+  get #leases (): Collection<LeaseDoc> {
+    return this.#db().collection<LeaseDoc>(LEASE_COLLECTION)
   }
 
   /** Takes the lease if it is free, lapsed or already ours. Resolves true when we hold it. */

@@ -57,7 +57,7 @@ export class ServiceManager {
     if (!record.def.once) {
       return { name: record.name, start: () => runner.start(), stop: () => runner.stop(), status: () => runner.status() }
     }
-    return new OnceSupervisor(runner, new Lease(this.#deps.db(), record.name, holder, settings.services.leaseTtl), log)
+    return new OnceSupervisor(runner, new Lease(this.#deps.db, record.name, holder, settings.services.leaseTtl), log)
   }
 
   /**

@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify'
+import { isDatabaseUnavailableError } from '../db/outage.js'
 import type { Lease } from './lease.js'
 import type { ServiceRunner, ServiceStatus } from './runner.js'
 import { backoff, describeError, withTimeout } from './timing.js'
@@ -8,6 +9,8 @@ import { backoff, describeError, withTimeout } from './timing.js'
  * lease every third of its ttl and stops the service if it cannot (it lapsed and was taken, or
  * the database stayed unreachable for most of the ttl), so two processes never run it together.
  * The others stand by and poll; the first to find the lease lapsed (or released) takes over.
+ * With the database down at boot it waits (state 'waiting', readiness false) and keeps trying
+ * with a growing delay, instead of failing the start: the rest of the site serves meanwhile.
  */
 export class OnceSupervisor {
   readonly #runner: ServiceRunner
@@ -16,6 +19,8 @@ export class OnceSupervisor {
   #holding = false
   #lastRenewed = 0
   #failedStarts = 0
+  /** Lease checks in a row that found the database unavailable. */
+  #unavailable = 0
   #stopping = false
   #timer: NodeJS.Timeout | undefined
   #tick: Promise<void> = Promise.resolve()
@@ -40,7 +45,18 @@ export class OnceSupervisor {
    */
   async start (): Promise<void> {
     this.#stopping = false
-    if (await this.#lease.acquire()) {
+    let acquired: boolean
+    try {
+      acquired = await this.#lease.acquire()
+    } catch (err) {
+      if (!isDatabaseUnavailableError(err)) throw err
+      this.#unavailable = 1
+      this.#runner.waitForDatabase()
+      this.#log.warn(`service ${this.name} waits for the database (${describeError(err)}); it starts once its lease can be read, and readiness is false until then`)
+      this.#schedule(this.#pollEvery)
+      return
+    }
+    if (acquired) {
       await this.#begin(true)
     } else {
       this.#runner.standBy()
@@ -82,7 +98,7 @@ export class OnceSupervisor {
       if (this.#holding) {
         next = this.#renewEvery
         await this.#renew()
-      } else if (this.#runner.state !== 'failed' && await this.#lease.acquire()) {
+      } else if (this.#runner.state !== 'failed' && await this.#acquire()) {
         if (this.#stopping) { await this.#lease.release(); return }
         await this.#begin(false).catch((err: unknown) => {
           this.#failedStarts++
@@ -92,10 +108,25 @@ export class OnceSupervisor {
         if (this.#holding) next = this.#renewEvery
       }
     } catch (err) {
-      this.#log.warn({ err }, `service ${this.name}: lease check failed: ${describeError(err)}`)
+      if (isDatabaseUnavailableError(err) && !this.#holding) {
+        // Still no database: try again later, less often, and not ready meanwhile.
+        next = backoff(this.#unavailable++, this.#pollEvery, 5_000)
+        this.#runner.waitForDatabase()
+      } else {
+        this.#log.warn({ err }, `service ${this.name}: lease check failed: ${describeError(err)}`)
+      }
     } finally {
       this.#schedule(next)
     }
+  }
+
+  /** acquire(), noting that the database answered; stands by when another process holds the lease. */
+  async #acquire (): Promise<boolean> {
+    const acquired = await this.#lease.acquire()
+    if (this.#unavailable > 0) this.#log.info(`service ${this.name}: the database answers again`)
+    this.#unavailable = 0
+    if (!acquired) this.#runner.standBy()
+    return acquired
   }
 
   async #renew (): Promise<void> {

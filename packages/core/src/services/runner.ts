@@ -4,7 +4,7 @@ import { backoff, describeError, TimeoutError, withTimeout } from './timing.js'
 
 /** Where a service is in its life. */
 export type ServiceState =
-  | 'idle' | 'starting' | 'running' | 'restarting' | 'standby' | 'stopping' | 'stopped' | 'failed'
+  | 'idle' | 'starting' | 'running' | 'restarting' | 'standby' | 'waiting' | 'stopping' | 'stopped' | 'failed'
 
 /** A service's state as shown by the readiness endpoint and logs. */
 export interface ServiceStatus {
@@ -72,7 +72,12 @@ export class ServiceRunner {
 
   /** Shows the runner as standing by (a once service whose lease another process holds). */
   standBy (): void {
-    if (this.#state === 'idle' || this.#state === 'stopped') this.#state = 'standby'
+    if (this.#state === 'idle' || this.#state === 'stopped' || this.#state === 'waiting') this.#state = 'standby'
+  }
+
+  /** Shows the runner as waiting for the database (a once service that cannot read its lease yet). */
+  waitForDatabase (): void {
+    if (this.#state === 'idle' || this.#state === 'stopped' || this.#state === 'standby') this.#state = 'waiting'
   }
 
   status (): ServiceStatus {

@@ -84,6 +84,20 @@ export interface UserSettings {
       /** Readiness: 200 when the database and services are up; 503 while starting or shutting down. Default '/-/ready'. */
       ready?: string | false
     }
+    /**
+     * Longest a handler may take to start its answer: then the request gets a 503 with
+     * Retry-After, the route is logged and `req.signal` aborts. Default '30s'; 0 turns it off.
+     * A route can set its own (`route(..., { timeout: '2s' })`).
+     */
+    handlerTimeout?: Duration
+    /**
+     * An unhandled promise rejection: 'exit' (the default) logs it, drains briefly and exits 1
+     * like an uncaught exception; 'log' logs it and goes on (risk: state the failed code left
+     * half-done stays so, e.g. a lock never released).
+     */
+    unhandledRejection?: 'exit' | 'log'
+    /** With workers: a worker whose RSS passes this is replaced gracefully (a new one listens, then it drains). Default 0: never. */
+    workerMaxMemory?: Size
   }
   /** Background services (apps/<app>/services.ts). */
   services?: {
@@ -113,6 +127,14 @@ export interface UserSettings {
      * (`tao dev` stops), false otherwise (production starts and answers 503 until it is back).
      */
     requireOnStart?: boolean | 'auto'
+    /** How long opening a connection to the database may take. Default '2s'. */
+    connectTimeoutMS?: Duration
+    /** How long one database operation may wait for its reply before failing (a 503); cuts slow queries too. Default '3s'; 0: never. With the driver's one retry of a read (a new connection, connectTimeoutMS), a read answers within about 5 s. */
+    socketTimeoutMS?: Duration
+    /** How long an operation waits for a free pooled connection before failing (a 503). Default '3s'; 0: forever. */
+    waitQueueTimeoutMS?: Duration
+    /** The Retry-After of a 503 answered because the database is unavailable. Default '5s'. */
+    retryAfter?: Duration
   }
   templates?: {
     globals?: Record<string, unknown>

@@ -143,6 +143,10 @@ export const settingsSchema = shape({
       live: endpoint('/-/live'),
       ready: endpoint('/-/ready'),
     }),
+    // Faults (issue #12): handler deadline, crash policy, worker recycling.
+    handlerTimeout: duration(30_000),
+    unhandledRejection: oneOf(['exit', 'log'] as const, 'exit'),
+    workerMaxMemory: size(0),
   }),
   services: shape({
     enabled: bool(true),
@@ -155,6 +159,11 @@ export const settingsSchema = shape({
     maxPoolSize: int(20, 1, 1000),
     serverSelectionTimeoutMS: duration(5_000),
     requireOnStart: either(oneOf(['auto'] as const, 'auto'), bool(false), "true, false or 'auto'"),
+    // Deadlines on every database wait (issue #12); mongodb 7.x ignores timeoutMS.
+    connectTimeoutMS: duration(2_000),
+    socketTimeoutMS: duration(3_000),
+    waitQueueTimeoutMS: duration(3_000),
+    retryAfter: duration(5_000),
   }),
   templates: shape({
     globals: mapOf(anyValue),
