@@ -16,7 +16,9 @@ import { templatesPlugin } from '../templates/index.js'
 import { channelsPlugin, upgradeGuardPlugin, websocketPlugin } from '../websocket/index.js'
 import { errorPagesPlugin } from './error-pages.js'
 import { healthPlugin } from './health.js'
+import { buildLogger, type LoggerSetup } from './logger.js'
 import { TaoApp } from './tao-app.js'
+import { welcomePlugin } from './welcome.js'
 
 /** Options of {@link createApp}. */
 export interface CreateAppOptions {
@@ -32,10 +34,11 @@ export interface CreateAppOptions {
   env?: NodeJS.ProcessEnv
 }
 
-function fastifyOptions (settings: Settings): FastifyHttpOptions<Server> {
+function fastifyOptions (settings: Settings, log: LoggerSetup): FastifyHttpOptions<Server> {
   const s = settings.server
   return {
-    logger: settings.logLevel === 'silent' ? false : { level: settings.logLevel },
+    logger: log.logger,
+    logController: log.logController,
     trustProxy: buildTrustProxy(s.trustProxy),
     http: serverTimeouts(s),
     requestTimeout: s.requestTimeout,
@@ -69,7 +72,8 @@ export async function createApp (opts: CreateAppOptions = {}): Promise<TaoApp> {
   const reverser = new Reverser(new Map(registry.routes.map((r) => [r.name, r.path])))
   const services = await loadServices(registry)
 
-  const fastify = Fastify(fastifyOptions(settings))
+  const log = await buildLogger(settings)
+  const fastify = Fastify(fastifyOptions(settings, log))
   const app = new TaoApp(fastify, settings, registry, reverser, services)
   // Root context: what every request goes through, static files included.
   await fastify.register(errorPagesPlugin, { debug: settings.debug, registry })
@@ -96,6 +100,8 @@ export async function createApp (opts: CreateAppOptions = {}): Promise<TaoApp> {
     // CSRF check run; pages that only read never pay for them.
     const prepareBodyContext = async (forms: FastifyInstance) => { await forms.register(formBodiesPlugin, { settings }) }
     await scope.register(routingPlugin, { registry, reverser, prepareBodyContext })
+    // tao's welcome page at `/` while no route of the project answers there.
+    await scope.register(welcomePlugin, { settings, registry })
     // Last in `pages`: websocket upgrades run every hook registered above (session, db).
     await scope.register(websocketPlugin, { routes: registry.routes, settings, onShutdown: (close) => app.addCloseHook('websockets', 'websockets', close) })
   })
