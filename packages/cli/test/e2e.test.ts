@@ -110,3 +110,55 @@ test('tao dev restarts the server when code changes', async () => {
   }
   assert.equal(await server.exited, 0)
 })
+
+test('tao dev logs one human line per request (pino-pretty), static files only when they fail', async () => {
+  const server = await startTao(['dev', '--port', '0'], site)
+  try {
+    const page = await (await fetch(`${server.address}/blog/`)).text()
+    const css = /href="(\/static\/blog\/blog\.css[^"]*)"/.exec(page)![1]!
+    assert.equal((await fetch(`${server.address}${css}`)).status, 200)
+    assert.equal((await fetch(`${server.address}/static/blog/none.css`)).status, 404)
+    await until(async () => /GET \/static\/blog\/none\.css 404/.test(server.output()), 10_000, 'the 404 line')
+    const out = server.output()
+    assert.match(out, /^\[\d\d:\d\d:\d\d\] INFO: GET \/blog\/ 200 [\d.]+ ms$/m)
+    assert.match(out, /^\[\d\d:\d\d:\d\d\] WARN: GET \/static\/blog\/none\.css 404 [\d.]+ ms$/m)
+    assert.doesNotMatch(out, /GET \/static\/blog\/blog\.css/, 'a static file served fast is not logged')
+    assert.doesNotMatch(out, /^\{"level"/m, 'no JSON lines under tao dev')
+    assert.doesNotMatch(out, /incoming request|request completed/)
+  } finally {
+    server.child.kill('SIGTERM')
+  }
+  assert.equal(await server.exited, 0)
+  // Production keeps JSON lines; TAO_LOG_FORMAT switches either way.
+  const prod = await startTao(['start', '--port', '0'], site, { TAO_LOG_FORMAT: 'json' })
+  try {
+    await fetch(`${prod.address}/blog/`)
+    await until(async () => /"msg":"request completed"/.test(prod.output()), 10_000, 'the JSON request line')
+  } finally {
+    prod.child.kill('SIGTERM')
+  }
+  assert.equal(await prod.exited, 0)
+})
+
+test('tao dev serves the compile error (file, line, code) and recovers when the file is fixed', async () => {
+  const views = join(site, 'apps', 'blog', 'views.ts')
+  const original = readFileSync(views, 'utf8')
+  const server = await startTao(['dev', '--port', '0'], site)
+  const address = () => [...server.output().matchAll(/tao: serving (\S+)/g)].at(-1)![1]
+  try {
+    writeFileSync(views, original + '\nexport const broken = ;\n')
+    const line = original.split('\n').length + 1
+    await until(async () => (await fetch(`${address()}/blog/`)).status === 500, 45_000, 'the error page')
+    const page = await (await fetch(`${address()}/blog/`)).text()
+    assert.match(page, /<h1>The project does not compile<\/h1>/)
+    assert.match(page, new RegExp(`<strong>apps/blog/views\\.ts</strong>, line ${line}`))
+    assert.match(page, new RegExp(`<span class="hit">\\s*${line} \\| export const broken = ;</span>`))
+    assert.match(page, /<meta http-equiv="refresh"/)
+    writeFileSync(views, original)
+    await until(async () => (await fetch(`${address()}/blog/`)).status === 200, 45_000, 'the fixed page')
+  } finally {
+    writeFileSync(views, original)
+    server.child.kill('SIGTERM')
+  }
+  assert.equal(await server.exited, 0)
+})
