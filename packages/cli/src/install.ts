@@ -18,3 +18,8 @@ export function npmInstall (dir: string, shown: string, say: (line: string) => v
   const online = spawnSync('npm', ['install', ...SHORT_RETRIES, ...QUIET], { cwd: dir, stdio: ['ignore', 'inherit', 'inherit'] })
   return online.status === 0
 }
+
+/** npm's configured registry (`npm config get registry`): the tarball URLs of a lock file start with it. */
+export function npmRegistry (): string {
+  return spawnSync('npm', ['config', 'get', 'registry'], { encoding: 'utf8' }).stdout.trim()
+}

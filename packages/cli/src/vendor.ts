@@ -11,6 +11,13 @@ import { coreDir, scaffoldDir } from './paths.js'
 export const VENDOR_DIR = 'vendor'
 export const TAO_PACKAGES = ['@tao/embedded-mongo', '@tao/core', '@tao/cli'] as const
 
+/** What {@link vendorTao} packed: each package's source folder and tarball, and the dependencies to declare. */
+export interface Vendored {
+  packages: Record<string, { dir: string, tarball: string }>
+  /** `file:vendor/...` of each package, for package.json. */
+  dependencies: Record<string, string>
+}
+
 /** The package folder around `file`: the nearest parent with a package.json named `name`. */
 function packageRoot (file: string, name: string): string {
   for (let dir = dirname(file); dir !== dirname(dir); dir = dirname(dir)) {
@@ -34,11 +41,11 @@ function stageCli (): string {
 /**
  * Packs the tao this CLI runs from (@tao/embedded-mongo, @tao/core, @tao/cli) into the
  * project's vendor/ folder with `npm pack`, replacing any tarballs there, and returns the
- * `file:vendor/...` dependency of each package. A project that depends on these installs
+ * `file:vendor/...` dependency of each package with where it was packed from. A project that depends on these installs
  * with `npm ci` on a machine with no tao checkout and no registry that has tao.
  * @throws TAO_ERR_CLI_VENDOR_FAILED
  */
-export function vendorTao (project: string): Record<string, string> {
+export function vendorTao (project: string): Vendored {
   const core = coreDir()
   if (!existsSync(join(core, 'dist', 'index.js')) || !existsSync(join(cliDir, 'dist', 'main.js'))) {
     throw taoError('TAO_ERR_CLI_VENDOR_FAILED', ['pack tao', `${core} has no dist/ (the packages are not built)`])
@@ -52,7 +59,9 @@ export function vendorTao (project: string): Record<string, string> {
     const npm = spawnSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', vendor, mongo, core, stage], { encoding: 'utf8' })
     if (npm.status !== 0) throw taoError('TAO_ERR_CLI_VENDOR_FAILED', ['pack tao with npm pack', npm.stderr.trim().split('\n').at(-1) ?? `exit code ${npm.status}`])
     const packed = JSON.parse(npm.stdout) as Array<{ name: string, filename: string }>
-    return Object.fromEntries(packed.map((p) => [p.name, `file:${VENDOR_DIR}/${p.filename.replace(/^@/, '').replace('/', '-')}`]))
+    const dirs: Record<string, string> = { '@tao/embedded-mongo': mongo, '@tao/core': core, '@tao/cli': cliDir }
+    const packages = Object.fromEntries(packed.map((p) => [p.name, { dir: dirs[p.name]!, tarball: `${VENDOR_DIR}/${p.filename.replace(/^@/, '').replace('/', '-')}` }]))
+    return { packages, dependencies: Object.fromEntries(Object.entries(packages).map(([name, p]) => [name, `file:${p.tarball}`])) }
   } finally {
     rmSync(stage, { recursive: true, force: true })
   }

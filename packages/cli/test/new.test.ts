@@ -116,10 +116,11 @@ test('tao --help and every command\'s help are complete', () => {
   const unknown = tao(['frobnicate'], tmp)
   assert.equal(unknown.status, 2)
   assert.equal(unknown.stderr, "tao: unknown command 'frobnicate'. Run `tao --help` for the list of commands.\n")
-  for (const [word, meant] of [['runserver', 'dev'], ['startproject', 'new -p NAME'], ['rotues', 'routes'], ['buidl', 'build'], ['chek', 'check']]) {
+  const meant: Array<[string, string]> = [['runserver', 'dev'], ['startproject', 'new -p NAME'], ['rotues', 'routes'], ['buidl', 'build'], ['chek', 'check']]
+  for (const [word, command] of meant) {
     const r = tao([word], tmp)
     assert.equal(r.status, 2)
-    assert.match(r.stderr, new RegExp(`^tao: unknown command '${word}'\\. Did you mean \`tao ${meant}\`\\?`), word)
+    assert.match(r.stderr, new RegExp(`^tao: unknown command '${word}'\\. Did you mean \`tao ${command}\`\\?`), word)
   }
 })
 

@@ -3,7 +3,8 @@ import { dirname, join, relative, resolve } from 'node:path'
 import type { Command } from 'commander'
 import { taoError } from '@tao/core'
 import { taoCheckoutAround } from '../checkout.js'
-import { npmInstall } from '../install.js'
+import { npmInstall, npmRegistry } from '../install.js'
+import { writeProjectLock } from '../lockfile.js'
 import { isProject, scaffoldDir } from '../paths.js'
 import { assertName, newSecretKey, scaffold } from '../scaffold.js'
 import { vendorTao } from '../vendor.js'
@@ -47,9 +48,10 @@ function newProject (name: string, opts: NewOptions): void {
     setTaoDependencies(target, { '@tao/core': `^${opts.taoVersion}`, '@tao/cli': `^${opts.taoVersion}` })
   } else {
     say(`[2/3] packing this tao into ${shown}/vendor/ (the project needs no tao checkout and no registry for it) ...`)
-    const deps = vendorTao(target)
-    setTaoDependencies(target, deps)
-    for (const dep of Object.values(deps)) say(`created ${shown}/${dep.slice('file:'.length)}`)
+    const vendored = vendorTao(target)
+    setTaoDependencies(target, vendored.dependencies)
+    for (const dep of Object.values(vendored.dependencies)) say(`created ${shown}/${dep.slice('file:'.length)}`)
+    if (writeProjectLock(target, vendored.packages, npmRegistry())) say(`created ${shown}/package-lock.json (the versions this tao was installed and tested with)`)
   }
   if (opts.install) {
     say('[3/3] installing dependencies ...')

@@ -38,7 +38,7 @@ export function registerUpgrade (program: Command): void {
         rmSync(join(root, 'vendor'), { recursive: true, force: true })
         say(`now depending on tao ${opts.taoVersion} from the npm registry`)
       } else {
-        const deps = vendorTao(root)
+        const deps = vendorTao(root).dependencies
         setTaoDependencies(root, deps)
         say(`vendored tao ${cliVersion()}: ${Object.values(deps).map((d) => d.slice('file:'.length)).join(', ')}`)
       }

@@ -183,7 +183,7 @@ export const codes = {
     `${dir} is inside tao's own checkout; a project made here would hide its missing dependencies behind the checkout's node_modules. Nothing was written. Run \`tao new -p NAME\` from a folder outside the checkout (put \`tao\` on your PATH with \`npm run setup\` in the checkout).`),
   TAO_ERR_CLI_NEW_KIND: def(2, (name: string) =>
     `\`tao new ${name}\` does not say what to create; nothing was written. Did you mean \`tao new -p ${name}\` (a project in ./${name}) or \`tao new -a ${name}\` (an app in apps/${name} of the current project)?`),
-  TAO_ERR_CLI_VENDOR_FAILED: def(1, (step: string, reason: string) =>
+  TAO_ERR_CLI_VENDOR_FAILED: def(500, (step: string, reason: string) =>
     `Could not ${step}: ${reason}. Run the command again from a tao checkout whose packages are built (\`npm ci\` in the checkout), or pass --tao-version to depend on a published tao.`),
 } as const
 
