@@ -1,6 +1,8 @@
 import { spawnSync } from 'node:child_process'
 
-const QUIET = ['--no-audit', '--no-fund']
+// The lock file keeps each package's tarball URL (some npm setups drop it): with it, `npm ci
+// --offline` on another machine reads tarballs from npm's cache without registry metadata.
+const QUIET = ['--no-audit', '--no-fund', '--omit-lockfile-registry-resolved=false']
 // Online, a registry that does not answer fails in seconds rather than after npm's
 // minutes of retries.
 const SHORT_RETRIES = ['--prefer-offline', '--fetch-retries=1', '--fetch-retry-mintimeout=1000', '--fetch-retry-maxtimeout=3000', '--fetch-timeout=20000']
