@@ -18,7 +18,7 @@ import { errorPagesPlugin } from './error-pages.js'
 import { healthPlugin } from './health.js'
 import { buildLogger, type LoggerSetup } from './logger.js'
 import { TaoApp } from './tao-app.js'
-import { welcomePlugin } from './welcome.js'
+import { buildWelcome } from './welcome.js'
 
 /** Options of {@link createApp}. */
 export interface CreateAppOptions {
@@ -76,7 +76,8 @@ export async function createApp (opts: CreateAppOptions = {}): Promise<TaoApp> {
   const fastify = Fastify(fastifyOptions(settings, log))
   const app = new TaoApp(fastify, settings, registry, reverser, services)
   // Root context: what every request goes through, static files included.
-  await fastify.register(errorPagesPlugin, { debug: settings.debug, registry })
+  // tao's welcome page answers `/` from the not-found handler while no route of the project does.
+  await fastify.register(errorPagesPlugin, { debug: settings.debug, registry, welcome: buildWelcome(settings, registry) })
   await fastify.register(securityPlugin, { settings })
   // The database at the root: req.db is a zero-cost getter on every request (websocket
   // upgrades included); only handlers that read it touch the one pooled client.
@@ -100,8 +101,6 @@ export async function createApp (opts: CreateAppOptions = {}): Promise<TaoApp> {
     // CSRF check run; pages that only read never pay for them.
     const prepareBodyContext = async (forms: FastifyInstance) => { await forms.register(formBodiesPlugin, { settings }) }
     await scope.register(routingPlugin, { registry, reverser, prepareBodyContext })
-    // tao's welcome page at `/` while no route of the project answers there.
-    await scope.register(welcomePlugin, { settings, registry })
     // Last in `pages`: websocket upgrades run every hook registered above (session, db).
     await scope.register(websocketPlugin, { routes: registry.routes, settings, onShutdown: (close) => app.addCloseHook('websockets', 'websockets', close) })
   })

@@ -55,6 +55,8 @@ function builtinPage (ctx: ErrorPageContext): string {
 interface ErrorsOptions {
   debug: boolean
   registry: AppRegistry
+  /** Answers GET / while no route does (server/welcome.ts); null when the project has its own /. */
+  welcome?: ((req: FastifyRequest, reply: FastifyReply) => Promise<boolean>) | null
 }
 
 /**
@@ -102,7 +104,9 @@ async function errorPages (fastify: FastifyInstance, opts: ErrorsOptions): Promi
     await reply.type('text/html; charset=utf-8').send(html ?? builtinPage(ctx))
   }
 
+  const welcome = opts.welcome ?? null
   fastify.setNotFoundHandler(async (req, reply) => {
+    if (welcome && await welcome(req, reply)) return
     await send(req, reply, 404, undefined, `No page at ${req.method} ${req.url}.`)
   })
 

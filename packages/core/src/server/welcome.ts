@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { AppRegistry } from '../apps/index.js'
 import type { Settings } from '../settings/index.js'
 
@@ -10,27 +10,25 @@ export function needsWelcome (registry: AppRegistry): boolean {
   return !registry.routes.some((r) => r.path === '/' && r.kind !== 'ws' && r.methods.includes('GET'))
 }
 
-/** Options of {@link welcomePlugin}. */
-export interface WelcomeOptions {
-  settings: Settings
-  registry: AppRegistry
-}
-
 /**
  * The page a new project shows at `/`, like Django's "The install worked successfully!": it
- * says the project runs, lists its apps and the next commands. Registered only while no route
- * of the project answers GET `/`, so the project's own `/` replaces it as soon as it exists.
+ * says the project runs, lists its apps, routes and the next commands. Like Django's, it is
+ * the not-found answer for `/` (no route is added), so it is there only while no route of the
+ * project answers GET `/`. Returns the handler (true when it answered), or null when the
+ * project has its own `/`.
  */
-export async function welcomePlugin (scope: FastifyInstance, opts: WelcomeOptions): Promise<void> {
-  if (!needsWelcome(opts.registry)) return
+export function buildWelcome (settings: Settings, registry: AppRegistry): ((req: FastifyRequest, reply: FastifyReply) => Promise<boolean>) | null {
+  if (!needsWelcome(registry)) return null
   // Computed once: the page only changes when the project does, and then the server restarts.
   const context = Object.freeze({
-    debug: opts.settings.debug,
-    apps: opts.registry.apps.filter((a) => a.origin !== 'builtin').map((a) => a.name),
-    routes: opts.registry.routes.filter((r) => r.kind !== 'ws').map((r) => ({ name: r.name, path: r.path })),
+    debug: settings.debug,
+    apps: registry.apps.filter((a) => a.origin !== 'builtin').map((a) => a.name),
+    routes: registry.routes.filter((r) => r.kind !== 'ws').map((r) => ({ name: r.name, path: r.path })),
   })
-  scope.get('/', { config: { taoRoute: 'tao:welcome', taoApp: 'tao' } }, async (_req, reply) => {
+  return async (req, reply) => {
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || req.url.split('?')[0] !== '/') return false
     // Not a page of the site: search engines should not index it.
-    return reply.header('x-robots-tag', 'noindex').render(WELCOME_TEMPLATE, context)
-  })
+    reply.code(200).header('x-robots-tag', 'noindex').render(WELCOME_TEMPLATE, context)
+    return true
+  }
 }
