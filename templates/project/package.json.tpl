@@ -12,10 +12,7 @@
     "check": "tao check",
     "typecheck": "tao build --no-emit"
   },
-  "dependencies": {
-    "@tao/core": "%tao_core%",
-    "@tao/cli": "%tao_cli%"
-  },
+  "dependencies": {},
   "devDependencies": {
     "@types/node": "^20.19.0",
     "typescript": "~5.9.3"

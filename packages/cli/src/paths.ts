@@ -1,15 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { taoError } from '@tao/core'
+import { cliDir } from './cli-dir.js'
 
-/** The @tao/cli package folder. */
-export const cliDir = fileURLToPath(new URL('..', import.meta.url))
-
-/** The version of @tao/cli. */
-export function cliVersion (): string {
-  return (JSON.parse(readFileSync(join(cliDir, 'package.json'), 'utf8')) as { version: string }).version
-}
+export { cliDir, cliVersion } from './cli-dir.js'
 
 /** The scaffolding templates: shipped inside the package, or at the root of a tao checkout. */
 export function scaffoldDir (kind: 'project' | 'app'): string {

@@ -27,7 +27,12 @@ test('tao new -p writes deploy/nginx.conf and deploy/<project>.service with the 
   assert.match(nginx, /location \/static\/ \{\n\s+alias \/srv\/site\/var\/static\/;/)
   assert.match(nginx, /proxy_set_header Upgrade \$http_upgrade;/)
   assert.match(nginx, /proxy_set_header X-Forwarded-Proto \$scheme;/)
-  assert.match(unit, /^ExecStart=\/usr\/bin\/node \/srv\/site\/node_modules\/@tao\/cli\/bin\/tao\.js start --socket \/run\/site\/tao\.sock --socket-mode 660$/m)
+  // The node that generated the unit runs it (the path of the machine's own node).
+  assert.ok(unit.includes(`\nExecStart=${process.execPath} /srv/site/node_modules/@tao/cli/bin/tao.js start --socket /run/site/tao.sock --socket-mode 660\n`), unit)
+  // Hashed static URLs (?v=<hash>) are immutable for a year, others kept an hour; one header.
+  assert.match(nginx, /map \$arg_v \$site_static_cache \{\n\s+''\s+"public, max-age=3600";\n\s+default "public, max-age=31536000, immutable";\n\s*\}/)
+  assert.match(nginx, /add_header Cache-Control \$site_static_cache always;/)
+  assert.doesNotMatch(nginx, /^\s*expires /m, 'expires would add a second Cache-Control header')
   assert.match(unit, /^Restart=on-failure$/m)
   assert.match(unit, /^KillSignal=SIGTERM$/m)
   assert.match(unit, /^ExecReload=\/bin\/kill -HUP \$MAINPID$/m)

@@ -27,7 +27,11 @@ test('tao start serves both apps and exits 0 on SIGTERM', async () => {
     assert.match(server.output(), /apps: blog, home; TypeScript sources/)
     const home = await fetch(`${server.address}/`)
     assert.equal(home.status, 200)
-    assert.match(await home.text(), /Welcome to site/)
+    // No route of the project answers / yet: tao's welcome page does, with the next steps.
+    const welcome = await home.text()
+    assert.match(welcome, /<h1>It worked! tao is running\.<\/h1>/)
+    assert.match(welcome, /npx tao new -a blog[\s\S]*npx tao routes[\s\S]*npx tao check --deploy/)
+    assert.match(welcome, /Apps: <code>blog<\/code>, <code>home<\/code>\./)
     const blog = await fetch(`${server.address}/blog/`)
     assert.equal(blog.status, 200)
     assert.match(await blog.text(), /blog/)
@@ -45,15 +49,15 @@ test('tao routes prints method, path, name and app', () => {
   assert.equal(r.status, 0, r.stderr)
   const lines = r.stdout.trim().split('\n').map((l) => l.trim().split(/\s+/))
   assert.deepEqual(lines[0], ['METHOD', 'PATH', 'NAME', 'APP'])
-  assert.deepEqual(lines.slice(1).sort(), [['GET', '/', 'home:index', 'home'], ['GET', '/blog/', 'blog:index', 'blog']])
+  assert.deepEqual(lines.slice(1).sort(), [['GET', '/about', 'home:about', 'home'], ['GET', '/blog/', 'blog:index', 'blog']])
   const json = JSON.parse(tao(['routes', '--json'], site).stdout)
-  assert.deepEqual(json.map((r: { name: string }) => r.name).sort(), ['blog:index', 'home:index'])
+  assert.deepEqual(json.map((r: { name: string }) => r.name).sort(), ['blog:index', 'home:about'])
 })
 
 test("the project's own tests pass with npm test (tao test)", () => {
   const r = tao(['test'], site)
   assert.equal(r.status, 0, r.stdout + r.stderr)
-  assert.match(r.stdout, /# pass 2/)
+  assert.match(r.stdout, /# pass 3/)
 })
 
 test('tao types makes an unknown route name a compile error in the project', () => {
@@ -100,6 +104,58 @@ test('tao dev restarts the server when code changes', async () => {
     const address = () => [...server.output().matchAll(/tao: serving (\S+)/g)].at(-1)![1]
     writeFileSync(views, original.replace("title: 'blog'", "title: 'blog was reloaded'"))
     await until(async () => /was reloaded/.test(await (await fetch(`${address()}/blog/`)).text()), 45_000, 'the reloaded page')
+  } finally {
+    writeFileSync(views, original)
+    server.child.kill('SIGTERM')
+  }
+  assert.equal(await server.exited, 0)
+})
+
+test('tao dev logs one human line per request (pino-pretty), static files only when they fail', async () => {
+  const server = await startTao(['dev', '--port', '0'], site)
+  try {
+    const page = await (await fetch(`${server.address}/blog/`)).text()
+    const css = /href="(\/static\/blog\/blog\.css[^"]*)"/.exec(page)![1]!
+    assert.equal((await fetch(`${server.address}${css}`)).status, 200)
+    assert.equal((await fetch(`${server.address}/static/blog/none.css`)).status, 404)
+    await until(async () => /GET \/static\/blog\/none\.css 404/.test(server.output()), 10_000, 'the 404 line')
+    const out = server.output()
+    assert.match(out, /^\[\d\d:\d\d:\d\d\] INFO: GET \/blog\/ 200 [\d.]+ ms$/m)
+    assert.match(out, /^\[\d\d:\d\d:\d\d\] WARN: GET \/static\/blog\/none\.css 404 [\d.]+ ms$/m)
+    assert.doesNotMatch(out, /GET \/static\/blog\/blog\.css/, 'a static file served fast is not logged')
+    assert.doesNotMatch(out, /^\{"level"/m, 'no JSON lines under tao dev')
+    assert.doesNotMatch(out, /incoming request|request completed/)
+  } finally {
+    server.child.kill('SIGTERM')
+  }
+  assert.equal(await server.exited, 0)
+  // Production keeps JSON lines; TAO_LOG_FORMAT switches either way.
+  const prod = await startTao(['start', '--port', '0'], site, { TAO_LOG_FORMAT: 'json' })
+  try {
+    await fetch(`${prod.address}/blog/`)
+    await until(async () => /"msg":"request completed"/.test(prod.output()), 10_000, 'the JSON request line')
+  } finally {
+    prod.child.kill('SIGTERM')
+  }
+  assert.equal(await prod.exited, 0)
+})
+
+test('tao dev serves the compile error (file, line, code) and recovers when the file is fixed', async () => {
+  const views = join(site, 'apps', 'blog', 'views.ts')
+  const original = readFileSync(views, 'utf8')
+  const server = await startTao(['dev', '--port', '0'], site)
+  const address = () => [...server.output().matchAll(/tao: serving (\S+)/g)].at(-1)![1]
+  try {
+    writeFileSync(views, original + '\nexport const broken = ;\n')
+    const line = original.split('\n').length + 1
+    await until(async () => (await fetch(`${address()}/blog/`)).status === 500, 45_000, 'the error page')
+    const page = await (await fetch(`${address()}/blog/`)).text()
+    assert.match(page, /<h1>The project does not compile<\/h1>/)
+    assert.match(page, new RegExp(`<strong>apps/blog/views\\.ts</strong>, line ${line}`))
+    assert.match(page, new RegExp(`<span class="hit">\\s*${line} \\| export const broken = ;</span>`))
+    assert.match(page, /<meta http-equiv="refresh"/)
+    writeFileSync(views, original)
+    await until(async () => (await fetch(`${address()}/blog/`)).status === 200, 45_000, 'the fixed page')
   } finally {
     writeFileSync(views, original)
     server.child.kill('SIGTERM')

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict'
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { request as httpsRequest } from 'node:https'
-import { createServer } from 'node:net'
+import { connect, createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -101,6 +101,18 @@ async function http (path: string): Promise<Got> {
   return { status: res.status, body: await res.text(), headers: Object.fromEntries(res.headers) }
 }
 
+/** The response header lines of GET `path`, as nginx wrote them (fetch would merge repeats). */
+function rawHeaders (path: string): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`))
+    let data = ''
+    socket.setEncoding('latin1')
+    socket.on('data', (d: string) => { data += d })
+    socket.on('end', () => resolve(data.split('\r\n\r\n')[0]!.split('\r\n').slice(1)))
+    socket.on('error', reject)
+  })
+}
+
 function https (path: string): Promise<Got> {
   return new Promise((resolve, reject) => {
     const req = httpsRequest({ host: '127.0.0.1', port: tlsPort, path, rejectUnauthorized: false }, (res) => {
@@ -160,9 +172,9 @@ after(async () => {
 })
 
 test('nginx proxies pages to tao on its unix socket', { skip }, async () => {
-  const home = await http('/')
+  const home = await http('/about')
   assert.equal(home.status, 200, nginxLog)
-  assert.match(home.body, /Welcome to site/)
+  assert.match(home.body, /About site/)
   assert.equal(home.headers.server?.toString().startsWith('nginx'), true)
   const missing = await http('/nope')
   assert.equal(missing.status, 404)
@@ -176,9 +188,14 @@ test('nginx serves /static/ from the collectstatic output itself', { skip }, asy
   assert.equal(css.status, 200)
   assert.equal(css.body, readFileSync(file, 'utf8'))
   assert.match(String(css.headers['content-type']), /^text\/css/)
-  // expires/Cache-Control "public" come from the alias location: nginx answered, not tao.
-  assert.match(String(css.headers['cache-control']), /max-age=604800/)
-  assert.match(String(css.headers['cache-control']), /public/)
+  // The alias location answered (nginx, not tao): an unhashed URL is kept one hour ...
+  assert.equal(css.headers['cache-control'], 'public, max-age=3600')
+  // ... and the content-hashed URL the templates write is immutable, with one Cache-Control.
+  const hashed = /href="(\/static\/static\/css\/site\.css\?v=[0-9a-f]+)"/.exec((await http('/about')).body)
+  assert.ok(hashed, 'the page links its stylesheet by content hash')
+  const raw = await rawHeaders(hashed[1]!)
+  assert.equal(raw.filter((h) => /^cache-control:/i.test(h)).length, 1, raw.join('\n'))
+  assert.ok(raw.includes('Cache-Control: public, max-age=31536000, immutable'), raw.join('\n'))
   assert.equal((await http('/static/static/css/none.css')).status, 404)
 })
 
@@ -212,4 +229,20 @@ test('a websocket works through the proxy (Upgrade and Connection passed on)', {
   assert.equal(await closed, 1001)
   assert.equal(await server!.exited, 0)
   assert.equal((await http('/')).status, 502, 'nginx answers 502 once tao is gone')
+})
+
+const SYSTEMD_ANALYZE = ['/usr/bin/systemd-analyze', '/bin/systemd-analyze'].find((p) => existsSync(p))
+
+test('systemd-analyze verify accepts the generated unit', { skip: SYSTEMD_ANALYZE ? false : 'systemd-analyze is not installed: the unit is not verified' }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tao-unit-'))
+  try {
+    const created = tao(['new', '-p', 'unit', '--no-install'], dir)
+    assert.equal(created.status, 0, created.stderr)
+    const r = spawnSync(SYSTEMD_ANALYZE!, ['verify', join(dir, 'unit', 'deploy', 'unit.service')], { encoding: 'utf8' })
+    // Lines about the machine (no /srv/unit here, no such user) are not the unit's fault.
+    const problems = (r.stdout + r.stderr).split('\n').filter((l) => l.trim() && !/\/srv\/unit|User=|Failed to .*dbus|Unknown user/i.test(l))
+    assert.deepEqual(problems, [], r.stdout + r.stderr)
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
 })

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { watch } from 'node:fs'
 import { join } from 'node:path'
 import type { Command } from 'commander'
+import { DEV_CHILD_ENV } from '../dev-error-page.js'
 import { findProject } from '../paths.js'
 
 interface DevOptions {
@@ -32,7 +33,7 @@ export function registerDev (program: Command): void {
       let child: ChildProcess | null = null
       let stopping = false
       const startChild = () => {
-        child = spawn(process.execPath, args, { cwd: root, stdio: 'inherit', env: { ...process.env, TAO_DEBUG: 'true' } })
+        child = spawn(process.execPath, args, { cwd: root, stdio: 'inherit', env: { ...process.env, TAO_DEBUG: 'true', [DEV_CHILD_ENV]: '1' } })
       }
       const restart = () => {
         const old = child

@@ -2,6 +2,8 @@ import cluster from 'node:cluster'
 import { availableParallelism } from 'node:os'
 import type { Command } from 'commander'
 import { DATABASE_URL_ENV, isDatabaseUnavailableError, pendingMigrations, runChecks, runPrimary, serve, startSharedDatabase, taoError, type TaoApp } from '@tao/core'
+import { DEV_CHILD_ENV, serveBootError } from '../dev-error-page.js'
+import { findProject } from '../paths.js'
 import { loadProject, loadProjectSettings } from '../project.js'
 
 interface StartOptions {
@@ -125,6 +127,16 @@ async function startPrimary (opts: StartOptions): Promise<number | null> {
   }
 }
 
+/** The port the project would listen on, when its settings may not even load. */
+async function devPort (opts: StartOptions): Promise<number> {
+  if (opts.port !== undefined) return parsePort(opts.port)
+  try {
+    return (await loadProjectSettings({ source: true })).server.port
+  } catch {
+    return process.env.TAO_PORT ? parsePort(process.env.TAO_PORT) : 8080
+  }
+}
+
 /** `tao start`: the production server. */
 export function registerStart (program: Command): void {
   program.command('start')
@@ -137,8 +149,14 @@ export function registerStart (program: Command): void {
     .option('--source', 'run the TypeScript sources even when a build exists')
     .addHelpText('after', '\nSignals: SIGTERM/SIGINT drain requests, stop services and exit 0; with workers, SIGHUP restarts them one at a time; SIGUSR2 is ignored. See docs/deployment.md.')
     .action(async (opts: StartOptions) => {
-      const code = await startPrimary(opts)
-      if (code !== null) process.exit(code)
-      await startServer(opts)
+      try {
+        const code = await startPrimary(opts)
+        if (code !== null) process.exit(code)
+        await startServer(opts)
+      } catch (err) {
+        // Under `tao dev`, a project that does not compile still answers: with its error.
+        if (process.env[DEV_CHILD_ENV] !== '1' || cluster.isWorker) throw err
+        await serveBootError(err, findProject(), await devPort(opts), opts.host ?? process.env.TAO_HOST ?? '127.0.0.1')
+      }
     })
 }

@@ -292,6 +292,14 @@ export const codes = {
     `${setting} is a low-entropy secret key (${reason}): anyone could guess it and forge sessions, so tao does not start with it outside debug mode. Make a random key with ${MAKE_KEY} and set it as TAO_SECRET_KEY.`),
   TAO_ERR_REPLY_HEADER_INVALID: def(500, (route: string, header: string) =>
     `The handler of ${route} set the response header ${q(header)} to a value HTTP forbids (a CR, LF or NUL character, or a character above U+00FF; a redirect target is a Location header). Validate or encode the value first, e.g. encodeURI() for a URL, and never copy request input into a header unchecked.`),
+
+  // cli: projects outside the checkout (issue 11)
+  TAO_ERR_CLI_INSIDE_CHECKOUT: def(2, (dir: string) =>
+    `${dir} is inside tao's own checkout; a project made here would hide its missing dependencies behind the checkout's node_modules. Nothing was written. Run \`tao new -p NAME\` from a folder outside the checkout (put \`tao\` on your PATH with \`npm run setup\` in the checkout).`),
+  TAO_ERR_CLI_NEW_KIND: def(2, (name: string) =>
+    `\`tao new ${name}\` does not say what to create; nothing was written. Did you mean \`tao new -p ${name}\` (a project in ./${name}) or \`tao new -a ${name}\` (an app in apps/${name} of the current project)?`),
+  TAO_ERR_CLI_VENDOR_FAILED: def(500, (step: string, reason: string) =>
+    `Could not ${step}: ${reason}. Run the command again from a tao checkout whose packages are built (\`npm ci\` in the checkout), or pass --tao-version to depend on a published tao.`),
 } as const
 
 /** Every stable error code of tao. */

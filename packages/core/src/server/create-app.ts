@@ -23,7 +23,9 @@ import { handlerDeadlinePlugin } from './handler-deadline.js'
 import { errorPagesPlugin } from './error-pages.js'
 import { healthPlugin } from './health.js'
 import { buildLanguageRewrite, i18nPagesPlugin, i18nPlugin } from '../i18n/index.js'
+import { buildLogger, type LoggerSetup } from './logger.js'
 import { TaoApp } from './tao-app.js'
+import { buildWelcome } from './welcome.js'
 
 /** Options of {@link createApp}. */
 export interface CreateAppOptions {
@@ -39,10 +41,11 @@ export interface CreateAppOptions {
   env?: NodeJS.ProcessEnv
 }
 
-function fastifyOptions (settings: Settings): FastifyHttpOptions<Server> {
+function fastifyOptions (settings: Settings, log: LoggerSetup): FastifyHttpOptions<Server> {
   const s = settings.server
   return {
-    logger: settings.logLevel === 'silent' ? false : { level: settings.logLevel },
+    logger: log.logger,
+    logController: log.logController,
     trustProxy: buildTrustProxy(s.trustProxy),
     http: serverTimeouts(s),
     requestTimeout: s.requestTimeout,
@@ -83,10 +86,12 @@ export async function createApp (opts: CreateAppOptions = {}): Promise<TaoApp> {
   const services = await loadServices(registry)
   const models = await loadModels(registry)
 
-  const fastify = Fastify(fastifyOptions(settings))
+  const log = await buildLogger(settings)
+  const fastify = Fastify(fastifyOptions(settings, log))
   const app = new TaoApp(fastify, settings, registry, reverser, services, models)
   // Root context: what every request goes through, static files included.
-  await fastify.register(errorPagesPlugin, { debug: settings.debug, registry, settings })
+  // tao's welcome page answers `/` from the not-found handler while no route of the project does.
+  await fastify.register(errorPagesPlugin, { debug: settings.debug, registry, settings, welcome: buildWelcome(settings, registry) })
   await fastify.register(securityPlugin, { settings })
   // The database at the root: req.db is a zero-cost getter on every request (websocket
   // upgrades included); only handlers that read it touch the one pooled client.

@@ -78,6 +78,8 @@ interface ErrorsOptions {
   registry: AppRegistry
   /** Under debug, the settings the debug error page shows (masked). */
   settings?: Settings
+  /** Answers GET / while no route does (server/welcome.ts); null when the project has its own /. */
+  welcome?: ((req: FastifyRequest, reply: FastifyReply) => Promise<boolean>) | null
 }
 
 /**
@@ -141,7 +143,9 @@ async function errorPages (fastify: FastifyInstance, opts: ErrorsOptions): Promi
     await reply.type('text/html; charset=utf-8').send(html ?? builtinPage(ctx))
   }
 
+  const welcome = opts.welcome ?? null
   fastify.setNotFoundHandler(async (req, reply) => {
+    if (welcome && await welcome(req, reply)) return
     await send(req, reply, 404, undefined, `No page at ${req.method} ${req.url}.`)
   })
 

@@ -49,6 +49,12 @@ export interface UserSettings {
   prefixes?: Record<string, string>
   /** Log level. Default 'info'. */
   logLevel?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
+  /**
+   * How logs are written: 'json' (pino's JSON lines, for log collectors), 'pretty' (one human
+   * line per request, coloured on a terminal, through pino-pretty), or 'auto' (the default:
+   * pretty when debug is on, as under `tao dev`, JSON otherwise).
+   */
+  logFormat?: 'auto' | 'pretty' | 'json'
   server?: {
     host?: string
     port?: number

@@ -29,6 +29,7 @@ export const envOverrides: ReadonlyArray<readonly [string, readonly string[]]> =
   ['TAO_SECRET_KEY', ['secretKey']],
   ['TAO_ALLOWED_HOSTS', ['allowedHosts']],
   ['TAO_LOG_LEVEL', ['logLevel']],
+  ['TAO_LOG_FORMAT', ['logFormat']],
   ['TAO_HOST', ['server', 'host']],
   ['TAO_PORT', ['server', 'port']],
   ['TAO_SOCKET', ['server', 'socket']],

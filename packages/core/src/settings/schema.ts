@@ -125,6 +125,7 @@ export const settingsSchema = shape({
   apps: listOf(appEntry),
   prefixes: mapOf(str('', prefix)),
   logLevel: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
+  logFormat: oneOf(['auto', 'pretty', 'json'] as const, 'auto'),
   server: shape({
     host: str('127.0.0.1'),
     port: int(8080, 0, 65535),

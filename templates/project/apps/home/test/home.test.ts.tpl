@@ -7,8 +7,13 @@ let app: TaoApp
 before(async () => { app = await createTestApp() })
 after(() => app.close())
 
-test('the home page welcomes the visitor', async () => {
-  const res = await app.inject(app.url('home:index'))
+test('the site answers at /', async () => {
+  const res = await app.inject('/')
   assert.equal(res.statusCode, 200)
-  assert.match(res.body, /Welcome to %project_name%/)
+})
+
+test('the about page names the project', async () => {
+  const res = await app.inject(app.url('home:about'))
+  assert.equal(res.statusCode, 200)
+  assert.match(res.body, /About %project_name%/)
 })
