@@ -3,6 +3,13 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunc
 import fp from 'fastify-plugin'
 import type { Settings } from '../settings/index.js'
 import { kOwnContentPolicy } from '../symbols.js'
+
+declare module 'fastify' {
+  interface FastifyReply {
+    /** Under debug, a page that brings its own Content-Security-Policy (the debug error page's nonce). */
+    [kOwnContentPolicy]?: string
+  }
+}
 import { developmentDefaults } from './development.js'
 import { helmetOptions } from './headers.js'
 import { buildHostMatcher } from './hosts.js'

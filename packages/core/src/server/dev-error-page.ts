@@ -7,12 +7,8 @@ import { isTaoError } from '../errors/index.js'
 import type { Settings } from '../settings/index.js'
 import { kOwnContentPolicy } from '../symbols.js'
 
-declare module 'fastify' {
-  interface FastifyReply {
-    /** A page that brings its own Content-Security-Policy (the debug error page's nonce). */
-    [kOwnContentPolicy]?: string
-  }
-}
+// The reply's kOwnContentPolicy slot is declared where it is read, by the security headers.
+import type {} from '../security/plugin.js'
 
 // Django's SafeExceptionReporterFilter: names that look like secrets are never shown.
 const SECRET_NAME = /api|token|key|secret|pass|signature|auth|cookie|credential|session/i
