@@ -43,7 +43,6 @@ export const checkIds = {
   'i18n.W001': def('warning', (file: string, lang: string, count: number, sample: string) => `${file} lacks ${count} translation${count === 1 ? '' : 's'} into '${lang}' that the default language's catalog has: ${sample}.`,
     'Translate them (run `tao makemessages` to add every string of the code to the catalogs); until then they show in the default language.'),
 
-
   // migrations
   'migrations.E001': def('error', (names: string) => `Migrations are not applied: ${names}. \`tao start\` refuses to start until they are.`,
     'Run `tao migrate` in the deploy step, before starting (or set migrations.allowPending: true).'),

@@ -214,7 +214,6 @@ export const codes = {
   TAO_ERR_I18N_LANGUAGE_UNKNOWN: def(2, (lang: string, known: string) =>
     `Unknown language ${q(lang)}: this site is served in ${known}.`),
 
-
   // models: typed, validated collections (apps/<app>/models.ts)
   TAO_ERR_MODEL_DEFINITION: def(500, (name: string, reason: string) =>
     `Invalid model ${q(name)}: ${reason}. Declare it as defineModel('app:model', { schema: Type.Object({ ... }) }).`),
@@ -257,7 +256,6 @@ export const codes = {
   TAO_ERR_ROUTE_VALIDATION: def(400, (part: string, fields: Record<string, string>) =>
     `Invalid request ${part}: ${Object.entries(fields).map(([f, m]) => `${f}: ${m}`).join(' ')}`),
 
-
   // admin: the built-in app `admin`
   TAO_ERR_ADMIN_REQUIRES_AUTH: def(500, () =>
     'settings.admin is on but settings.auth is off: the admin signs staff in through the auth app. Turn auth on too (auth: true), or turn admin off.'),
@@ -275,7 +273,6 @@ export const codes = {
     `Unknown action ${q(action)} on ${q(model)}. Pick one of the actions offered above the list.`),
   TAO_ERR_ADMIN_QUERY_INVALID: def(400, (param: string, reason: string) =>
     `Invalid list parameter ${q(param)}: ${reason}. Use the links and forms of the list page to build it.`),
-
 
   // request safety, second pass (issue #13)
   TAO_ERR_TEMPLATE_OUTPUT_TOO_LARGE: def(500, (limit: number) =>
