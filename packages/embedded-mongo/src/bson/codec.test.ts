@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { Binary, BSON, BSONRegExp, Code, Decimal128, Long, MaxKey, MinKey, ObjectId, Timestamp, UUID } from 'bson'
 import { valueKey } from '../engine/values.js'
-import { decode, decodeCommand, decodeFields, decodeId, objectIdKey } from './codec.js'
+import { decode, decodeCommand, decodeFields, decodeId, objectIdKey, storedCopy } from './codec.js'
 
 describe('bson/codec decodeCommand', () => {
   it('decodes a command without its lsid, every other field intact whatever its type', () => {
@@ -68,5 +68,18 @@ describe('bson/codec decodeFields', () => {
     assert.deepEqual(decodeFields(bytes, [Buffer.from('a'), Buffer.from('é')]), { a: { b: [1, 2] }, é: true })
     assert.deepEqual(decodeFields(bytes, [Buffer.from('zz')]), {})
     assert.equal(decodeFields(bytes.subarray(0, 10), [Buffer.from('a')]), undefined)
+  })
+})
+
+describe('bson/codec storedCopy', () => {
+  it('copies bytes, small ones side by side in a shared slab, large ones alone', () => {
+    const a = storedCopy(Buffer.from('abc'))
+    const b = storedCopy(Buffer.from('de'))
+    assert.equal(a.toString(), 'abc')
+    assert.equal(b.toString(), 'de')
+    assert.ok(a.buffer === b.buffer || b.byteOffset === 0)
+    const big = storedCopy(Buffer.alloc(4096, 1))
+    assert.equal(big.byteOffset, 0)
+    assert.equal(big.buffer.byteLength, 4096)
   })
 })

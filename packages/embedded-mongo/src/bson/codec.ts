@@ -60,6 +60,13 @@ export function rawArrayField (doc: Uint8Array, name: string): Uint8Array[] | un
 const FIXED_SIZES = new Int8Array(256).fill(-1)
 for (const [type, size] of [[1, 8], [6, 0], [7, 12], [8, 1], [9, 8], [10, 0], [16, 4], [17, 8], [18, 8], [19, 16], [127, 0], [255, 0]] as const) FIXED_SIZES[type] = size
 
+// The index of the next NUL byte from `at`, or -1: element names are a few bytes long, so a
+// plain loop beats Buffer#indexOf's native call.
+function nulAt (bytes: Uint8Array, at: number): number {
+  for (let i = at; i < bytes.length; i++) if (bytes[i] === 0) return i
+  return -1
+}
+
 function int32 (bytes: Uint8Array, at: number): number {
   return ((bytes[at] as number) | (bytes[at + 1] as number) << 8 | (bytes[at + 2] as number) << 16 | (bytes[at + 3] as number) << 24)
 }
@@ -93,7 +100,7 @@ export function decodeCommand (bytes: Uint8Array, onLsid?: (lsid: Uint8Array) =>
   for (let at = 4; at < length - 1;) {
     const start = at
     const type = bytes[at++] as number
-    const nameEnd = bytes.indexOf(0, at)
+    const nameEnd = nulAt(bytes, at)
     if (nameEnd < 0) break
     // 'lsid'
     const isLsid = type === 3 && nameEnd - at === 4 && bytes[at] === 0x6c && bytes[at + 1] === 0x73 && bytes[at + 2] === 0x69 && bytes[at + 3] === 0x64
@@ -152,7 +159,7 @@ export function decodeFields (bytes: Uint8Array, names: readonly Uint8Array[]): 
   for (let at = 4; at < length - 1;) {
     const start = at
     const type = bytes[at++] as number
-    const nameEnd = bytes.indexOf(0, at)
+    const nameEnd = nulAt(bytes, at)
     if (nameEnd < 0) return undefined
     const nameLength = nameEnd - at
     const wanted = names.some((name) => {
@@ -177,4 +184,31 @@ export function decodeFields (bytes: Uint8Array, names: readonly Uint8Array[]): 
     to += end - from
   }
   return decode(out)
+}
+
+// Stored documents are copied into slabs of their own. Node's shared 8 KiB pool would mix
+// them with short-lived buffers (journal records, replies), and one live document then keeps
+// a whole pool slab of garbage alive: at a million documents, twice their size in memory.
+// Slabs stay small: a slab lives as long as any document in it, so after many updates a
+// large one would be mostly dead versions.
+const SLAB_BYTES = 8 * 1024
+let slab = Buffer.allocUnsafeSlow(SLAB_BYTES)
+let slabUsed = 0
+
+/** A copy of a document's bytes to keep for as long as the document is stored. */
+export function storedCopy (bytes: Uint8Array): Buffer {
+  const length = bytes.length
+  if (length > SLAB_BYTES / 8) {
+    const own = Buffer.allocUnsafeSlow(length)
+    own.set(bytes)
+    return own
+  }
+  if (slabUsed + length > SLAB_BYTES) {
+    slab = Buffer.allocUnsafeSlow(SLAB_BYTES)
+    slabUsed = 0
+  }
+  const out = slab.subarray(slabUsed, slabUsed + length)
+  out.set(bytes)
+  slabUsed += length
+  return out
 }

@@ -1,5 +1,5 @@
 import type { Binary, Document } from 'bson'
-import { decodeId, encode, objectIdKey } from '../bson/codec.js'
+import { decodeId, encode, objectIdKey, storedCopy } from '../bson/codec.js'
 import { CommandError } from './command-error.js'
 import { DecodedBudget, Entry } from './entry.js'
 import { duplicateKeyError, Index, type IndexKey } from './indexes.js'
@@ -45,7 +45,7 @@ export class Collection {
     const id = valueKey(obj._id)
     if (this.docs.has(id)) throw duplicateKeyError(this.ns, '_id_', { _id: 1 }, { _id: obj._id })
     const keys = this.#checkUnique(id, obj)
-    const entry = new Entry(id, raw, obj, this.#decoded)
+    const entry = new Entry(id, storedCopy(raw), obj, this.#decoded)
     for (const [index, k] of keys) index.add(entry.id, k)
     this.docs.set(entry.id, entry)
     this.#log({ op: 'put', ns: this.ns, raw })
@@ -61,7 +61,7 @@ export class Collection {
       index.add(old.id, k)
     }
     old.release()
-    const entry = new Entry(old.id, raw, obj, this.#decoded)
+    const entry = new Entry(old.id, storedCopy(raw), obj, this.#decoded)
     this.docs.set(old.id, entry)
     this.#log({ op: 'put', ns: this.ns, raw })
     return entry

@@ -1,6 +1,6 @@
 import { crc32 } from 'node:zlib'
 import type { Binary, Document } from 'bson'
-import { decode, encode } from '../bson/codec.js'
+import { decode, encode, storedCopy } from '../bson/codec.js'
 import type { JournalOp } from '../engine/journal.js'
 
 /*
@@ -61,7 +61,7 @@ export function decodeRecord (payload: Buffer, share = false): Record {
   const ns = payload.toString('utf8', 3, 3 + nsLength)
   const data = payload.subarray(3 + nsLength)
   switch (opcode) {
-    case OPCODES.put: return { op: 'put', ns, raw: share ? data : Buffer.from(data) }
+    case OPCODES.put: return { op: 'put', ns, raw: share ? data : storedCopy(data) }
     case OPCODES.del: return { op: 'del', ns, id: decode(data)._id }
     case OPCODES.createCollection: {
       const { options, uuid } = decode(data)
