@@ -5,7 +5,10 @@ import { registerCheck } from './commands/check.js'
 import { registerChangePassword } from './commands/changepassword.js'
 import { registerCollectStatic } from './commands/collectstatic.js'
 import { registerCreateUser } from './commands/createuser.js'
+import { registerDumpData, registerLoadData } from './commands/data.js'
 import { registerDev } from './commands/dev.js'
+import { registerMakeMigration, registerMigrate } from './commands/migrate.js'
+import { registerModels } from './commands/models.js'
 import { registerNew } from './commands/new.js'
 import { registerRoutes } from './commands/routes.js'
 import { registerStart } from './commands/start.js'
@@ -31,6 +34,11 @@ export function buildProgram (): Command {
   registerCollectStatic(program)
   registerCreateUser(program)
   registerChangePassword(program)
+  registerMigrate(program)
+  registerMakeMigration(program)
+  registerModels(program)
+  registerDumpData(program)
+  registerLoadData(program)
   return program
 }
 

@@ -35,3 +35,6 @@ export { defineModel, isModel, Model, ModelCollection, Type, type ModelOptions, 
 export type { Static, TSchema } from 'typebox'
 export { defineForm, Form, BoundForm, type FormOptions, type FormResult, type FieldOptions, type FormField, type Widget, type RenderFieldOptions } from './forms/index.js'
 export type { ModelFormOptions } from './models/index.js'
+export { migrate, rollback, listMigrations, pendingMigrations, syncIndexes, makeMigration, MIGRATIONS_COLLECTION, type MigrateOptions, type MigrateReport, type MigrationStatus, type MigrationContext, type IndexReport } from './migrations/index.js'
+export { dumpData, loadData, loadDataFile, parseFixture, type FixtureData } from './fixtures/index.js'
+export { paginate, paginateByKey, parsePageNumber, type Page, type PageLink, type PaginateOptions, type KeyPage, type KeyPageOptions } from './pagination/index.js'

@@ -1,5 +1,5 @@
 import type { Command } from 'commander'
-import { formatReport, isTaoError, runChecks, type TaoApp } from '@tao/core'
+import { formatReport, isTaoError, pendingMigrations, runChecks, type TaoApp } from '@tao/core'
 import { loadProject, loadProjectSettings } from '../project.js'
 
 interface CheckOptions {
@@ -28,10 +28,21 @@ export function registerCheck (program: Command): void {
         if (!isTaoError(err)) throw err
         bootError = err
       }
-      const report = await runChecks({ settings, root: settings.root, services: app?.services.records ?? [] }, { deploy: opts.deploy })
+      const pending = opts.deploy && app ? await readPending(app) : undefined
+      const report = await runChecks({ settings, root: settings.root, services: app?.services.records ?? [], pendingMigrations: pending }, { deploy: opts.deploy })
       await app?.close()
       process.stdout.write(opts.json ? JSON.stringify(report, null, 2) + '\n' : formatReport(report))
       if (bootError) throw bootError
       if (report.findings.some((f) => f.level === 'error')) process.exitCode = 1
     })
+}
+
+/** The pending migrations, or undefined when the database cannot be read (its own checks say why). */
+async function readPending (app: TaoApp): Promise<string[] | undefined> {
+  try {
+    await app.ready()
+    return await pendingMigrations(app)
+  } catch {
+    return undefined
+  }
 }

@@ -1,7 +1,7 @@
 import cluster from 'node:cluster'
 import { availableParallelism } from 'node:os'
 import type { Command } from 'commander'
-import { DATABASE_URL_ENV, runChecks, runPrimary, serve, startSharedDatabase, taoError, type TaoApp } from '@tao/core'
+import { DATABASE_URL_ENV, isDatabaseUnavailableError, pendingMigrations, runChecks, runPrimary, serve, startSharedDatabase, taoError, type TaoApp } from '@tao/core'
 import { loadProject, loadProjectSettings } from '../project.js'
 
 interface StartOptions {
@@ -42,6 +42,27 @@ async function logChecks (app: TaoApp): Promise<void> {
   }
 }
 
+/**
+ * Refuses a production start (debug off) while migrations are pending, unless
+ * settings.migrations.allowPending. A database that cannot be reached now is not a reason to
+ * refuse: the app starts and answers 503 until it is back (settings.database.requireOnStart).
+ */
+async function refusePendingMigrations (app: TaoApp): Promise<void> {
+  if (app.settings.debug || app.settings.migrations.allowPending) return
+  let pending: string[]
+  try {
+    await app.ready()
+    pending = await pendingMigrations(app)
+  } catch (err) {
+    if (!isDatabaseUnavailableError(err)) throw err
+    app.fastify.log.warn('could not read the applied migrations: the database is unavailable')
+    return
+  }
+  if (pending.length === 0) return
+  await app.close()
+  throw taoError('TAO_ERR_MIGRATION_PENDING', [pending])
+}
+
 /** Starts the project's server in this process (or as a cluster worker) until SIGTERM/SIGINT. */
 export async function startServer (opts: StartOptions & { dev?: boolean }): Promise<void> {
   const project = await loadProject({ source: opts.source, settings: opts.dev ? { debug: true } : undefined })
@@ -50,6 +71,7 @@ export async function startServer (opts: StartOptions & { dev?: boolean }): Prom
     const { writeRouteTypes } = await import('@tao/core')
     await writeRouteTypes(project.root, app.registry.routes)
   }
+  await refusePendingMigrations(app)
   const worker = cluster.isWorker ? process.env.TAO_WORKER_ID ?? '?' : null
   if (worker === null || worker === '1') await logChecks(app)
   await serve(app, {

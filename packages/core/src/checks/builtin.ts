@@ -89,4 +89,5 @@ export const builtinChecks: readonly CheckDef[] = [
   // The database concern's own checks; it logs them itself when it connects.
   { name: 'database', deploy: false, atStart: false, run: ({ settings }) => checkDatabase(settings).map((c) => ({ ...c, id: c.id as CheckId })) },
   { name: 'static files', deploy: true, run: staticFiles },
+  { name: 'migrations', deploy: true, run: ({ pendingMigrations }) => (pendingMigrations?.length ? [finding('migrations.E001', pendingMigrations.join(', '))] : []) },
 ]

@@ -37,6 +37,10 @@ export const checkIds = {
   'database.W003': def('warning', () => 'No database URL is set: tao uses the embedded store under var/db, which serves one machine only.',
     'Set TAO_DATABASE_URL (or settings.database.url) to a MongoDB replica set for production.'),
 
+  // migrations
+  'migrations.E001': def('error', (names: string) => `Migrations are not applied: ${names}. \`tao start\` refuses to start until they are.`,
+    'Run `tao migrate` in the deploy step, before starting (or set migrations.allowPending: true).'),
+
   // static files
   'static.W001': def('warning', () => 'static.hashed is off in a deployment: browsers cannot cache static files for long.',
     "Set static.hashed: true (or leave it at 'auto' with debug off)."),

@@ -9,6 +9,8 @@ export interface CheckContext {
   root: string
   /** The project's services (their stop timeouts count toward shutdown time). */
   services: readonly ServiceRecord[]
+  /** The project's pending migrations, when the caller could read them from the database. */
+  pendingMigrations?: readonly string[]
 }
 
 /** A check: a function from the project to its findings. */

@@ -216,6 +216,36 @@ export const codes = {
     `Invalid ${q(name)} document: ${Object.entries(fields).map(([f, m]) => `${f || '(document)'}: ${m}`).join(' ')} Fix these fields (details.fields lists them).`),
   TAO_ERR_MODEL_DUPLICATE: def(409, (name: string, fields: string[]) =>
     `A ${q(name)} document with the same ${fields.join(', ')} already exists (a unique index refused it). Choose another value.`),
+
+  // migrations: apps/<app>/migrations/NNNN_name.ts, `tao migrate`, the models' indexes
+  TAO_ERR_MIGRATION_INVALID: def(500, (file: string, reason: string) =>
+    `Invalid migration ${file}: ${reason}. A migration is apps/<app>/migrations/NNNN_name.ts exporting \`async function up (db) { ... }\` (and optionally down).`),
+  TAO_ERR_MIGRATION_FAILED: def(500, (name: string, file: string, reason: string) =>
+    `Migration ${q(name)} (${file}) failed: ${reason}. The migrations before it stay applied; nothing after it ran. Fix it and run \`tao migrate\` again.`),
+  TAO_ERR_MIGRATION_LOCKED: def(500, (holder: string, seconds: number) =>
+    `Another \`tao migrate\` (${holder}) still holds the migration lock after ${seconds} s of waiting. Let it finish and run again; a lock left by a dead process expires by itself within 30 s.`),
+  TAO_ERR_MIGRATION_INDEX: def(500, (index: string, reason: string) =>
+    `MongoDB refused to create index ${index}: ${reason}. An index of that name with other options exists (drop it with \`tao migrate --prune\` after renaming the declaration), or the data breaks a new unique index (fix the duplicates first).`),
+  TAO_ERR_MIGRATION_PENDING: def(500, (names: string[]) =>
+    `${names.length} migration(s) are not applied: ${names.join(', ')}. Run \`tao migrate\` before \`tao start\`, or set migrations.allowPending: true to start anyway.`),
+
+  // fixtures: tao dumpdata / loaddata (MongoDB Extended JSON)
+  TAO_ERR_FIXTURE_MALFORMED: def(400, (file: string, where: string, reason: string) =>
+    `Fixture ${file} is not valid${where}: ${reason}. A fixture is Extended JSON: { "blog:posts": [ { ... } ] }, as \`tao dumpdata\` writes it.`),
+  TAO_ERR_FIXTURE_UNKNOWN_MODEL: def(400, (where: string, name: string, known: string, hint: string) =>
+    `Unknown model ${q(name)} in ${where}.${hint} Known models: ${known}. Names are 'app:model' (\`tao models\` lists them).`),
+  TAO_ERR_FIXTURE_INVALID: def(400, (file: string, model: string, index: number, fields: Record<string, string>) =>
+    `Fixture ${file}: document ${index} of ${q(model)} does not match the model: ${Object.entries(fields).map(([f, m]) => `${f || '(document)'}: ${m}`).join(' ')} Nothing was loaded; fix the document.`),
+
+  // pagination
+  TAO_ERR_PAGINATION_INVALID: def(400, (param: string, value: string) =>
+    `Invalid ${q(param)} ${q(value)}: a page is a whole number from 1 (or a position from a page link). Use the links of the page list.`),
+  TAO_ERR_PAGINATION_OUT_OF_RANGE: def(404, (page: number, pages: number) =>
+    `Page ${page} does not exist: there ${pages === 1 ? 'is 1 page' : `are ${pages} pages`}.`),
+
+  // typed route validation: route(..., { schema: { querystring, params, body } })
+  TAO_ERR_ROUTE_VALIDATION: def(400, (part: string, fields: Record<string, string>) =>
+    `Invalid request ${part}: ${Object.entries(fields).map(([f, m]) => `${f}: ${m}`).join(' ')}`),
 } as const
 
 /** Every stable error code of tao. */

@@ -25,6 +25,14 @@ const FORMAT_SENTENCES: Record<string, string> = {
   uuid: 'Enter a valid UUID.',
 }
 
+const BSON_SENTENCES: Record<string, string> = {
+  objectId: 'Enter a valid id.',
+  date: 'Enter a valid date.',
+  decimal128: 'Enter a decimal number.',
+  long: 'Enter a whole number.',
+  binary: 'Give binary data.',
+}
+
 /** The plain sentence for one Ajv error; `errorMessage` on the field's schema wins. */
 export function sentenceOf (err: ErrorObject): string {
   // A missing field's error belongs to the object; its sentence to the field's own schema.
@@ -55,7 +63,7 @@ export function sentenceOf (err: ErrorObject): string {
     case 'const': case 'enum': case 'anyOf': case 'oneOf': return 'Choose one of the allowed values.'
     case 'additionalProperties': return 'This field is not allowed.'
     case 'type': return TYPE_SENTENCES[String(p.type).split(',')[0] ?? ''] ?? 'Enter a valid value.'
-    case 'taoType': return (err.schema === 'date') ? 'Enter a valid date.' : 'Enter a valid id.'
+    case 'taoType': return BSON_SENTENCES[String(err.schema)] ?? 'Enter a valid value.'
     default: return 'Enter a valid value.'
   }
 }

@@ -6,7 +6,8 @@ import { authPlugin, installAuth } from '../auth/plugin.js'
 import { databasePlugin } from '../db/index.js'
 import { installMail } from '../mail/index.js'
 import { debugPlugin, debugToolbarEnabled } from '../debug/index.js'
-import { loadModels } from '../models/index.js'
+import { addTaoKeywords, formatRouteValidation, loadModels } from '../models/index.js'
+import { modelIndexesPlugin } from '../migrations/index.js'
 import { Reverser } from '../routing/reverse.js'
 import { routingPlugin } from '../routing/register.js'
 import { loadServices } from '../services/load.js'
@@ -51,6 +52,10 @@ function fastifyOptions (settings: Settings): FastifyHttpOptions<Server> {
     return503OnClosing: false,
     forceCloseConnections: 'idle',
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
+    // Route schemas (TypeBox) may use Type.ObjectId() and errorMessage like models; a bad
+    // field answers a 400 naming it, with the same sentences as forms.
+    ajv: { customOptions: { verbose: true }, plugins: [addTaoKeywords] },
+    schemaErrorFormatter: formatRouteValidation,
   }
 }
 
@@ -81,6 +86,8 @@ export async function createApp (opts: CreateAppOptions = {}): Promise<TaoApp> {
   // The database at the root: req.db is a zero-cost getter on every request (websocket
   // upgrades included); only handlers that read it touch the one pooled client.
   await fastify.register(databasePlugin, { settings })
+  // The models' indexes, under tao dev and tests (settings.migrations.autoIndexes), once connected.
+  await fastify.register(modelIndexesPlugin, { settings, models })
   await fastify.register(channelsPlugin, { settings })
   if (registry.routes.some((r) => r.kind === 'ws')) await fastify.register(upgradeGuardPlugin)
   // Health endpoints: root context, outside pages (no session), behind the host check like

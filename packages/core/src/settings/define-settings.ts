@@ -215,6 +215,13 @@ export interface UserSettings {
     /** Folder of the 'file' backend, relative to the project. Default 'var/mail'. */
     dir?: string
   }
+  /** Migrations and the models' indexes. @see docs/reference/migrations.md */
+  migrations?: {
+    /** Let `tao start` (debug off) start while migrations are pending. Default false: it refuses. */
+    allowPending?: boolean
+    /** Create the indexes the models declare when the app is ready. Default 'auto': under debug (`tao dev`) and tests only. */
+    autoIndexes?: boolean | 'auto'
+  }
 }
 
 /**

@@ -173,6 +173,10 @@ export const settingsSchema = shape({
     from: str('webmaster@localhost'),
     dir: str('var/mail'),
   }),
+  migrations: shape({
+    allowPending: bool(false),
+    autoIndexes: either(oneOf(['auto'] as const, 'auto'), bool(false), "true, false or 'auto'"),
+  }),
 })
 
 type DeepReadonly<T> = T extends (...args: never[]) => unknown

@@ -38,7 +38,6 @@ test('a form posted with bad values re-renders with each error beside its field 
 
 test('a valid form saves typed data only from its own fields; a taken unique slug is a field error, not a 500', async (t) => {
   const app = await modelsApp(t)
-  await Post.of(app).raw.createIndex({ slug: 1 }, { unique: true })
   const client = new TestClient(app)
   await client.get('/posts/new')
   const ok = await client.post('/posts/new', { title: 'Hello', slug: 'hello', body: '', isAdmin: 'yes' })

@@ -19,7 +19,7 @@ async function rejection (p: Promise<unknown>): Promise<TaoError> {
 
 test('models of apps/<app>/models.ts are discovered, named exports and default array, each once', async (t) => {
   const app = await modelsApp(t)
-  assert.deepEqual([...app.models.keys()], ['blog:posts', 'blog:tags'])
+  assert.deepEqual([...app.models.keys()], ['blog:posts', 'blog:prices', 'blog:tags'])
   const tags = app.models.get('blog:tags')!
   assert.equal(tags.collectionName, 'blog_tags', 'default collection name is <app>_<model>')
   assert.equal(app.models.get('blog:posts'), Post, 'the same object the module exports')
@@ -81,10 +81,11 @@ test('updates: $set values are checked (dotted paths too), $unset of a required 
   await posts.updateOne({ slug: 'a' }, { $inc: { 'meta.words': 1 } })
 })
 
-test('a unique index violation becomes TAO_ERR_MODEL_DUPLICATE naming the field (insertOne, insertMany, updateOne)', async (t) => {
+test('createTestApp creates the declared indexes; a unique index violation becomes TAO_ERR_MODEL_DUPLICATE naming the field (insertOne, insertMany, updateOne)', async (t) => {
   const app = await modelsApp(t)
   const posts = Post.of(app)
-  await posts.raw.createIndex({ slug: 1 }, { unique: true })
+  // createTestApp made the indexes the model declares, as tao dev does.
+  assert.ok((await posts.raw.indexes()).some((i) => i.name === 'slug_1' && i.unique))
   await posts.insertOne({ title: 'A', slug: 'a', at: new Date() })
   await posts.insertOne({ title: 'B', slug: 'b', at: new Date() })
   const one = await rejection(posts.insertOne({ title: 'A again', slug: 'a', at: new Date() }))

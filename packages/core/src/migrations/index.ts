@@ -1,0 +1,6 @@
+export { findMigrations, importMigration, type MigrationFile, type MigrationModule, type MigrationContext } from './discover.js'
+export { migrate, rollback, listMigrations, pendingMigrations, MIGRATIONS_COLLECTION, type MigrateOptions, type MigrateReport, type MigrateTarget, type MigrationStatus } from './migrate.js'
+export { syncIndexes, type IndexReport } from './indexes.js'
+export { acquireLock, LOCK_COLLECTION, type LockOptions, type HeldLock } from './lock.js'
+export { makeMigration } from './make.js'
+export { modelIndexesPlugin, autoIndexesOn } from './plugin.js'
