@@ -87,6 +87,8 @@ export async function renderDevErrorPage (err: Error, req: FastifyRequest, reply
       ],
     })
   }
+  const tried = isTaoError(err) ? (err.details as { tried?: readonly string[] }).tried : undefined
+  if (tried?.length) youch.metadata.group('Template', { 'Tried, in order': tried.map((file, i) => ({ key: String(i + 1), value: file })) })
   const { root: _root, ...rest } = settings
   youch.metadata.group('Settings', { 'settings.ts (secrets masked)': [{ key: 'settings', value: maskedSettings(rest), dump: true }] })
   const nonce = randomBytes(16).toString('base64')
