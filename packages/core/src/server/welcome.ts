@@ -20,10 +20,12 @@ export function needsWelcome (registry: AppRegistry): boolean {
 export function buildWelcome (settings: Settings, registry: AppRegistry): ((req: FastifyRequest, reply: FastifyReply) => Promise<boolean>) | null {
   if (!needsWelcome(registry)) return null
   // Computed once: the page only changes when the project does, and then the server restarts.
+  // The project's apps and routes are listed under debug only: a deployed site tells no one
+  // its URL map.
   const context = Object.freeze({
     debug: settings.debug,
-    apps: registry.apps.filter((a) => a.origin !== 'builtin').map((a) => a.name),
-    routes: registry.routes.filter((r) => r.kind !== 'ws').map((r) => ({ name: r.name, path: r.path })),
+    apps: settings.debug ? registry.apps.filter((a) => a.origin !== 'builtin').map((a) => a.name) : [],
+    routes: settings.debug ? registry.routes.filter((r) => r.kind !== 'ws').map((r) => ({ name: r.name, path: r.path })) : [],
   })
   return async (req, reply) => {
     if ((req.method !== 'GET' && req.method !== 'HEAD') || req.url.split('?')[0] !== '/') return false

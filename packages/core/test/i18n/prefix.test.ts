@@ -32,7 +32,8 @@ describe('URL prefixes, default language unprefixed', () => {
     assert.equal(res.statusCode, 302)
     assert.equal(res.headers.location, '/pt-BR/blog/')
     assert.equal((await app.inject('/de/blog/')).statusCode, 404)
-    assert.equal((await app.inject('/fr')).statusCode, 404, '/fr is / in French: the fixture has no home page')
+    assert.equal((await app.inject('/fr/nothing')).statusCode, 404)
+    assert.equal((await app.inject('/fr')).statusCode, 200, '/fr is / in French (here tao\'s welcome page)')
   })
 })
 
