@@ -37,6 +37,7 @@ export { defineForm, Form, BoundForm, type FormOptions, type FormResult, type Fi
 export type { ModelFormOptions } from './models/index.js'
 export { migrate, rollback, listMigrations, pendingMigrations, syncIndexes, makeMigration, MIGRATIONS_COLLECTION, type MigrateOptions, type MigrateReport, type MigrationStatus, type MigrationContext, type IndexReport } from './migrations/index.js'
 export { dumpData, loadData, loadDataFile, parseFixture, type FixtureData } from './fixtures/index.js'
+export { paginate, paginateByKey, parsePageNumber, type Page, type PageLink, type PaginateOptions, type KeyPage, type KeyPageOptions } from './pagination/index.js'
 export {
   registerAdmin,
   type AdminAction, type AdminActionContext, type AdminModel, type AdminPermission, type ModelAdmin, type ModelAdminOptions,

@@ -236,6 +236,17 @@ export const codes = {
     `Unknown model ${q(name)} in ${where}.${hint} Known models: ${known}. Names are 'app:model' (\`tao models\` lists them).`),
   TAO_ERR_FIXTURE_INVALID: def(400, (file: string, model: string, index: number, fields: Record<string, string>) =>
     `Fixture ${file}: document ${index} of ${q(model)} does not match the model: ${Object.entries(fields).map(([f, m]) => `${f || '(document)'}: ${m}`).join(' ')} Nothing was loaded; fix the document.`),
+
+  // pagination
+  TAO_ERR_PAGINATION_INVALID: def(400, (param: string, value: string) =>
+    `Invalid ${q(param)} ${q(value)}: a page is a whole number from 1 (or a position from a page link). Use the links of the page list.`),
+  TAO_ERR_PAGINATION_OUT_OF_RANGE: def(404, (page: number, pages: number) =>
+    `Page ${page} does not exist: there ${pages === 1 ? 'is 1 page' : `are ${pages} pages`}.`),
+
+  // typed route validation: route(..., { schema: { querystring, params, body } })
+  TAO_ERR_ROUTE_VALIDATION: def(400, (part: string, fields: Record<string, string>) =>
+    `Invalid request ${part}: ${Object.entries(fields).map(([f, m]) => `${f}: ${m}`).join(' ')}`),
+
   // admin: the built-in app `admin`
   TAO_ERR_ADMIN_REQUIRES_AUTH: def(500, () =>
     'settings.admin is on but settings.auth is off: the admin signs staff in through the auth app. Turn auth on too (auth: true), or turn admin off.'),

@@ -55,7 +55,9 @@ export function coerceField (field: FormField, submitted: SubmittedValue): unkno
     const itemKind = kindOf((field.schema.items ?? {}) as Record<string, unknown>)
     return list.filter((v) => v !== '').map((v) => coerceOne(itemKind, v))
   }
-  const value = last(submitted)
+  // Text is trimmed as Django's CharField does: '  ' is an empty, so missing, value.
+  const raw = last(submitted)
+  const value = typeof raw === 'string' ? raw.trim() : raw
   if (value === undefined || value === '') return undefined
   return coerceOne(field.kind, value)
 }

@@ -7,3 +7,4 @@ export { defaultIndexName, duplicateError, DUPLICATE_SENTENCE } from './duplicat
 export { loadModels } from './registry.js'
 export type { ValidationResult, ValidateOptions } from './validate.js'
 export type { ModelFormOptions } from './model-form.js'
+export { formatRouteValidation } from './route-validation.js'

@@ -1,8 +1,8 @@
-import type { HTTPMethods } from 'fastify'
+import type { FastifySchema, HTTPMethods } from 'fastify'
 import type { WebSocket } from 'ws'
 import { kRouteDef } from '../symbols.js'
 import { taoError } from '../errors/index.js'
-import type { Handler, Method, PathParams, Request, RouteDef, RouteOptions } from './types.js'
+import type { Handler, Method, PathParams, Request, RouteDef, RouteOptions, TypedHandler } from './types.js'
 
 const METHODS = new Set<string>(['DELETE', 'GET', 'HEAD', 'PATCH', 'POST', 'PUT', 'OPTIONS', 'SEARCH', 'PROPFIND', 'PROPPATCH', 'MKCOL', 'COPY', 'MOVE', 'LOCK', 'UNLOCK', 'TRACE', 'REPORT', 'MKCALENDAR'])
 const NAME = /^[A-Za-z_][\w-]*(\/[\w-]+)*$/
@@ -37,7 +37,9 @@ function freeze (def: Omit<RouteDef, typeof kRouteDef>): RouteDef {
  * @example route('GET', '/post/:slug', views.detail, 'post')  // named 'blog:post' in app blog
  * @throws TAO_ERR_ROUTE_INVALID for a bad method, path, handler or name.
  */
-export function route<P extends string> (method: Method | Method[], path: P, handler: Handler<P>, nameOrOptions?: string | RouteOptions): RouteDef {
+export function route<P extends string, S extends FastifySchema> (method: Method | Method[], path: P, handler: TypedHandler<P, S>, options: RouteOptions & { schema: S }): RouteDef
+export function route<P extends string> (method: Method | Method[], path: P, handler: Handler<P>, nameOrOptions?: string | RouteOptions): RouteDef
+export function route<P extends string> (method: Method | Method[], path: P, handler: Handler<P> | TypedHandler<P, FastifySchema>, nameOrOptions?: string | RouteOptions): RouteDef {
   const methods = (Array.isArray(method) ? method : [method]).map((m) => String(m).toUpperCase())
   const where = `${methods.join(',')} ${String(path)}`
   const bad = methods.find((m) => !METHODS.has(m))

@@ -1,4 +1,5 @@
-import type { FastifyReply, FastifyRequest, HTTPMethods, RouteShorthandOptions } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { FastifyReply, FastifyRequest, FastifySchema, HTTPMethods, RawRequestDefaultExpression, RawServerDefault, RouteShorthandOptions } from 'fastify'
 
 type Simplify<T> = { [K in keyof T]: T[K] } & {}
 
@@ -66,3 +67,14 @@ export type ParamsFor<N> = N extends Known ? RouteParamsMap[N] : Record<string, 
 export type UrlArgs<N> = N extends Known
   ? (keyof RouteParamsMap[N] extends never ? [params?: Record<string, never>, query?: Query] : [params: RouteParamsMap[N], query?: Query])
   : [params?: Record<string, string | number>, query?: Query]
+
+/**
+ * The request of a route declaring `schema: { params?, querystring?, body?, headers? }` in
+ * TypeBox: `req.params`, `req.query`, `req.body` typed from the schemas by Fastify's TypeBox
+ * type provider (path parameters from the path when `params` is not declared).
+ */
+export type TypedRequest<P extends string, S extends FastifySchema> =
+  FastifyRequest<{ Params: PathParams<P> }, RawServerDefault, RawRequestDefaultExpression, S, TypeBoxTypeProvider>
+
+/** A handler of a route with a TypeBox schema. */
+export type TypedHandler<P extends string, S extends FastifySchema> = (req: TypedRequest<P, S>, reply: Reply) => unknown
