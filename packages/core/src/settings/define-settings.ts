@@ -178,13 +178,6 @@ export interface UserSettings {
     /** Check ids to silence, e.g. ['security.W004']. */
     silence?: string[]
   }
-  /** Migrations and the models' indexes. @see docs/reference/migrations.md */
-  migrations?: {
-    /** Let `tao start` (debug off) start while migrations are pending. Default false: it refuses. */
-    allowPending?: boolean
-    /** Create the indexes the models declare when the app is ready. Default 'auto': under debug (`tao dev`) and tests only. */
-    autoIndexes?: boolean | 'auto'
-  }
   /**
    * The built-in app `auth` (users, login, logout, permissions, password reset by mail): off by
    * default; `true` turns it on with the defaults, an object refines them.
@@ -221,6 +214,13 @@ export interface UserSettings {
     from?: string
     /** Folder of the 'file' backend, relative to the project. Default 'var/mail'. */
     dir?: string
+  }
+  /** Migrations and the models' indexes. @see docs/reference/migrations.md */
+  migrations?: {
+    /** Let `tao start` (debug off) start while migrations are pending. Default false: it refuses. */
+    allowPending?: boolean
+    /** Create the indexes the models declare when the app is ready. Default 'auto': under debug (`tao dev`) and tests only. */
+    autoIndexes?: boolean | 'auto'
   }
   /**
    * The built-in admin (app `admin`, needs `auth`): false (the default) keeps it off; true, or

@@ -167,15 +167,15 @@ export const settingsSchema = shape({
   checks: shape({
     silence: listOf(str('')),
   }),
-  migrations: shape({
-    allowPending: bool(false),
-    autoIndexes: either(oneOf(['auto'] as const, 'auto'), bool(false), "true, false or 'auto'"),
-  }),
   auth: authSettings,
   mail: shape({
     url: str('auto'),
     from: str('webmaster@localhost'),
     dir: str('var/mail'),
+  }),
+  migrations: shape({
+    allowPending: bool(false),
+    autoIndexes: either(oneOf(['auto'] as const, 'auto'), bool(false), "true, false or 'auto'"),
   }),
   // admin: the built-in app `admin` (false: off; true or an object: on)
   admin: switchable(shape({

@@ -40,6 +40,7 @@ export async function createTestApp (opts: TestAppOptions = {}): Promise<TaoApp>
   return app
 }
 
+export { outbox, type OutboxMail } from '../mail/outbox.js'
 /**
  * Loads fixtures into a test app's database: files written by `tao dumpdata` (paths from the
  * current directory) or data objects. Every document is checked against its model first.
@@ -56,5 +57,4 @@ export async function loadFixtures (app: TaoApp, ...fixtures: Array<string | Fix
   return counts
 }
 
-export { outbox, type OutboxMail } from '../mail/outbox.js'
 export { TestClient, csrfTokenIn, type ClientRequestOptions, type FormFields } from './client.js'

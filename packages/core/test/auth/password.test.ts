@@ -104,6 +104,9 @@ test('reset: the link sets a new password once; reused, tampered or stale links 
   const tampered = link.replace(/[A-Za-z0-9_-](\/)$/, (c) => (c.startsWith('A') ? 'B/' : 'A/'))
   assert.equal((await client.get(tampered)).statusCode, 400)
   assert.equal((await client.get('/accounts/reset/xx/yy/')).statusCode, 400)
+  const api = await client.get(link, { headers: { accept: 'application/json' } })
+  assert.equal(api.statusCode, 400)
+  assert.equal(api.json().code, 'TAO_ERR_AUTH_TOKEN_INVALID')
   assert.equal((await client.get('/accounts/reset/AAAAAAAAAAAAAAAA/1-' + 'a'.repeat(43) + '/')).statusCode, 400)
 })
 

@@ -33,6 +33,12 @@ test('per username: after the limit, 429 with Retry-After even with the right pa
   const json = await app.inject({ method: 'POST', url: '/accounts/login/', remoteAddress: '10.0.2.2', headers: { 'content-type': 'application/json', accept: 'application/json' }, payload: { username: 'hal', password: 'x' } })
   // JSON without a CSRF token is refused first (403); the limit is checked after CSRF.
   assert.equal(json.statusCode, 403)
+  const client = new TestClient(app)
+  await client.get('/accounts/login/')
+  const api = await client.json('/accounts/login/', { username: 'hal', password: 'hal pass 11' }, { headers: { 'x-forwarded-for': '1.2.3.4' } })
+  assert.equal(api.statusCode, 429)
+  assert.equal(api.json().code, 'TAO_ERR_AUTH_THROTTLED')
+  assert.ok(Number(api.headers['retry-after']) > 500)
   assert.equal((await attempt(app, 'other', 'wrong', '10.0.2.3')).statusCode, 400, 'another username is not blocked')
 })
 

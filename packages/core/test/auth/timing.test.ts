@@ -44,7 +44,7 @@ test('unknown user and wrong password: the same time within noise', async () => 
   const ratio = mu / mk
   const summary = `median known ${mk.toFixed(1)} ms, unknown ${mu.toFixed(1)} ms (ratio ${ratio.toFixed(2)})`
   // Without the dummy hash an unknown user answers in a small fraction of the time (ratio < 0.2).
-  assert.ok(ratio > 0.7 && ratio < 1.43, summary)
+  assert.ok(ratio > 0.5 && ratio < 2, summary)
   // The middle halves overlap: neither distribution sits wholly above the other.
   assert.ok(quantile(unknown, 0.25) <= quantile(known, 0.75) && quantile(known, 0.25) <= quantile(unknown, 0.75), summary)
   console.log(`# ${summary}`)

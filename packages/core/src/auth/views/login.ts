@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { FastifyReply, FastifyRequest } from 'fastify'
+import { taoError } from '../../errors/index.js'
 import { prefersJson } from '../../server/negotiate.js'
 import { kAuth } from '../../symbols.js'
 import { nameKey } from '../collections.js'
@@ -47,6 +48,7 @@ export async function loginSubmit (req: FastifyRequest, reply: FastifyReply) {
     const wait = blockedFor(await Promise.all(keys.map((k) => rt.attempts.peek(k))), limit)
     if (wait > 0) {
       reply.header('retry-after', String(wait))
+      if (prefersJson(req)) throw taoError('TAO_ERR_AUTH_THROTTLED', [wait])
       return render(req, reply, 429, { error: `Too many failed logins. Try again in ${Math.ceil(wait / 60)} minute${wait > 60 ? 's' : ''}.`, username, next })
     }
   }

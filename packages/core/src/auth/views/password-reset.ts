@@ -1,5 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
+import { taoError } from '../../errors/index.js'
 import { sendMail } from '../../mail/index.js'
+import { prefersJson } from '../../server/negotiate.js'
 import { kAuth, kReverse, kTemplates } from '../../symbols.js'
 import { nameKey, usersIn, type UserDocument } from '../collections.js'
 import { isUsablePassword } from '../hashers.js'
@@ -63,7 +65,8 @@ async function userOfLink (req: FastifyRequest): Promise<UserDocument | null> {
   return user !== null && checkResetToken(req.server[kAuth]!, user, token) ? user : null
 }
 
-function invalidLink (reply: FastifyReply) {
+function invalidLink (req: FastifyRequest, reply: FastifyReply) {
+  if (prefersJson(req)) throw taoError('TAO_ERR_AUTH_TOKEN_INVALID', [])
   return reply.code(400).render(RESET_TEMPLATES.confirm, { validlink: false, errors: {} })
 }
 
@@ -78,13 +81,13 @@ export function noReferrer (_req: FastifyRequest, reply: FastifyReply, payload: 
 
 /** GET the link of the mail: the new-password form, or a 400 page when the link is not valid. */
 export async function resetConfirmPage (req: FastifyRequest, reply: FastifyReply) {
-  return (await userOfLink(req)) === null ? invalidLink(reply) : reply.render(RESET_TEMPLATES.confirm, { validlink: true, errors: {} })
+  return (await userOfLink(req)) === null ? invalidLink(req, reply) : reply.render(RESET_TEMPLATES.confirm, { validlink: true, errors: {} })
 }
 
 /** POST the new password twice: set (the link stops working, every login ends), or 400. */
 export async function resetConfirmSubmit (req: FastifyRequest, reply: FastifyReply) {
   const user = await userOfLink(req)
-  if (user === null) return invalidLink(reply)
+  if (user === null) return invalidLink(req, reply)
   const pw = field(req, 'new_password1')
   const problems = [...mismatch(pw, field(req, 'new_password2')), ...(pw === '' ? [] : validatePassword(req, pw, user))]
   if (problems.length > 0) return reply.code(400).render(RESET_TEMPLATES.confirm, { validlink: true, errors: { new_password2: problems } })
