@@ -130,3 +130,17 @@ test('a model named for another app is a boot error naming the file', async () =
   await assert.rejects(createTestApp({ root }), (err: TaoError) =>
     err.code === 'TAO_ERR_MODEL_MODULE_INVALID' && /apps\/blog\/models\.ts/.test(err.message) && /'shop:items'/.test(err.message))
 })
+
+test('indexes at boot: under debug (tao dev) and in tests, never silently in production', async (t) => {
+  const { createApp } = await import('@tao/core')
+  const root = fileURLToPath(new URL('../fixtures/models', import.meta.url))
+  const slugIndex = async (debug: boolean, autoIndexes?: boolean) => {
+    const app = await createApp({ root, env: {}, settings: { debug, logLevel: 'silent', database: { url: 'memory' }, ...(autoIndexes === undefined ? {} : { migrations: { autoIndexes } }) } })
+    t.after(() => app.close())
+    await app.ready()
+    return (await Post.of(app).raw.indexes().catch(() => [])).some((i) => i.name === 'slug_1')
+  }
+  assert.equal(await slugIndex(false), false, 'production: tao migrate does it')
+  assert.equal(await slugIndex(true), true, 'debug, as under tao dev')
+  assert.equal(await slugIndex(false, true), true, 'asked for')
+})
