@@ -17,4 +17,8 @@ export default defineSettings({
     // Chat messages are small: a larger frame closes the socket (1009) before any code runs.
     maxMessageSize: '4kb',
   },
+  // Users and sign-in (/accounts/), and the admin over the apps' models (/admin/): make a
+  // superuser with `npx tao createuser --superuser`.
+  auth: true,
+  admin: true,
 })

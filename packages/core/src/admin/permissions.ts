@@ -12,10 +12,13 @@ export function userOf (req: FastifyRequest): AdminUser {
   return req.user
 }
 
-/** True when the request's user holds `action` on the model (superusers hold every permission). */
+/**
+ * True when the request's user holds `action` on the model (superusers hold every permission;
+ * as in Django, the change permission includes viewing).
+ */
 export function can (req: FastifyRequest, admin: ResolvedAdmin, action: AdminPermission): boolean {
   const user = userOf(req)
-  return user.isSuperuser || user.hasPerm(admin.perms[action])
+  return (user.isActive && user.isSuperuser) || user.hasPerm(admin.perms[action]) || (action === 'view' && user.hasPerm(admin.perms.change))
 }
 
 /**
@@ -36,5 +39,5 @@ export function permsFor (req: FastifyRequest, admin: ResolvedAdmin): Record<Adm
  * @throws TAO_ERR_ADMIN_PERMISSION_DENIED (403)
  */
 export function assertSuperuser (req: FastifyRequest): void {
-  if (!userOf(req).isSuperuser) throw taoError('TAO_ERR_ADMIN_PERMISSION_DENIED', ['a superuser account'])
+  if (!userOf(req).isSuperuser || !userOf(req).isActive) throw taoError('TAO_ERR_ADMIN_PERMISSION_DENIED', ['a superuser account'])
 }

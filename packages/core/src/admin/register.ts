@@ -1,5 +1,7 @@
 import { taoError } from '../errors/index.js'
-import { isModel } from '../models/index.js'
+import type { Document } from 'mongodb'
+import type { TSchema } from 'typebox'
+import { isModel, type Model } from '../models/index.js'
 import { kAdminRegistration } from '../symbols.js'
 import type { AdminModel, ModelAdmin, ModelAdminOptions } from './types.js'
 
@@ -13,9 +15,10 @@ import type { AdminModel, ModelAdmin, ModelAdminOptions } from './types.js'
  *   export default [registerAdmin(Post, { list: ['title', 'published', 'at'], search: ['title'], filters: ['published', 'at'] })]
  * @see docs/reference/admin.md
  */
-export function registerAdmin (model: AdminModel, options: ModelAdminOptions = {}): ModelAdmin {
+export function registerAdmin<S extends TSchema, T extends Document> (model: Model<S, T>, options: ModelAdminOptions = {}): ModelAdmin {
   if (!isModel(model)) throw taoError('TAO_ERR_ADMIN_REGISTRATION_INVALID', ['admin.ts', `registerAdmin() got ${model === undefined ? 'undefined (is the model exported?)' : typeof model}, not a model made by defineModel()`])
-  const reg = { model, options: Object.freeze({ ...options }) }
+  // The admin reads any model through the base type: its pages never depend on T.
+  const reg = { model: model as unknown as AdminModel, options: Object.freeze({ ...options }) }
   Object.defineProperty(reg, kAdminRegistration, { value: true })
   return Object.freeze(reg)
 }

@@ -88,3 +88,16 @@ test('permissions from a group count; add and change without delete', async () =
   const index = await editor.get('/admin/')
   assert.match(index.body, /EDIT-1|Desk/, 'recent actions on models the user may view')
 })
+
+test('the change permission includes viewing (as in Django); an inactive superuser is refused', async () => {
+  const changer = await clientAs(app, 'changer', { permissions: ['shop.change_products'] })
+  assert.equal((await changer.get('/admin/shop/products/')).statusCode, 200)
+  assert.match((await changer.get(`/admin/shop/products/${id}/change`)).body, /name="_save"/)
+  assert.equal((await changer.get('/admin/shop/products/add')).statusCode, 403)
+  const { createUser } = await import('@tao/core')
+  const gone = await createUser(app, { username: 'gone', password: 'correct horse battery', isStaff: true, isSuperuser: true, isActive: false })
+  const client = new TestClient(app)
+  await client.login(gone).catch(() => {})
+  const res = await client.get('/admin/shop/products/')
+  assert.ok(res.statusCode === 302 || res.statusCode === 403, String(res.statusCode))
+})
