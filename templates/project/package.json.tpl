@@ -13,6 +13,10 @@
     "typecheck": "tao build --no-emit"
   },
   "dependencies": {},
+  "overrides": {
+    "cookie": "^1.1.1",
+    "content-disposition": "^2.0.1"
+  },
   "devDependencies": {
     "@types/node": "^20.19.0",
     "typescript": "~5.9.3"

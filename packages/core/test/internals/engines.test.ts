@@ -25,3 +25,10 @@ test('every installed package supports the Node.js floor of tao\'s engines', () 
     .map(([path, pkg]) => `${path} wants node ${pkg.engines!.node}`)
   assert.deepEqual(bad, [], `packages that do not support node ${floor}`)
 })
+
+test('a generated project pins the same dependency overrides as tao, so its installs keep supporting the floor too', () => {
+  const root = read('package.json') as { overrides?: Record<string, string> }
+  const template = read('templates/project/package.json.tpl') as { overrides?: Record<string, string> }
+  assert.ok(root.overrides && Object.keys(root.overrides).length > 0, 'the root has overrides')
+  assert.deepEqual(template.overrides, root.overrides)
+})
