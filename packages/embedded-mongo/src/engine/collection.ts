@@ -135,8 +135,9 @@ export class Collection {
   #orderOf (index: Index | undefined): OrderedKeys {
     if (index !== undefined) return index.ordered(this.docs.values())
     if (this.#idOrder === undefined) {
-      this.#idOrder = new OrderedKeys([1], undefined)
-      for (const entry of this.docs.values()) this.#idOrder.add([entry.decoded ? entry.obj._id : decodeId(entry.raw), entry.seq], entry.id)
+      const pairs: Array<[unknown[], string]> = []
+      for (const entry of this.docs.values()) pairs.push([[entry.decoded ? entry.obj._id : decodeId(entry.raw), entry.seq], entry.id])
+      this.#idOrder = new OrderedKeys([1], undefined, pairs)
     }
     return this.#idOrder
   }

@@ -62,9 +62,9 @@ export class Index {
    * The keys of a stored document from its bytes, decoding only the indexed fields (all of
    * it when a partial filter must be tested).
    */
-  keysOfStored (raw: Uint8Array, decoded: () => Document): IndexKey[] {
+  keysOfStored (raw: Uint8Array, decoded: () => Document, lookup = true): IndexKey[] {
     const doc = this.#partial === null ? decodeFields(raw, this.#topNames) : undefined
-    return this.keysOf(doc ?? decoded())
+    return this.keysOf(doc ?? decoded(), lookup)
   }
 
   /** Whether equality lookups on all fields can be answered from the map alone. */
@@ -72,8 +72,12 @@ export class Index {
     return !this.sparse && this.#partial === null
   }
 
-  /** The keys of `doc` in this index (several for arrays), none if sparse/partial excludes it. */
-  keysOf (doc: Document): IndexKey[] {
+  /**
+   * The keys of `doc` in this index (several for arrays), none if sparse/partial excludes it.
+   * Without `lookup`, only the values: the ordered keys need no lookup strings, and an equal
+   * pair of values twice is the same ordered key.
+   */
+  keysOf (doc: Document, lookup = true): IndexKey[] {
     if (this.#partial !== null && !this.#partial.test(doc)) return []
     let keys: IndexKey[] = [{ key: '', values: {} }]
     let present = false
@@ -83,13 +87,14 @@ export class Index {
       const next: IndexKey[] = []
       for (const k of keys) {
         for (const v of values) {
-          const key = collatedKey(v, this.collation)
+          const key = lookup ? collatedKey(v, this.collation) : ''
           next.push({ key: k.key === '' ? key : k.key + SEPARATOR + key, values: { ...k.values, [field]: v } })
         }
       }
       keys = next
     }
     if (this.sparse && !present) return []
+    if (!lookup) return keys
     const seen = new Set<string>()
     return keys.filter((k) => !seen.has(k.key) && seen.add(k.key))
   }
@@ -126,13 +131,13 @@ export class Index {
    */
   ordered (entries: Iterable<Entry>): OrderedKeys {
     if (this.#ordered !== undefined) return this.#ordered
-    const ordered = new OrderedKeys(this.directions, this.collation?.compare)
+    const pairs: Array<[OrderedKey, string]> = []
     for (const entry of entries) {
-      const keys = entry.decoded ? this.keysOf(entry.obj) : this.keysOfStored(entry.raw, () => entry.peek())
-      for (const k of keys) ordered.add(this.#orderedKey(k, entry.seq), entry.id)
+      const keys = entry.decoded ? this.keysOf(entry.obj, false) : this.keysOfStored(entry.raw, () => entry.peek(), false)
+      for (const k of keys) pairs.push([this.#orderedKey(k, entry.seq), entry.id])
     }
-    this.#ordered = ordered
-    return ordered
+    this.#ordered = new OrderedKeys(this.directions, this.collation?.compare, pairs)
+    return this.#ordered
   }
 
   #orderedKey (k: IndexKey, seq: number): OrderedKey {

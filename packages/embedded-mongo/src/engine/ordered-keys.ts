@@ -1,8 +1,9 @@
-import BTreeModule from 'sorted-btree'
+import bulkLoadModule from 'sorted-btree/extended/bulkLoad.js'
 import { compareValues, typeRank, type StringCompare } from './compare.js'
 
-// sorted-btree is CommonJS: its module.exports holds the class as `default`.
-const BTree = BTreeModule.default
+// sorted-btree is CommonJS: its module.exports holds the function by name.
+const { bulkLoad } = bulkLoadModule
+const NODE_SIZE = 32
 
 /**
  * A key of an ordered index: one value per index field, then the document's natural-order
@@ -42,10 +43,13 @@ export class OrderedKeys {
   readonly #directions: number[]
   readonly #strings: StringCompare | undefined
 
-  constructor (directions: number[], strings: StringCompare | undefined) {
+  /** `pairs`: the initial keys and ids, in any order; sorted once and loaded in bulk (O(n) after the sort). */
+  constructor (directions: number[], strings: StringCompare | undefined, pairs: Array<[OrderedKey, string]> = []) {
     this.#directions = directions
     this.#strings = strings
-    this.#tree = new BTree<OrderedKey, string>(undefined, (a, b) => this.compare(a, b))
+    const compare = (a: OrderedKey, b: OrderedKey): number => this.compare(a, b)
+    pairs.sort((a, b) => compare(a[0], b[0]))
+    this.#tree = bulkLoad(pairs.map((p) => p[0]), pairs.map((p) => p[1]), NODE_SIZE, compare)
   }
 
   get size (): number {
