@@ -22,6 +22,11 @@ export class TypeEdge {
 
 // Compares two field values in value order; type edges sit before/after their bracket.
 function compareField (a: unknown, b: unknown, strings: StringCompare | undefined): number {
+  // Fast paths for the common keys (every insert makes ~20 comparisons): same-typed numbers
+  // (NaN aside, which MongoDB orders below all numbers), simple strings, dates.
+  if (typeof a === 'number' && typeof b === 'number' && a === a && b === b) return a < b ? -1 : a > b ? 1 : 0
+  if (typeof a === 'string' && typeof b === 'string' && strings === undefined) return a < b ? -1 : a > b ? 1 : 0
+  if (a instanceof Date && b instanceof Date) return Math.sign(a.getTime() - b.getTime())
   if (a instanceof TypeEdge || b instanceof TypeEdge) {
     const ra = a instanceof TypeEdge ? a.rank : typeRank(a)
     const rb = b instanceof TypeEdge ? b.rank : typeRank(b)
