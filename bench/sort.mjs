@@ -6,7 +6,8 @@
 // (descending), `{ status, price }` and `email`, then times, one at a time, --queries runs of:
 // the first page of the admin's list (find({}).sort({ at: -1 }).limit(50)), a page deep in the
 // collection by range pagination (find({ at: { $lt: last } }).sort({ at: -1 }).limit(50)), a
-// page sorted by `_id` descending, an equality + sort page on the compound index, and an
+// the admin's list query (sort on `{ at: -1, _id: -1 }`, range pages by `$or`), a page sorted
+// by `_id` descending, an equality + sort page on the compound index, and an
 // indexed equality findOne. Reports p50 and p99 per case, and the insert rate before and
 // after the first sorted read (after it, each insert also keeps the ordered keys in step).
 // --store points at another build (e.g. main's) to compare. Every loop is bounded in count.
@@ -80,6 +81,18 @@ try {
 
   await time('find({}).sort({ at: -1 }).limit(50)', () => c.find({}).sort({ at: -1 }).limit(50).toArray())
   await time('range page find({ at: { $lt: last } }).sort({ at: -1 }).limit(50)', (i) => c.find({ at: { $lt: pages[i % pages.length] } }).sort({ at: -1 }).limit(50).toArray())
+  // The admin's list page: sort on (field, _id), range pagination by $or, one row more than the page.
+  const adminSort = { at: -1, _id: -1 }
+  const adminPages = [(await c.find({}).sort(adminSort).limit(51).toArray()).at(-2)]
+  for (let i = 0; i < 20; i++) {
+    const last = adminPages.at(-1)
+    adminPages.push((await c.find({ $or: [{ at: { $lt: last.at } }, { at: last.at, _id: { $lt: last._id } }] }).sort(adminSort).limit(51).toArray()).at(-2))
+  }
+  await time('admin first page find({}).sort({ at: -1, _id: -1 }).limit(51)', () => c.find({}).sort(adminSort).limit(51).toArray())
+  await time('admin page 2..21 by $or range, same sort', (i) => {
+    const last = adminPages[i % adminPages.length]
+    return c.find({ $or: [{ at: { $lt: last.at } }, { at: last.at, _id: { $lt: last._id } }] }).sort(adminSort).limit(51).toArray()
+  })
   await time('find({}).sort({ _id: -1 }).limit(50)', () => c.find({}).sort({ _id: -1 }).limit(50).toArray())
   await time('find({ status }).sort({ price: -1 }).limit(50)', () => c.find({ status: 'listed' }).sort({ price: -1 }).limit(50).toArray())
   await time('findOne({ email }) (indexed equality)', (i) => c.findOne({ email: `user${(i * 7) % DOCS}@example.com` }))

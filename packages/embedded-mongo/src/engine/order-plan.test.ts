@@ -5,6 +5,9 @@ import { parseCollation } from './collation.js'
 import { Collection } from './collection.js'
 import { Index } from './indexes.js'
 import { planOrder } from './order-plan.js'
+import { TypeEdge } from './ordered-keys.js'
+
+const p = (v: unknown): string => v instanceof TypeEdge ? 'edge' : String(v)
 
 describe('planOrder', () => {
   const at = new Index({ key: { at: -1 }, name: 'at_-1' })
@@ -25,8 +28,25 @@ describe('planOrder', () => {
     assert.equal(plan({}, { g: 1 }), 'g_1_n_-1 fwd sorted')
     assert.equal(plan({}, { g: -1, n: 1 }), 'g_1_n_-1 back sorted')
     assert.equal(plan({ g: 'a' }, { n: 1 }), 'g_1_n_-1 back sorted')
-    assert.equal(plan({}, { g: 1, n: 1 }), 'none')
     assert.equal(plan({}, { n: 1 }), 'none')
+  })
+
+  it('gives a sort\'s leading fields and leaves the rest to each run of ties', () => {
+    const p = planOrder({}, { at: -1, _id: -1 }, indexes, undefined)
+    assert.equal(p?.index?.name, 'at_-1')
+    assert.deepEqual(p?.rest, { _id: -1 })
+    assert.deepEqual(planOrder({}, { g: 1, n: 1 }, indexes, undefined)?.rest, { n: 1 })
+  })
+
+  it('bounds a walk by $and parts and by the union of $or branches (range pagination)', () => {
+    const last = new Date(1_700_000_000_000)
+    const page = planOrder({ $or: [{ at: { $lt: last } }, { at: last, _id: { $lt: 5 } }] }, { at: -1, _id: -1 }, indexes, undefined)
+    assert.equal(p(page?.hi[0]), 'edge')
+    assert.equal(page?.lo[0], last)
+    const within = planOrder({ $and: [{ g: 'a' }, { n: { $gt: 3 } }] }, {}, indexes, undefined)
+    // n runs descending in the index: the walk ends at 3.
+    assert.deepEqual(within?.hi, ['a', 3])
+    assert.equal(planOrder({ $or: [{ at: { $lt: last } }, { x: 1 }] }, {}, indexes, undefined), undefined)
   })
 
   it('seeks ranges and leading equalities without a sort', () => {

@@ -2,7 +2,7 @@ import type { Document } from 'bson'
 import { sameCollation, type Collation } from './collation.js'
 import { compareValues, typeRank } from './compare.js'
 import type { Index } from './indexes.js'
-import { TypeEdge } from './ordered-keys.js'
+import { compareBound, TypeEdge } from './ordered-keys.js'
 import { isPlainObject, valueKey } from './values.js'
 
 /**
@@ -23,6 +23,8 @@ export interface OrderPlan {
   sorted: boolean
   groupFrom: number
   groupTo: number
+  /** The rest of the sort, past the fields the index gives: it orders each run of ties. */
+  rest: Record<string, number>
 }
 
 const ID = { fields: ['_id'], directions: [1] }
@@ -85,62 +87,100 @@ function sourcesOf (indexes: Iterable<Index>, collation: Collation | undefined, 
   return all.filter((s) => usable(s) && (s.index === undefined || s.index.complete))
 }
 
+// The interval of values `filter` allows for `field`: its own equality or range, one of its
+// `$and` parts', or the union of what every `$or` branch allows (as range pagination's
+// `{ $or: [{ at: { $lt: v } }, { at: v, _id: { $lt: id } }] }` gives). A point is an equality.
+function intervalOf (filter: Document, field: string, collation: Collation | undefined): Interval | undefined {
+  const own: unknown = filter[field]
+  if (own !== undefined) {
+    const eq = equalityOf(own)
+    if (eq !== NONE) return { lo: eq, hi: eq, point: true }
+    const range = rangeOf(own, collation)
+    if (range !== undefined) return { lo: range[0], hi: range[1], point: false }
+  }
+  const and: unknown = filter.$and
+  if (Array.isArray(and)) {
+    for (const part of and) {
+      const found = isPlainObject(part) ? intervalOf(part, field, collation) : undefined
+      if (found !== undefined) return found
+    }
+  }
+  const or: unknown = filter.$or
+  if (!Array.isArray(or) || or.length === 0) return undefined
+  let union: Interval | undefined
+  for (const part of or) {
+    const found = isPlainObject(part) ? intervalOf(part, field, collation) : undefined
+    if (found === undefined) return undefined
+    if (union === undefined) union = { ...found, point: false }
+    else {
+      if (compareBound(found.lo, union.lo, collation?.compare) < 0) union.lo = found.lo
+      if (compareBound(found.hi, union.hi, collation?.compare) > 0) union.hi = found.hi
+    }
+  }
+  return union
+}
+
+interface Interval { lo: unknown, hi: unknown, point: boolean }
+
 /**
  * Plans an index walk for `filter` sorted by `sort` (empty: no sort), or undefined when no
- * index can serve it. With a sort, only a walk giving that order is planned.
+ * index can serve it. With a sort, the walk gives at least its first field's order; the rest
+ * of the sort orders each run of ties (`rest`).
  */
 export function planOrder (filter: Document, sort: Record<string, number>, indexes: Iterable<Index>, collation: Collation | undefined, hint?: unknown): OrderPlan | undefined {
   const wanted = Object.entries(sort)
   let best: OrderPlan | undefined
-  let bestBound = -1
+  let bestScore = 0
   for (const { index, fields, directions } of sourcesOf(indexes, collation, hint)) {
     const lo: unknown[] = []
     const hi: unknown[] = []
-    let k = 0
-    for (; k < fields.length; k++) {
-      const v = equalityOf(filter[fields[k] as string])
-      if (v === NONE) break
-      lo.push(v)
-      hi.push(v)
-    }
-    let bound = k
-    const range = k < fields.length ? rangeOf(filter[fields[k] as string], collation) : undefined
-    if (range !== undefined) {
+    let eq = 0
+    let bound = 0
+    for (const [k, field] of fields.entries()) {
+      const found = intervalOf(filter, field, collation)
+      if (found === undefined) break
       const down = directions[k] === -1
-      lo.push(down ? range[1] : range[0])
-      hi.push(down ? range[0] : range[1])
-      bound += 0.5
+      lo.push(down ? found.hi : found.lo)
+      hi.push(down ? found.lo : found.hi)
+      if (!found.point) {
+        bound += 0.5
+        break
+      }
+      eq++
+      bound++
     }
     let forward = true
     let groupFrom = 0
+    let lined = 0
     if (wanted.length > 0) {
-      const at = sortPosition(wanted, fields, directions, k)
-      if (at === undefined) continue
-      ;[groupFrom, forward] = at
-    } else if (bound === 0) {
-      continue
+      ;[groupFrom, forward, lined] = sortPosition(wanted, fields, directions, eq)
+      if (lined === 0) continue
     }
-    if (bound > bestBound) {
-      best = { index, forward, lo, hi, sorted: wanted.length > 0, groupFrom, groupTo: groupFrom + wanted.length }
-      bestBound = bound
+    // A longer sort given by the index first, then tighter bounds.
+    const score = lined * 100 + bound
+    if (score > bestScore) {
+      const rest = Object.fromEntries(wanted.slice(lined))
+      best = { index, forward, lo, hi, sorted: wanted.length > 0, groupFrom, groupTo: groupFrom + lined, rest }
+      bestScore = score
     }
   }
   return best
 }
 
-// Where the sort's fields sit in the index, after some of its `eq` equality-bound fields,
-// and whether they run in the index's direction; undefined if they do not line up.
-function sortPosition (wanted: Array<[string, number]>, fields: string[], directions: number[], eq: number): [number, boolean] | undefined {
-  for (let j = 0; j <= eq; j++) {
-    if (wanted.length > fields.length - j) break
+// Where the longest prefix of the sort's fields sits in the index, after some of its `eq`
+// equality-bound fields, whether it runs in the index's direction, and its length (0: none).
+function sortPosition (wanted: Array<[string, number]>, fields: string[], directions: number[], eq: number): [number, boolean, number] {
+  let best: [number, boolean, number] = [0, true, 0]
+  for (let j = 0; j <= eq && j < fields.length; j++) {
     let ratio = 0
-    const fits = wanted.every(([field, dir], i) => {
-      if (fields[j + i] !== field) return false
+    let n = 0
+    for (const [i, [field, dir]] of wanted.entries()) {
       const r = dir * (directions[j + i] ?? 1)
-      if (ratio === 0) ratio = r
-      return r === ratio
-    })
-    if (fits) return [j, ratio > 0]
+      if (fields[j + i] !== field || (ratio !== 0 && r !== ratio)) break
+      ratio = r
+      n++
+    }
+    if (n > best[2]) best = [j, ratio > 0, n]
   }
-  return undefined
+  return best
 }

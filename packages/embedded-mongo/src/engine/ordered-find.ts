@@ -1,6 +1,7 @@
 import type { Document } from 'bson'
 import type { Entry } from './entry.js'
 import { compileFilter, type OperationOptions } from './mingo.js'
+import { sortDocuments } from './operators.js'
 import type { OrderPlan } from './order-plan.js'
 import type { OrderedKey, OrderedKeys } from './ordered-keys.js'
 
@@ -16,11 +17,17 @@ export function walkOrdered (keys: OrderedKeys, docs: Map<string, Entry>, plan: 
   const out: Entry[] = []
   let group: Array<[OrderedKey, string]> = []
   // Emits the current group of ties; true once the limit is reached.
+  const rest = Object.keys(plan.rest).length > 0 ? plan.rest : undefined
   const flush = (): boolean => {
     if (group.length > 1) group.sort((a, b) => (a[0][seqAt] as number) - (b[0][seqAt] as number))
+    let matched: Entry[] = []
     for (const [, id] of group) {
       const entry = docs.get(id)
-      if (entry === undefined || (query !== null && !query.test(entry.peek()))) continue
+      if (entry !== undefined && (query === null || query.test(entry.peek()))) matched.push(entry)
+    }
+    // The sort's fields past the index's order, within the run of ties (a stable sort).
+    if (rest !== undefined && matched.length > 1) matched = sortDocuments(matched, rest, op?.collation?.compare, (e) => e.obj)
+    for (const entry of matched) {
       out.push(entry)
       if (limit > 0 && out.length >= limit) return true
     }

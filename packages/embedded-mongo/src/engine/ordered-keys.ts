@@ -20,8 +20,8 @@ export class TypeEdge {
   constructor (readonly rank: number, readonly end: boolean) {}
 }
 
-// Compares two field values in value order; type edges sit before/after their bracket.
-function compareField (a: unknown, b: unknown, strings: StringCompare | undefined): number {
+/** Compares two field values (or bounds) in value order; type edges sit before/after their bracket. */
+export function compareBound (a: unknown, b: unknown, strings: StringCompare | undefined): number {
   // Fast paths for the common keys (every insert makes ~20 comparisons): same-typed numbers
   // (NaN aside, which MongoDB orders below all numbers), simple strings, dates.
   if (typeof a === 'number' && typeof b === 'number' && a === a && b === b) return a < b ? -1 : a > b ? 1 : 0
@@ -69,7 +69,7 @@ export class OrderedKeys {
       const y = b[i]
       if (x === LOW || y === HIGH) return x === y ? 0 : -1
       if (x === HIGH || y === LOW) return x === y ? 0 : 1
-      const c = i === n ? Math.sign((x as number) - (y as number)) : compareField(x, y, this.#strings) * (this.#directions[i] ?? 1)
+      const c = i === n ? Math.sign((x as number) - (y as number)) : compareBound(x, y, this.#strings) * (this.#directions[i] ?? 1)
       if (c !== 0) return c
     }
     return 0
@@ -77,7 +77,7 @@ export class OrderedKeys {
 
   /** Whether two keys hold equal values on fields `from` to `to` (exclusive). */
   sameValues (a: OrderedKey, b: OrderedKey, from: number, to: number): boolean {
-    for (let i = from; i < to; i++) if (compareField(a[i], b[i], this.#strings) !== 0) return false
+    for (let i = from; i < to; i++) if (compareBound(a[i], b[i], this.#strings) !== 0) return false
     return true
   }
 
