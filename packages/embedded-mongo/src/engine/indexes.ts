@@ -6,7 +6,7 @@ import { CommandError } from './command-error.js'
 import type { Entry } from './entry.js'
 import { compileFilter } from './mingo.js'
 import { OrderedKeys, type OrderedKey } from './ordered-keys.js'
-import { formatDocument, pathValues } from './values.js'
+import { formatDocument, hasPath, pathValues } from './values.js'
 
 /** One key of a document in an index: the lookup string and the field values it came from. */
 export interface IndexKey {
@@ -79,11 +79,11 @@ export class Index {
    */
   keysOf (doc: Document, lookup = true): IndexKey[] {
     if (this.#partial !== null && !this.#partial.test(doc)) return []
+    // A sparse index holds documents having at least one of its fields, null or not.
+    if (this.sparse && !this.fields.some((f) => hasPath(doc, f))) return []
     let keys: IndexKey[] = [{ key: '', values: {} }]
-    let present = false
     for (const field of this.fields) {
       const values = pathValues(doc, field)
-      if (values.length > 1 || values[0] !== null) present = true
       const next: IndexKey[] = []
       for (const k of keys) {
         for (const v of values) {
@@ -93,7 +93,6 @@ export class Index {
       }
       keys = next
     }
-    if (this.sparse && !present) return []
     if (!lookup) return keys
     const seen = new Set<string>()
     return keys.filter((k) => !seen.has(k.key) && seen.add(k.key))

@@ -185,6 +185,16 @@ describe('contract: which indexes may serve a sort', () => {
     // Told to use it, MongoDB walks the sparse index: documents without the field are not in it.
     assert.deepEqual(ids(await c.find({}).sort({ tag: 1 }).hint('tag_1').toArray()), [3, 1, 4])
     assert.deepEqual(ids(await c.find({}).sort({ tag: 1 }).hint({ $natural: 1 }).toArray()), [2, 3, 1, 4])
+    // A field present with null is in a sparse index; only a missing one is left out.
+    await c.insertOne({ _id: 5, tag: null } as unknown as { _id: number, tag?: string })
+    assert.deepEqual(ids(await c.find({}).sort({ tag: 1 }).hint('tag_1').toArray()), [5, 3, 1, 4])
+  })
+
+  it('a unique sparse index refuses a second null, not a second missing field', async () => {
+    const c = db.collection<{ _id: number, code?: string | null }>('sparse_unique')
+    await c.createIndex({ code: 1 }, { unique: true, sparse: true })
+    await c.insertMany([{ _id: 1 }, { _id: 2 }, { _id: 3, code: null }])
+    await assert.rejects(c.insertOne({ _id: 4, code: null }), (err: { code?: number }) => err.code === 11000)
   })
 
   it('an index over arrays sorts by the smallest element ascending and the largest descending', async () => {
