@@ -83,6 +83,9 @@ describe('Collection.findSorted', () => {
     if (first !== undefined) c.replace(first, { _id: 19, v: 100 })
     c.insert({ _id: 'new', v: 50 })
     assert.deepEqual(c.findSorted({}, { v: -1 }, 3)?.map((e) => e.obj._id), [19, 'new', 9])
+    // An `_id` or full-key equality is looked up, then sorted: no walk.
+    assert.equal(c.findSorted({ _id: 5 }, { v: -1 }, 3), undefined)
+    assert.equal(c.findSorted({ v: 5 }, { _id: 1 }, 3), undefined)
     c.insert({ _id: 'array', v: [1, 2] })
     assert.equal(c.findSorted({}, { v: -1 }, 3), undefined)
     const [array] = c.find({ _id: 'array' })
