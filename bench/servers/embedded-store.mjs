@@ -1,8 +1,10 @@
 // The embedded store alone in its own process, as a mongod would be: argv[2] is the data
 // directory ('' for memory). Announces its URI and the time it took to open (loading a data
 // directory included, wall and CPU time), and answers 'cpu' like the HTTP bench servers and 'rss' with its memory use.
-import { startEmbeddedMongo } from '@tao/embedded-mongo'
 import { announce } from '../lib/serve.mjs'
+
+// TAO_BENCH_STORE: another build of the store (a file URL), to compare it with this one.
+const { startEmbeddedMongo } = await import(process.env.TAO_BENCH_STORE || '@tao/embedded-mongo')
 
 const dir = process.argv[2] || undefined
 const start = performance.now()

@@ -3,7 +3,7 @@ import { cloneDeep } from 'mingo/util'
 import type { Collection } from '../engine/collection.js'
 import { asCommandError, CommandError } from '../engine/command-error.js'
 import { pipelineStages, runPipeline, type OperationOptions } from '../engine/mingo.js'
-import { documentEncoder } from '../engine/query.js'
+import { documentEncoder, sortSpec } from '../engine/query.js'
 import { idFirst, isPlainObject } from '../engine/values.js'
 import { docArg, docsArg, intArg } from './args.js'
 import type { CommandContext, CommandHandler } from './context.js'
@@ -35,15 +35,38 @@ export function checkStages (stages: Document[]): void {
 }
 
 // The input documents; a leading $match is answered by the collection, so it can use the _id map and indexes.
-function source (ctx: CommandContext, coll: Collection | undefined, stages: Document[], op: OperationOptions): Document[] {
+function source (ctx: CommandContext, coll: Collection | undefined, stages: Document[], op: OperationOptions, hint: unknown): Document[] {
   if (coll === undefined) return []
   if (isView(coll)) return viewDocuments(ctx.store, coll, op)
   const first = stages[0]
-  if (first !== undefined && Object.keys(first).length === 1 && isPlainObject(first.$match)) {
+  const match = first !== undefined && Object.keys(first).length === 1 && isPlainObject(first.$match) ? first.$match : undefined
+  const sorted = sortedSource(coll, stages.slice(match === undefined ? 0 : 1), match ?? {}, op, hint)
+  if (sorted !== undefined) {
+    if (match !== undefined) stages.shift()
     stages.shift()
-    return coll.find(first.$match, 0, op).map((e) => e.obj)
+    return sorted
+  }
+  if (match !== undefined) {
+    stages.shift()
+    return coll.find(match, 0, op).map((e) => e.obj)
   }
   return [...coll.docs.values()].map((e) => e.obj)
+}
+
+// A leading $sort an index gives is read in order, stopping once the $skip and $limit right
+// after it are served (they stay in the pipeline, where they change nothing more).
+function sortedSource (coll: Collection, stages: Document[], match: Document, op: OperationOptions, hint: unknown): Document[] | undefined {
+  const sort: unknown = stages[0]?.$sort
+  if (!isPlainObject(sort) || Object.keys(stages[0] as Document).length !== 1 || Object.keys(sort).length === 0) return undefined
+  let needed = 0
+  let skipped = 0
+  for (const stage of stages.slice(1)) {
+    const skip: unknown = stage.$skip
+    const limit: unknown = stage.$limit
+    if (typeof skip === 'number' && skip >= 0) skipped += skip
+    else if (typeof limit === 'number' && limit > 0) { needed = skipped + limit; break } else break
+  }
+  return coll.findSorted(match, sortSpec(sort), needed, op, hint)?.map((e) => e.obj)
 }
 
 // Documents of another collection or view, for $lookup, $graphLookup and $unionWith.
@@ -80,7 +103,7 @@ const aggregate: CommandHandler = (cmd, ctx) => {
   }
   let results: Document[]
   try {
-    results = runPipeline(source(ctx, coll, stages, op), stages, resolverFor(ctx, op), op).map(idFirst)
+    results = runPipeline(source(ctx, coll, stages, op, cmd.hint), stages, resolverFor(ctx, op), op).map(idFirst)
   } catch (err) {
     throw asCommandError(err)
   }

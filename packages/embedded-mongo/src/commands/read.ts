@@ -50,9 +50,13 @@ const find: CommandHandler = (cmd, ctx) => {
     return ctx.cursors.open(`${ctx.db}.${name}`, project === undefined ? docs : project(docs), documentEncoder, batchSize, singleBatch)
   }
   const sorted = sort !== undefined && Object.keys(sort).length > 0
-  // Without a sort the scan can stop as soon as skip + limit documents matched.
-  let entries = coll?.find(filter, sorted || limit === 0 ? 0 : skip + limit, op) ?? []
-  if (sorted) entries = sortEntries(entries, sort, op.collation)
+  // Without a sort, or with one an index gives, the read stops as soon as skip + limit documents matched.
+  const needed = limit === 0 ? 0 : skip + limit
+  let entries = sorted ? coll?.findSorted(filter, sortSpec(sort), needed, op, cmd.hint) : undefined
+  if (entries === undefined) {
+    entries = coll?.find(filter, sorted ? 0 : needed, op) ?? []
+    if (sorted) entries = sortEntries(entries, sort, op.collation)
+  }
   if (skip > 0 || limit > 0) entries = entries.slice(skip, limit > 0 ? skip + limit : undefined)
   return ctx.cursors.open(`${ctx.db}.${name}`, entries, entryEncoder(filter, docArg(cmd, 'projection')), batchSize, singleBatch)
 }

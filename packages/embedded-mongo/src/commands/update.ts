@@ -3,7 +3,7 @@ import { encode } from '../bson/codec.js'
 import type { Collection, Entry } from '../engine/collection.js'
 import { CommandError } from '../engine/command-error.js'
 import { makeProjector } from '../engine/projection.js'
-import { sortEntries } from '../engine/query.js'
+import { sortEntries, sortSpec } from '../engine/query.js'
 import type { OperationOptions } from '../engine/mingo.js'
 import { applyUpdate, upsertDocument, validateUpdate, type UpdateSpec } from '../engine/update.js'
 import { isOperatorUpdate } from '../engine/update-operators.js'
@@ -41,7 +41,7 @@ const STATEMENT_FIELDS = new Set(['q', 'u', 'c', 'upsert', 'multi', 'arrayFilter
 function targets (coll: Collection | undefined, filter: Document, multi: boolean, sort: Document | undefined, op: OperationOptions): Entry[] {
   if (coll === undefined) return []
   if (sort === undefined || Object.keys(sort).length === 0) return coll.find(filter, multi ? 0 : 1, op)
-  return sortEntries(coll.find(filter, 0, op), sort, op.collation).slice(0, 1)
+  return coll.findSorted(filter, sortSpec(sort), 1, op) ?? sortEntries(coll.find(filter, 0, op), sort, op.collation).slice(0, 1)
 }
 
 const update: CommandHandler = (cmd, ctx) => {
@@ -103,8 +103,9 @@ const findAndModify: CommandHandler = (cmd, ctx) => {
   assertNotView(coll)
   checkHint(coll, cmd.hint)
   const op = operationOf(cmd, coll)
-  let matches = coll?.find(query, sort === undefined ? 1 : 0, op) ?? []
-  if (sort !== undefined) matches = sortEntries(matches, sort, op.collation)
+  const sorted = sort !== undefined && Object.keys(sort).length > 0
+  let matches = (sorted ? coll?.findSorted(query, sortSpec(sort), 1, op, cmd.hint) : undefined) ?? coll?.find(query, sorted ? 0 : 1, op) ?? []
+  if (sorted) matches = sortEntries(matches, sort, op.collation)
   const target = matches[0]
 
   if (boolArg(cmd, 'remove')) {

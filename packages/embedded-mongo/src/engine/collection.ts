@@ -8,6 +8,9 @@ import type { JournalOp } from './journal.js'
 export { Entry } from './entry.js'
 import { planLookup, type Lookup } from './lookup.js'
 import { compileFilter, type OperationOptions } from './mingo.js'
+import { planOrder } from './order-plan.js'
+import { walkOrdered } from './ordered-find.js'
+import { OrderedKeys } from './ordered-keys.js'
 import { isPlainObject, valueKey } from './values.js'
 
 /** Largest document MongoDB accepts (and this store advertises). */
@@ -26,6 +29,10 @@ export class Collection {
   readonly indexes = new Map<string, Index>()
   readonly #log: (op: JournalOp) => void
   readonly #decoded = new DecodedBudget()
+  // Natural-order positions handed to new documents.
+  #seq = 0
+  // `_id`s in order, built on the first query sorted or ranged by `_id`, then kept in step.
+  #idOrder: OrderedKeys | undefined
 
   constructor (db: string, name: string, options: Document, uuid: Binary, log: (op: JournalOp) => void) {
     this.db = db
@@ -45,8 +52,9 @@ export class Collection {
     const id = valueKey(obj._id)
     if (this.docs.has(id)) throw duplicateKeyError(this.ns, '_id_', { _id: 1 }, { _id: obj._id })
     const keys = this.#checkUnique(id, obj)
-    const entry = new Entry(id, storedCopy(raw), obj, this.#decoded)
-    for (const [index, k] of keys) index.add(entry.id, k)
+    const entry = new Entry(id, storedCopy(raw), obj, this.#decoded, this.#seq++)
+    for (const [index, k] of keys) index.add(entry.id, k, entry.seq)
+    this.#idOrder?.add([obj._id, entry.seq], id)
     this.docs.set(entry.id, entry)
     this.#log({ op: 'put', ns: this.ns, raw })
     return entry
@@ -57,11 +65,11 @@ export class Collection {
     checkDocument(obj, raw)
     const keys = this.#checkUnique(old.id, obj)
     for (const [index, k] of keys) {
-      index.remove(old.id, index.keysOf(old.obj))
-      index.add(old.id, k)
+      index.remove(old.id, index.keysOf(old.obj), old.seq)
+      index.add(old.id, k, old.seq)
     }
     old.release()
-    const entry = new Entry(old.id, storedCopy(raw), obj, this.#decoded)
+    const entry = new Entry(old.id, storedCopy(raw), obj, this.#decoded, old.seq)
     this.docs.set(old.id, entry)
     this.#log({ op: 'put', ns: this.ns, raw })
     return entry
@@ -69,7 +77,8 @@ export class Collection {
 
   remove (entry: Entry): void {
     const obj = entry.obj
-    for (const index of this.indexes.values()) index.remove(entry.id, index.keysOf(obj))
+    for (const index of this.indexes.values()) index.remove(entry.id, index.keysOf(obj), entry.seq)
+    this.#idOrder?.delete([obj._id, entry.seq])
     this.docs.delete(entry.id)
     entry.release()
     this.#log({ op: 'del', ns: this.ns, id: obj._id })
@@ -78,8 +87,11 @@ export class Collection {
   /** Stores a document read back from disk; indexes are rebuilt once loading is done. */
   load (raw: Uint8Array): void {
     const id = objectIdKey(raw) ?? valueKey(decodeId(raw))
-    this.docs.get(id)?.release()
-    this.docs.set(id, new Entry(id, raw, undefined, this.#decoded))
+    const old = this.docs.get(id)
+    old?.release()
+    // A new version keeps its place in natural order, as the Map keeps the key's.
+    this.docs.set(id, new Entry(id, raw, undefined, this.#decoded, old?.seq ?? this.#seq++))
+    this.#idOrder = undefined
   }
 
   /** Removes a document by `_id` while loading from disk. */
@@ -87,6 +99,7 @@ export class Collection {
     const key = valueKey(id)
     this.docs.get(key)?.release()
     this.docs.delete(key)
+    this.#idOrder = undefined
   }
 
   /**
@@ -97,10 +110,38 @@ export class Collection {
    */
   find (filter: Document, limit = 0, op?: OperationOptions): Entry[] {
     const lookup = planLookup(filter, this.indexes.values(), op?.collation)
-    if (lookup === undefined) return this.#scan(this.docs.values(), filter, limit, op)
+    if (lookup === undefined) {
+      // A range or an equality on an index's leading fields walks that part of the index.
+      const plan = planOrder(filter, {}, this.indexes.values(), op?.collation)
+      if (plan !== undefined) return walkOrdered(this.#orderOf(plan.index), this.docs, plan, filter, limit, op)
+      return this.#scan(this.docs.values(), filter, limit, op)
+    }
     const found = this.#lookup(lookup)
     if (!lookup.exact || op?.collation !== undefined) return this.#scan(found, filter, limit, op)
     return limit > 0 && found.length > limit ? found.slice(0, limit) : found
+  }
+
+  /**
+   * The documents matching `filter` in `sort` order, at most `limit` (0: all), read by
+   * walking an index (or `_id`) that gives that order; undefined when none does (or `hint`
+   * names another), and the caller sorts. Ties come in natural order, as a stable sort gives.
+   */
+  findSorted (filter: Document, sort: Record<string, number>, limit: number, op?: OperationOptions, hint?: unknown): Entry[] | undefined {
+    // An equality lookup finds the few matches faster than any walk; they are sorted after.
+    if (hint === undefined && planLookup(filter, this.indexes.values(), op?.collation) !== undefined) return undefined
+    const plan = planOrder(filter, sort, this.indexes.values(), op?.collation, hint)
+    if (plan === undefined) return undefined
+    return walkOrdered(this.#orderOf(plan.index), this.docs, plan, filter, limit, op)
+  }
+
+  #orderOf (index: Index | undefined): OrderedKeys {
+    if (index !== undefined) return index.ordered(this.docs.values())
+    if (this.#idOrder === undefined) {
+      const pairs: Array<[unknown[], string]> = []
+      for (const entry of this.docs.values()) pairs.push([[entry.decoded ? entry.obj._id : decodeId(entry.raw), entry.seq], entry.id])
+      this.#idOrder = new OrderedKeys([1], undefined, pairs)
+    }
+    return this.#idOrder
   }
 
   #scan (entries: Iterable<Entry>, filter: Document, limit: number, op?: OperationOptions): Entry[] {
@@ -151,7 +192,7 @@ export class Collection {
       const keys = entry.decoded ? index.keysOf(entry.obj) : index.keysOfStored(entry.raw, () => entry.peek())
       const clash = index.conflict(entry.id, keys)
       if (clash !== undefined) throw duplicateKeyError(this.ns, index.name, spec.key as Document, clash.values)
-      index.add(entry.id, keys)
+      index.add(entry.id, keys, entry.seq)
     }
     this.indexes.set(index.name, index)
     this.#log({ op: 'createIndex', ns: this.ns, spec })
@@ -173,7 +214,7 @@ export class Collection {
     for (const index of this.indexes.values()) {
       index.clear()
       for (const entry of this.docs.values()) {
-        index.add(entry.id, entry.decoded ? index.keysOf(entry.obj) : index.keysOfStored(entry.raw, () => entry.peek()))
+        index.add(entry.id, entry.decoded ? index.keysOf(entry.obj) : index.keysOfStored(entry.raw, () => entry.peek()), entry.seq)
       }
     }
   }

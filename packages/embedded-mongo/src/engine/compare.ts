@@ -159,7 +159,8 @@ export function compareValues (a: unknown, b: unknown, strings: StringCompare = 
       if (x.sub_type !== y.sub_type) return x.sub_type < y.sub_type ? -1 : 1
       return compareBytes(x.buffer, y.buffer)
     }
-    case 7: return simpleStrings(String(a), String(b))
+    // ObjectIds by their 12 bytes, as their hex text orders them, without making the text.
+    case 7: return compareBytes((a as { id: Uint8Array }).id, (b as { id: Uint8Array }).id)
     case 8: return a === b ? 0 : a === false ? -1 : 1
     case 9: return Math.sign((a as Date).getTime() - (b as Date).getTime())
     case 10: return (a as { compare: (o: unknown) => number }).compare(b)

@@ -31,12 +31,15 @@ function forgetDecoded (): void {
 export class Entry {
   readonly id: string
   readonly raw: Uint8Array
+  /** Position in natural order: kept by a new version of the document, new for a new document. */
+  readonly seq: number
   #obj: Document | undefined
   readonly #kept: DecodedBudget | undefined
 
-  constructor (id: string, raw: Uint8Array, obj: Document | undefined, budget: DecodedBudget) {
+  constructor (id: string, raw: Uint8Array, obj: Document | undefined, budget: DecodedBudget, seq: number) {
     this.id = id
     this.raw = raw
+    this.seq = seq
     if (budget.used + raw.length <= DECODED_BYTES) {
       budget.used += raw.length
       this.#kept = budget

@@ -3,8 +3,10 @@ import type { Query } from 'mingo/query'
 import { decodeFields } from '../bson/codec.js'
 import { collatedKey, storedCollation, type Collation } from './collation.js'
 import { CommandError } from './command-error.js'
+import type { Entry } from './entry.js'
 import { compileFilter } from './mingo.js'
-import { formatDocument, pathValues } from './values.js'
+import { OrderedKeys, type OrderedKey } from './ordered-keys.js'
+import { formatDocument, hasPath, pathValues } from './values.js'
 
 /** One key of a document in an index: the lookup string and the field values it came from. */
 export interface IndexKey {
@@ -37,11 +39,18 @@ export class Index {
   readonly #topNames: Uint8Array[]
   // One id per key in the common case; a Set only when several documents share a key.
   readonly #map = new Map<string, string | Set<string>>()
+  /** Direction of each field, 1 or -1. */
+  readonly directions: number[]
+  // The keys in index order, built on the first query that needs order, then kept in step.
+  #ordered: OrderedKeys | undefined
+  // Documents holding an array in an indexed field: while any does, the index gives no order.
+  #multikeyDocs = 0
 
   constructor (spec: Document) {
     this.spec = spec
     this.name = String(spec.name)
     this.fields = Object.keys(spec.key as Document)
+    this.directions = Object.values(spec.key as Document).map((d) => typeof d === 'number' && d < 0 ? -1 : 1)
     this.unique = spec.unique === true
     this.sparse = spec.sparse === true
     this.collation = storedCollation(spec.collation)
@@ -53,9 +62,9 @@ export class Index {
    * The keys of a stored document from its bytes, decoding only the indexed fields (all of
    * it when a partial filter must be tested).
    */
-  keysOfStored (raw: Uint8Array, decoded: () => Document): IndexKey[] {
+  keysOfStored (raw: Uint8Array, decoded: () => Document, lookup = true): IndexKey[] {
     const doc = this.#partial === null ? decodeFields(raw, this.#topNames) : undefined
-    return this.keysOf(doc ?? decoded())
+    return this.keysOf(doc ?? decoded(), lookup)
   }
 
   /** Whether equality lookups on all fields can be answered from the map alone. */
@@ -63,24 +72,28 @@ export class Index {
     return !this.sparse && this.#partial === null
   }
 
-  /** The keys of `doc` in this index (several for arrays), none if sparse/partial excludes it. */
-  keysOf (doc: Document): IndexKey[] {
+  /**
+   * The keys of `doc` in this index (several for arrays), none if sparse/partial excludes it.
+   * Without `lookup`, only the values: the ordered keys need no lookup strings, and an equal
+   * pair of values twice is the same ordered key.
+   */
+  keysOf (doc: Document, lookup = true): IndexKey[] {
     if (this.#partial !== null && !this.#partial.test(doc)) return []
+    // A sparse index holds documents having at least one of its fields, null or not.
+    if (this.sparse && !this.fields.some((f) => hasPath(doc, f))) return []
     let keys: IndexKey[] = [{ key: '', values: {} }]
-    let present = false
     for (const field of this.fields) {
       const values = pathValues(doc, field)
-      if (values.length > 1 || values[0] !== null) present = true
       const next: IndexKey[] = []
       for (const k of keys) {
         for (const v of values) {
-          const key = collatedKey(v, this.collation)
+          const key = lookup ? collatedKey(v, this.collation) : ''
           next.push({ key: k.key === '' ? key : k.key + SEPARATOR + key, values: { ...k.values, [field]: v } })
         }
       }
       keys = next
     }
-    if (this.sparse && !present) return []
+    if (!lookup) return keys
     const seen = new Set<string>()
     return keys.filter((k) => !seen.has(k.key) && seen.add(k.key))
   }
@@ -106,7 +119,35 @@ export class Index {
     })
   }
 
-  add (id: string, keys: IndexKey[]): void {
+  /** Whether some document holds an array in an indexed field, so the index cannot give a sort order. */
+  get multikey (): boolean {
+    return this.#multikeyDocs > 0
+  }
+
+  /**
+   * The index's keys in order, built from `entries` on first use (an index nobody sorts by
+   * costs no memory for it), then maintained by {@link add} and {@link remove}.
+   */
+  ordered (entries: Iterable<Entry>): OrderedKeys {
+    if (this.#ordered !== undefined) return this.#ordered
+    const pairs: Array<[OrderedKey, string]> = []
+    for (const entry of entries) {
+      const keys = entry.decoded ? this.keysOf(entry.obj, false) : this.keysOfStored(entry.raw, () => entry.peek(), false)
+      for (const k of keys) pairs.push([this.#orderedKey(k, entry.seq), entry.id])
+    }
+    this.#ordered = new OrderedKeys(this.directions, this.collation?.compare, pairs)
+    return this.#ordered
+  }
+
+  #orderedKey (k: IndexKey, seq: number): OrderedKey {
+    const key: OrderedKey = this.fields.map((f) => k.values[f])
+    key.push(seq)
+    return key
+  }
+
+  add (id: string, keys: IndexKey[], seq: number): void {
+    if (isMultikey(keys)) this.#multikeyDocs++
+    if (this.#ordered !== undefined) for (const k of keys) this.#ordered.add(this.#orderedKey(k, seq), id)
     for (const { key } of keys) {
       const hit = this.#map.get(key)
       if (hit === undefined) this.#map.set(key, id)
@@ -114,7 +155,9 @@ export class Index {
     }
   }
 
-  remove (id: string, keys: IndexKey[]): void {
+  remove (id: string, keys: IndexKey[], seq: number): void {
+    if (isMultikey(keys)) this.#multikeyDocs--
+    if (this.#ordered !== undefined) for (const k of keys) this.#ordered.delete(this.#orderedKey(k, seq))
     for (const { key } of keys) {
       const hit = this.#map.get(key)
       if (hit === id) this.#map.delete(key)
@@ -127,7 +170,15 @@ export class Index {
 
   clear (): void {
     this.#map.clear()
+    this.#ordered = undefined
+    this.#multikeyDocs = 0
   }
+}
+
+// Several keys, or an array (empty, or nested) as a key value: the document sorts by its
+// smallest or largest element, which one walk of the index cannot give for both directions.
+function isMultikey (keys: IndexKey[]): boolean {
+  return keys.length > 1 || keys.some((k) => Object.values(k.values).some(Array.isArray))
 }
 
 function isDocument (v: unknown): v is Document {

@@ -79,6 +79,24 @@ function collect (value: unknown, parts: string[], i: number, out: unknown[]): v
   }
 }
 
+/**
+ * Whether `doc` holds `path` at all, a null value included, through arrays of documents: what
+ * puts a document in a sparse index (a missing field keeps it out, an explicit null does not).
+ */
+export function hasPath (doc: unknown, path: string): boolean {
+  return holds(doc, path.split('.'), 0)
+}
+
+function holds (value: unknown, parts: string[], i: number): boolean {
+  if (i === parts.length) return value !== undefined
+  const part = parts[i] ?? ''
+  if (Array.isArray(value)) {
+    if (/^\d+$/.test(part)) return holds(value[Number(part)], parts, i + 1)
+    return value.some((el) => isPlainObject(el) && holds(el[part], parts, i + 1))
+  }
+  return isPlainObject(value) && part in value && holds(value[part], parts, i + 1)
+}
+
 /** Reads a dotted path through embedded documents (not arrays). */
 export function getPath (doc: Document, path: string): unknown {
   let cur: unknown = doc
