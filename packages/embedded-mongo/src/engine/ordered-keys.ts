@@ -1,7 +1,9 @@
-import bulkLoadModule from 'sorted-btree/extended/bulkLoad.js'
+import * as bulkLoadModule from 'sorted-btree/extended/bulkLoad.js'
 import { compareValues, typeRank, type StringCompare } from './compare.js'
 
-// sorted-btree is CommonJS: its module.exports holds the function by name.
+// sorted-btree is CommonJS compiled by TypeScript (`__esModule`): Node's ESM loader exposes its
+// exports by name, and loaders that transpile to CommonJS (tsx, which projects load settings.ts
+// and their apps through) hand the exports object itself. A default import works in only one.
 const { bulkLoad } = bulkLoadModule
 const NODE_SIZE = 32
 
