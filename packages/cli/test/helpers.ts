@@ -1,4 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 /** The real `tao` binary of this checkout. */
@@ -42,4 +45,19 @@ export async function until (check: () => Promise<boolean>, timeout = 30_000, wh
     await new Promise((resolve) => setTimeout(resolve, 200))
   }
   throw new Error(`timed out waiting for ${what}`)
+}
+
+/**
+ * A copy of a core test fixture project in a temporary folder, its node_modules/@tao linked to
+ * this checkout's packages, for commands that only need a project (not an installed one).
+ * Remove it with the returned `cleanup`.
+ */
+export function fixtureCopy (name: string, prefix = 'tao-fixture-'): { root: string, cleanup: () => void } {
+  const repo = fileURLToPath(new URL('../../../', import.meta.url))
+  const root = mkdtempSync(join(tmpdir(), prefix))
+  cpSync(join(repo, 'packages/core/test/fixtures', name), root, { recursive: true })
+  writeFileSync(join(root, 'package.json'), '{ "type": "module", "private": true }\n')
+  mkdirSync(join(root, 'node_modules'))
+  symlinkSync(join(repo, 'node_modules', '@tao'), join(root, 'node_modules', '@tao'))
+  return { root, cleanup: () => rmSync(root, { recursive: true, force: true }) }
 }

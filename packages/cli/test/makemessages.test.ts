@@ -1,25 +1,19 @@
 // `tao makemessages` and `tao check` on translation catalogs, with the real binary in a copy of
 // the i18n fixture project (node_modules/@tao linked to this checkout's packages).
 import assert from 'node:assert/strict'
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { after, before, test } from 'node:test'
-import { fileURLToPath } from 'node:url'
-import { tao } from './helpers.js'
+import { fixtureCopy, tao } from './helpers.js'
 
-const repo = fileURLToPath(new URL('../../../', import.meta.url))
 let root: string
+let cleanup = () => {}
 before(() => {
-  root = mkdtempSync(join(tmpdir(), 'tao-messages-'))
-  cpSync(join(repo, 'packages/core/test/fixtures/i18n'), root, { recursive: true })
-  writeFileSync(join(root, 'package.json'), '{ "type": "module", "private": true }\n')
-  mkdirSync(join(root, 'node_modules'))
-  symlinkSync(join(repo, 'node_modules', '@tao'), join(root, 'node_modules', '@tao'))
+  ({ root, cleanup } = fixtureCopy('i18n', 'tao-messages-'))
   // A view string, an escaped quote, and a string that vanished from the code (kept, obsolete).
   writeFileSync(join(root, 'apps/blog/views.ts'), "export const msg = (req: { t: (k: string) => string }) => [req.t('blog:Saved \\'{name}\\''), req.t(\"Goodbye\")]\n")
 })
-after(() => rmSync(root, { recursive: true, force: true }))
+after(() => cleanup())
 
 const read = (rel: string) => JSON.parse(readFileSync(join(root, rel), 'utf8')) as Record<string, unknown>
 

@@ -2,24 +2,16 @@
 // util-linux's `script`), and `tao shell -c` / piped code for scripts.
 import assert from 'node:assert/strict'
 import { spawn, spawnSync } from 'node:child_process'
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { after, before, test } from 'node:test'
-import { fileURLToPath } from 'node:url'
-import { bin } from './helpers.js'
+import { bin, fixtureCopy } from './helpers.js'
 
-const repo = fileURLToPath(new URL('../../../', import.meta.url))
 const env = { ...process.env, TAO_DATABASE_URL: 'memory', NO_COLOR: '1' }
 let root: string
-before(() => {
-  root = mkdtempSync(join(tmpdir(), 'tao-shell-'))
-  cpSync(join(repo, 'packages/core/test/fixtures/i18n'), root, { recursive: true })
-  writeFileSync(join(root, 'package.json'), '{ "type": "module", "private": true }\n')
-  mkdirSync(join(root, 'node_modules'))
-  symlinkSync(join(repo, 'node_modules', '@tao'), join(root, 'node_modules', '@tao'))
-})
-after(() => rmSync(root, { recursive: true, force: true }))
+let cleanup = () => {}
+before(() => { ({ root, cleanup } = fixtureCopy('i18n', 'tao-shell-')) })
+after(() => cleanup())
 
 test('tao shell -c runs code with the project in scope, awaiting what it awaits', () => {
   const code = "const r = await db.collection('t').insertOne({ a: 1 }); console.log(r.acknowledged, await db.collection('t').countDocuments(), url('blog:index'), Object.keys(apps).includes('blog'), typeof render)"
