@@ -2,6 +2,6 @@ export { i18nPlugin, i18nPagesPlugin, negotiateLocale, languageUrl, type I18nPlu
 export { buildLanguageRewrite, languagePrefix } from './prefix.js'
 export { Translator, type MessageValues, type TranslatorOptions } from './translator.js'
 export { loadCatalogs, OBSOLETE_KEY, type Catalogs, type CatalogFile } from './catalogs.js'
-export { parseAcceptLanguage, matchLanguage, type LanguageRange } from './negotiate.js'
+export { parseAcceptLanguage, matchLanguage, buildLanguageMatcher, type LanguageRange, type LanguageMatcher } from './negotiate.js'
 export { DATE_FORMATS } from './filters.js'
 export { extractKeys, collectKeys, makeMessages, updateCatalog, missingTranslations, type CatalogUpdate, type ScannedApp } from './extract.js'

@@ -39,27 +39,42 @@ export function parseAcceptLanguage (header: string | undefined): LanguageRange[
   return out.sort((a, b) => b.q - a.q || a.i - b.i).map(({ tag, q }) => ({ tag, q }))
 }
 
-/**
- * The site language (one of `languages`, as written there) that best matches `ranges`: an
- * exact tag first, then the same base language ('fr-ca' matches 'fr', 'fr' matches 'fr-ca').
- * `*` matches the first language. Null when nothing matches.
- */
-export function matchLanguage (ranges: readonly LanguageRange[], languages: readonly string[]): string | null {
-  const lower = languages.map((l) => l.toLowerCase())
-  for (const { tag } of ranges) {
-    if (tag === '*') return languages[0] ?? null
-    const exact = lower.indexOf(tag)
-    if (exact >= 0) return languages[exact]!
-    const base = tag.split('-')[0]!
-    const i = lower.findIndex((l) => l === base || l.split('-')[0] === base)
-    if (i >= 0) return languages[i]!
-  }
-  return null
+/** The site's languages, indexed once at boot for negotiation on the request path. */
+export interface LanguageMatcher {
+  /** The site language written exactly (case-insensitively) as `value`, or null. */
+  known (value: string | undefined): string | null
+  /**
+   * The site language that best matches `ranges`: an exact tag first, then the same base
+   * language ('fr-ca' matches 'fr', 'fr' matches 'fr-ca'). `*` matches the first language.
+   * Null when nothing matches.
+   */
+  best (ranges: readonly LanguageRange[]): string | null
 }
 
-/** The site language written exactly (case-insensitively) as `value`, or null. */
-export function knownLanguage (value: string | undefined, languages: readonly string[]): string | null {
-  if (!value || value.length > 35) return null
-  const lower = value.toLowerCase()
-  return languages.find((l) => l.toLowerCase() === lower) ?? null
+/** Indexes `languages` (as written in settings) by lower-cased tag and by base language. */
+export function buildLanguageMatcher (languages: readonly string[]): LanguageMatcher {
+  const exact = new Map<string, string>()
+  const byBase = new Map<string, string>()
+  for (const l of languages) {
+    const lower = l.toLowerCase()
+    exact.set(lower, l)
+    const base = lower.split('-')[0]!
+    if (!byBase.has(base)) byBase.set(base, l)
+  }
+  return {
+    known: (value) => (value && value.length <= 35 ? exact.get(value.toLowerCase()) ?? null : null),
+    best (ranges) {
+      for (const { tag } of ranges) {
+        if (tag === '*') return languages[0] ?? null
+        const hit = exact.get(tag) ?? byBase.get(tag.split('-')[0]!)
+        if (hit !== undefined) return hit
+      }
+      return null
+    },
+  }
+}
+
+/** {@link LanguageMatcher.best} for a one-off list (the request path uses a matcher built at boot). */
+export function matchLanguage (ranges: readonly LanguageRange[], languages: readonly string[]): string | null {
+  return buildLanguageMatcher(languages).best(ranges)
 }

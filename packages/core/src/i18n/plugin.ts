@@ -5,7 +5,7 @@ import type { Settings } from '../settings/index.js'
 import { kLocale, kTemplates, kTranslator, kUrlLanguage } from '../symbols.js'
 import { loadCatalogs } from './catalogs.js'
 import { formatFilters, textFilters } from './filters.js'
-import { knownLanguage, matchLanguage, parseAcceptLanguage } from './negotiate.js'
+import { buildLanguageMatcher, parseAcceptLanguage, type LanguageMatcher } from './negotiate.js'
 import { languagePrefix } from './prefix.js'
 import { Translator, type MessageValues } from './translator.js'
 
@@ -33,7 +33,7 @@ export interface I18nPluginOptions {
 }
 
 /** The language of a request, per the order documented on `req.locale`. */
-export function negotiateLocale (req: FastifyRequest, settings: Settings): string {
+export function negotiateLocale (req: FastifyRequest, settings: Settings, matcher: LanguageMatcher): string {
   const { languages, defaultLanguage } = settings
   if (languages.length === 1) return defaultLanguage
   const fromUrl = req.raw[kUrlLanguage]
@@ -41,9 +41,9 @@ export function negotiateLocale (req: FastifyRequest, settings: Settings): strin
   // With URL prefixes and an unprefixed default language, an unprefixed URL *is* that language.
   if (settings.i18n.urlPrefix && !settings.i18n.prefixDefaultLanguage) return defaultLanguage
   const cookies = (req as { cookies?: Record<string, string | undefined> }).cookies
-  const fromCookie = knownLanguage(cookies?.[settings.i18n.cookieName], languages)
+  const fromCookie = matcher.known(cookies?.[settings.i18n.cookieName])
   if (fromCookie !== null) return fromCookie
-  return matchLanguage(parseAcceptLanguage(req.headers['accept-language']), languages) ?? defaultLanguage
+  return matcher.best(parseAcceptLanguage(req.headers['accept-language'])) ?? defaultLanguage
 }
 
 /**
@@ -63,10 +63,11 @@ async function i18n (fastify: FastifyInstance, opts: I18nPluginOptions): Promise
     onMissing: settings.debug ? (lang, key) => fastify.log.info({ lang, key }, `no '${lang}' translation for '${key}'`) : undefined,
   })
   fastify.decorate(kTranslator, translator)
+  const matcher = buildLanguageMatcher(settings.languages)
   fastify.decorateRequest(kLocale, null)
   fastify.decorateRequest('locale', {
     getter (this: FastifyRequest) {
-      return (this[kLocale] ??= negotiateLocale(this, settings))
+      return (this[kLocale] ??= negotiateLocale(this, settings, matcher))
     },
   })
   fastify.decorateRequest('t', function t (this: FastifyRequest, key: string, values?: MessageValues) {
@@ -130,6 +131,7 @@ export function safeNext (next: unknown): string {
  */
 async function i18nPages (fastify: FastifyInstance, opts: { settings: Settings }): Promise<void> {
   const { settings } = opts
+  const matcher = buildLanguageMatcher(settings.languages)
   const vary = settings.i18n.urlPrefix && !settings.i18n.prefixDefaultLanguage ? null : 'Cookie, Accept-Language'
   fastify.addHook('onSend', function contentLanguage (req, reply, payload, done) {
     reply.header('content-language', req.locale)
@@ -140,7 +142,7 @@ async function i18nPages (fastify: FastifyInstance, opts: { settings: Settings }
     done(null, payload)
   })
   fastify.get('/-/language/:lang', { config: { taoRoute: 'tao:set_language' } }, async (req: FastifyRequest<{ Params: { lang: string }, Querystring: { next?: string } }>, reply: FastifyReply) => {
-    const lang = knownLanguage(req.params.lang, settings.languages)
+    const lang = matcher.known(req.params.lang)
     const next = safeNext(req.query.next)
     // A link on another site must not change this site's language for the visitor.
     if (lang !== null && req.headers['sec-fetch-site'] !== 'cross-site') {
