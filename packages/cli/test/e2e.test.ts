@@ -125,6 +125,11 @@ test('tao dev logs one human line per request (pino-pretty), static files only w
     assert.doesNotMatch(out, /GET \/static\/blog\/blog\.css/, 'a static file served fast is not logged')
     assert.doesNotMatch(out, /^\{"level"/m, 'no JSON lines under tao dev')
     assert.doesNotMatch(out, /incoming request|request completed/)
+    // The vendored @tao/core carries tao's guides: under debug the welcome page links them.
+    assert.match(await (await fetch(`${server.address}/`)).text(), /href="\/-\/docs\/tutorial\/blog\.md"/)
+    const guide = await fetch(`${server.address}/-/docs/tutorial/blog.md`)
+    assert.equal(guide.status, 200)
+    assert.match(await guide.text(), /<h1 id="[^"]+">/)
   } finally {
     server.child.kill('SIGTERM')
   }

@@ -7,6 +7,7 @@ import { authPlugin, installAuth } from '../auth/plugin.js'
 import { databasePlugin } from '../db/index.js'
 import { installMail } from '../mail/index.js'
 import { debugPlugin, debugToolbarEnabled } from '../debug/index.js'
+import { docsPlugin } from '../docs/index.js'
 import { addTaoKeywords, formatRouteValidation, loadModels } from '../models/index.js'
 import { modelIndexesPlugin } from '../migrations/index.js'
 import { Reverser } from '../routing/reverse.js'
@@ -120,6 +121,8 @@ export async function createApp (opts: CreateAppOptions = {}): Promise<TaoApp> {
   await fastify.register(async function pages (scope) {
     // First in `pages`, and only in debug: the toolbar times and watches every page request.
     if (debugToolbarEnabled(settings)) await scope.register(debugPlugin, { settings })
+    // tao's guides at /-/docs/, linked from the welcome page: under debug only.
+    if (settings.debug) await scope.register(docsPlugin, {})
     await scope.register(sessionPlugin, { settings })
     // Multilingual sites only: Content-Language and Vary on pages, the language switch endpoint.
     if (settings.languages.length > 1) await scope.register(i18nPagesPlugin, { settings })
