@@ -88,10 +88,16 @@ test('smtp: delivered to a real SMTP server on loopback, with login', async () =
     },
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  after(() => new Promise<void>((resolve) => server.close(() => resolve())))
+  // The apps first: each holds a pooled SMTP connection until it closes, and the server's
+  // close waits for its clients (up to 30 s).
+  const apps: Array<{ close: () => Promise<unknown> }> = []
+  after(async () => {
+    for (const a of apps) await a.close()
+    await new Promise<void>((resolve) => server.close(() => resolve()))
+  })
   const port = (server.server.address() as { port: number }).port
   const app = await createTestApp({ root: fixture('auth-site'), settings: { mail: { url: `smtp://mailer:s3cret@127.0.0.1:${port}`, from: 'site@example.com' } } })
-  after(() => app.close())
+  apps.push(app)
   await sendMail(app, { to: ['ann@example.com', 'bob@example.com'], subject: 'Over SMTP', text: 'on the wire', template: 'site:email/welcome', context: { name: 'Ann' } })
   assert.equal(received.length, 1)
   assert.equal(received[0]!.user, 'mailer')
@@ -102,7 +108,7 @@ test('smtp: delivered to a real SMTP server on loopback, with login', async () =
   assert.match(received[0]!.data, /Welcome, Ann!/)
 
   const bad = await createTestApp({ root: fixture('auth-site'), settings: { mail: { url: `smtp://mailer:wrong@127.0.0.1:${port}` } } })
-  after(() => bad.close())
+  apps.push(bad)
   await assert.rejects(sendMail(bad, { to: 'a@example.com', subject: 's', text: 't' }),
     (err: unknown) => isTaoError(err) && err.code === 'TAO_ERR_MAIL_SEND_FAILED' && /smtp/.test(err.message) && !err.message.includes('wrong'))
 })
