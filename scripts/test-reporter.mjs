@@ -1,6 +1,7 @@
 // A compact reporter for Node's test runner (`npm test`): nothing for a passing test, each
 // failure in full as it happens, then one summary. The full TAP stays available with
 // `npm test -- --tap` (or TAO_TEST_REPORTER=tap|spec|dot).
+import { writeFileSync } from 'node:fs'
 import { relative } from 'node:path'
 import { inspect } from 'node:util'
 
@@ -19,9 +20,18 @@ function describeError (error) {
 export default async function * compact (source) {
   const counts = { pass: 0, fail: 0, skip: 0, todo: 0, cancelled: 0 }
   const perFile = new Map()
+  // Each file's span, from its first event to its last: what scripts/test.mjs orders by.
+  const span = new Map()
   const started = Date.now()
   let ticks = 0
   for await (const { type, data } of source) {
+    if (data?.file) {
+      const f = where(data.file)
+      const now = Date.now()
+      const s = span.get(f)
+      if (s === undefined) span.set(f, [now, now])
+      else s[1] = now
+    }
     if (type !== 'test:pass' && type !== 'test:fail') {
       if (type === 'test:stderr' || type === 'test:stdout') continue
       if (type === 'test:diagnostic' && data.nesting === 0 && /^(tests|suites|pass|fail|cancelled|skipped|todo|duration_ms) /.test(data.message)) continue
@@ -52,6 +62,10 @@ export default async function * compact (source) {
   const seconds = ((Date.now() - started) / 1000).toFixed(1)
   const slowest = [...perFile].sort((a, b) => b[1] - a[1]).slice(0, 5)
     .map(([f, ms]) => `  ${(ms / 1000).toFixed(1).padStart(6)} s  ${f}`).join('\n')
+  if (process.env.TAO_TEST_TIMES_OUT) {
+    const times = Object.fromEntries([...span].map(([f, [a, b]]) => [f, Math.round((b - a) / 100) / 10]).sort((a, b) => b[1] - a[1]))
+    writeFileSync(process.env.TAO_TEST_TIMES_OUT, `${JSON.stringify(times, null, 2)}\n`)
+  }
   yield `\n\nslowest files (summed test time):\n${slowest}\n`
   yield `\nℹ files ${perFile.size}, ${seconds} s\n`
   yield `${counts.pass} passed, ${counts.fail + counts.cancelled} failed, ${counts.skip} skipped\n`

@@ -4,8 +4,13 @@
 //   node scripts/test.mjs FILE...    only these files
 //   --tap (or TAO_TEST_REPORTER=tap|spec|dot)  the runner's full output instead of the
 //   compact summary of scripts/test-reporter.mjs
+//   --record-times  writes each file's time to scripts/test-times.json (commit it)
+//
+// Files start longest first, by the times recorded in scripts/test-times.json (as Jest
+// orders by its cached durations): a long file started last would leave the other lanes
+// idle at the end. A file with no recorded time counts as a short one.
 import { spawnSync } from 'node:child_process'
-import { readdirSync, statSync } from 'node:fs'
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -25,9 +30,13 @@ function walk (dir, out) {
   return out
 }
 
+const timesFile = join(root, 'scripts', 'test-times.json')
+const times = existsSync(timesFile) ? JSON.parse(readFileSync(timesFile, 'utf8')) : {}
+const weight = (f) => times[f] ?? 1
 const files = named.length > 0
   ? named
-  : walk(join(root, 'packages'), []).filter((f) => f.endsWith('.slow.test.ts') === slow).sort()
+  : walk(join(root, 'packages'), []).filter((f) => f.endsWith('.slow.test.ts') === slow)
+    .sort((a, b) => weight(b) - weight(a) || a.localeCompare(b))
 
 if (files.length === 0) {
   if (slow) {
@@ -41,8 +50,8 @@ if (files.length === 0) {
 const result = spawnSync(process.execPath, [
   '--import', 'tsx',
   '--test',
-  '--test-concurrency=2',
+  `--test-concurrency=${process.env.TAO_TEST_CONCURRENCY ?? 2}`,
   '--test-reporter', reporter,
   ...files,
-], { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } })
+], { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test', ...(args.includes('--record-times') && !slow ? { TAO_TEST_TIMES_OUT: timesFile } : {}) } })
 process.exit(result.status ?? 1)
