@@ -70,6 +70,8 @@ export class TemplateEngine {
   readonly #env: NunjucksEnvironment
   readonly #cache: Map<string, CompiledTemplate> | null
   readonly #misses: Set<string> | null
+  /** Without caching (development): the last compile of each file, reused while its text is the same. */
+  readonly #compiled: Map<string, { src: string, tmpl: CompiledTemplate }> | null
   readonly #empty: CompiledTemplate
   readonly #maxOutput: number
   readonly #adopted = new WeakMap<object, CompiledTemplate>()
@@ -99,6 +101,7 @@ export class TemplateEngine {
     this.globals = new TemplateGlobals(env.globals)
     this.#cache = opts.cache ? new Map() : null
     this.#misses = opts.cache ? new Set() : null
+    this.#compiled = opts.cache ? null : new Map()
     this.#empty = new TaoTemplate('', env, '(missing, ignored)', true) as unknown as CompiledTemplate
     const engine = this
     // Compiled templates call getTemplate(name, eagerCompile, parentName, ignoreMissing, cb) on
@@ -169,12 +172,17 @@ export class TemplateEngine {
       if (ignoreMissing) return this.#empty
       throw this.loader.notFound(key)
     }
+    // Development reads the file on every render (an edit shows on the next request), but
+    // compiles it again only when its text changed.
+    const last = this.#compiled?.get(source.file)
+    if (last !== undefined && last.src === source.src) return last.tmpl
     const tmpl = new TaoTemplate(source.src, this.#env, source.file, false) as unknown as CompiledTemplate
     try {
       tmpl.compile()
     } catch (err) {
       throw syntaxError(err, this.loader.display(source.file), key)
     }
+    this.#compiled?.set(source.file, { src: source.src, tmpl })
     this.#cache?.set(key, tmpl)
     return tmpl
   }
