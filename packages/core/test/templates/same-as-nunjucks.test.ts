@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import nunjucks from 'nunjucks'
 import { markSafe, type TaoApp } from '@tao/core'
-import { projectApp, tempProject } from '../support/project.js'
+import { projectApp, tempProject, writeFile } from '../support/project.js'
 
 const templates: Record<string, string> = {
   'loops.html': [
@@ -51,10 +51,12 @@ const context = (): Record<string, unknown> => ({
 let app: TaoApp
 let env: nunjucks.Environment
 let cleanup: () => void
+let write: (rel: string, text: string) => void
 before(async () => {
   const files = Object.fromEntries(Object.entries(templates).map(([name, src]) => [`templates/${name}`, src]))
   const project = tempProject(null, { ...files, 'settings.js': 'export default {}\n' })
   cleanup = project.cleanup
+  write = (rel, text) => writeFile(project.root, rel, text)
   app = await projectApp(project.root, { settings: { templates: { cache: true } } })
   env = new nunjucks.Environment(new nunjucks.FileSystemLoader(join(project.root, 'templates')), { autoescape: true })
 })
@@ -80,6 +82,23 @@ describe('tao renders what plain Nunjucks renders', () => {
     assert.match(out, /frame\.set\("loop\.index", t_1 \+ 1\); frame\.set\("x", t_2\);$/, 'template text that reads like code stays text')
     assert.match(app.render('values.html', context()), /^&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#92;\|3\.5\|1e\+21\|<i>safe<\/i>\|<a href="x">/)
   })
+})
+
+test('a template object passed in the context renders like a template of the project', () => {
+  const given = new nunjucks.Template('<b>{{ s }}</b>{% for x in items %}{{ loop.index }}{% endfor %}')
+  write('templates/given.html', '[{% include tpl %}]')
+  const expected = env.render('given.html', { ...context(), tpl: given })
+  assert.equal(expected, '[<b>&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#92;</b>123]')
+  assert.equal(app.render('given.html', { ...context(), tpl: given }), expected)
+  // It runs with tao's guards too: a polluted Object.prototype stays invisible.
+  const proto = Object.prototype as Record<string, unknown>
+  proto.pollutedName = 'POLLUTED'
+  try {
+    const tpl = new nunjucks.Template('{{ pollutedName }}{{ o.pollutedName }}')
+    assert.equal(app.render('given.html', { tpl, o: {} }), '[]')
+  } finally {
+    delete proto.pollutedName
+  }
 })
 
 test("Nunjucks's own runtime is left as it is for other users in the process", () => {
