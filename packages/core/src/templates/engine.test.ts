@@ -66,3 +66,14 @@ test('a broken include never leaves an error to be thrown later', async () => {
   }
   assert.deepEqual(uncaught, [])
 })
+
+test('without caching, a file is read on every render but compiled again only when its text changed', () => {
+  const dev = new TemplateEngine({ root, registry: new AppRegistry([], []), cache: false })
+  write('templates/dev.html', 'one {{ n }}')
+  const first = dev.template('dev')
+  assert.equal(dev.render('dev', { n: 1 }), 'one 1')
+  assert.equal(dev.template('dev'), first, 'same text: the compiled template is reused')
+  write('templates/dev.html', 'two {{ n }}')
+  assert.notEqual(dev.template('dev'), first)
+  assert.equal(dev.render('dev', { n: 2 }), 'two 2')
+})

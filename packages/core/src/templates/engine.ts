@@ -4,8 +4,9 @@ import type { AppRegistry } from '../apps/index.js'
 import { isTaoError, TaoError, taoError } from '../errors/index.js'
 import { TemplateGlobals } from './context.js'
 import { renderError, syntaxError } from './errors.js'
-import { budget, installGuards } from './guards.js'
+import { budget } from './guards.js'
 import { TemplateLoader } from './loader.js'
+import { TaoTemplate } from './template.js'
 
 /** The parts of a Nunjucks Template tao uses (its typings omit some). */
 interface CompiledTemplate {
@@ -69,8 +70,11 @@ export class TemplateEngine {
   readonly #env: NunjucksEnvironment
   readonly #cache: Map<string, CompiledTemplate> | null
   readonly #misses: Set<string> | null
+  /** Without caching (development): the last compile of each file, reused while its text is the same. */
+  readonly #compiled: Map<string, { src: string, tmpl: CompiledTemplate }> | null
   readonly #empty: CompiledTemplate
   readonly #maxOutput: number
+  readonly #adopted = new WeakMap<object, CompiledTemplate>()
   /**
    * Called with the name of each template a render loads, in order: the one rendered, then
    * those it extends, includes or imports. Null by default (no cost); the debug toolbar sets it.
@@ -78,7 +82,6 @@ export class TemplateEngine {
   onLoad: ((name: string) => void) | null = null
 
   constructor (opts: TemplateEngineOptions) {
-    installGuards()
     const loader = new TemplateLoader(opts.root, opts.registry, opts.cache)
     this.loader = loader
     this.#maxOutput = opts.maxOutput ?? Infinity
@@ -98,20 +101,20 @@ export class TemplateEngine {
     this.globals = new TemplateGlobals(env.globals)
     this.#cache = opts.cache ? new Map() : null
     this.#misses = opts.cache ? new Set() : null
-    this.#empty = new nunjucks.Template('', env as unknown as nunjucks.Environment, '(missing, ignored)', true) as unknown as CompiledTemplate
+    this.#compiled = opts.cache ? null : new Map()
+    this.#empty = new TaoTemplate('', env, '(missing, ignored)', true) as unknown as CompiledTemplate
     const engine = this
+    // Compiled templates call getTemplate(name, eagerCompile, parentName, ignoreMissing, cb) on
+    // every extends, include and import of every render: read the callback where it is.
     env.getTemplate = function getTemplate (name, eagerCompile, parentName, ignoreMissing, cb) {
-      const callback = [eagerCompile, parentName, ignoreMissing, cb].find((a) => typeof a === 'function') as Callback | undefined
-      let tmpl: CompiledTemplate | undefined
-      let error: unknown = null
-      try {
-        tmpl = engine.template(name, ignoreMissing === true)
-      } catch (err) {
-        error = err
-      }
+      let callback: Callback | undefined
+      if (typeof cb === 'function') callback = cb as Callback
+      else if (typeof ignoreMissing === 'function') callback = ignoreMissing as Callback
+      else if (typeof parentName === 'function') callback = parentName as Callback
+      else if (typeof eagerCompile === 'function') callback = eagerCompile as Callback
       // Thrown even when Nunjucks passes a callback: the compiled template's own try/catch then
       // records the line of the tag. Answered synchronously: renders never span ticks.
-      if (error !== null) throw error
+      const tmpl = engine.template(name, ignoreMissing === true)
       if (engine.onLoad !== null && tmpl !== engine.#empty) engine.onLoad(name instanceof nunjucks.Template ? '(a template object)' : String(name))
       if (callback) {
         callback(null, tmpl)
@@ -119,6 +122,18 @@ export class TemplateEngine {
       }
       return tmpl
     }
+  }
+
+  /** A Template made elsewhere (nunjucks.compile), as a TaoTemplate of this environment. */
+  #adopt (given: nunjucks.Template): CompiledTemplate {
+    if (given instanceof TaoTemplate) return given as unknown as CompiledTemplate
+    let adopted = this.#adopted.get(given)
+    if (adopted === undefined) {
+      const { tmplStr, tmplProps, path } = given as unknown as { tmplStr?: string, tmplProps?: object, path?: string }
+      adopted = new TaoTemplate(tmplProps ? { type: 'code', obj: tmplProps } : tmplStr ?? '', this.#env, path ?? '(a template object)', false) as unknown as CompiledTemplate
+      this.#adopted.set(given, adopted)
+    }
+    return adopted
   }
 
   /** Adds a filter (a project's settings.templates.filters). */
@@ -133,8 +148,9 @@ export class TemplateEngine {
    */
   template (name: unknown, ignoreMissing = false): CompiledTemplate {
     if (name instanceof nunjucks.Template) {
-      // A template object passed in the context: compile it here too, never lazily in Nunjucks.
-      const given = name as unknown as CompiledTemplate
+      // A template object passed in the context: compile it here too, never lazily in Nunjucks,
+      // and render it like tao's own (guarded runtime, same environment).
+      const given = this.#adopt(name)
       try {
         given.compile()
       } catch (err) {
@@ -156,12 +172,17 @@ export class TemplateEngine {
       if (ignoreMissing) return this.#empty
       throw this.loader.notFound(key)
     }
-    const tmpl = new nunjucks.Template(source.src, this.#env as unknown as nunjucks.Environment, source.file, false) as unknown as CompiledTemplate
+    // Development reads the file on every render (an edit shows on the next request), but
+    // compiles it again only when its text changed.
+    const last = this.#compiled?.get(source.file)
+    if (last !== undefined && last.src === source.src) return last.tmpl
+    const tmpl = new TaoTemplate(source.src, this.#env, source.file, false) as unknown as CompiledTemplate
     try {
       tmpl.compile()
     } catch (err) {
       throw syntaxError(err, this.loader.display(source.file), key)
     }
+    this.#compiled?.set(source.file, { src: source.src, tmpl })
     this.#cache?.set(key, tmpl)
     return tmpl
   }

@@ -1,9 +1,10 @@
 import nunjucks from 'nunjucks'
 import { taoError } from '../errors/index.js'
+import { escapeHtml } from './escape.js'
 
-// Guards installed on Nunjucks's runtime, the module its compiled templates call for every
-// variable, attribute and output: they run inside templates, so they cost one check per lookup
-// or output and nothing per render (no context is copied or rebuilt).
+// Guards in tao's template runtime (runtime.ts), the object its compiled templates call for
+// every variable, attribute and output: they run inside templates, so they cost one check per
+// lookup or output and nothing per render. Nunjucks's own runtime module is left as it is.
 
 /** The properties Object.prototype has when tao loads: anything added later is pollution. */
 const BUILTIN = new Set<PropertyKey>(Reflect.ownKeys(Object.prototype))
@@ -35,47 +36,65 @@ function tooLarge (): never {
 }
 
 interface Runtime {
-  memberLookup (obj: unknown, val: unknown): unknown
-  contextOrFrameLookup (context: { ctx: Record<string, unknown>, env: { globals: Record<string, unknown> } }, frame: { lookup (name: string): unknown }, name: string): unknown
   suppressValue (val: unknown, autoescape: boolean): unknown
   inOperator (key: unknown, val: unknown): boolean
 }
 
-let installed = false
+/** The parts of a render context and frame a lookup reads (see render-context.ts). */
+interface Lookup {
+  context: { ctx: Record<string, unknown>, env: { globals: Record<string, unknown> } }
+  frame: { lookup (name: string): unknown }
+}
 
-/** Installs the guards on Nunjucks's runtime, once per process. */
-export function installGuards (): void {
-  if (installed) return
-  installed = true
-  const runtime = nunjucks.runtime as unknown as Runtime
-  const { memberLookup, suppressValue, inOperator } = runtime
+const nunjucksRuntime = nunjucks.runtime as unknown as Runtime
+const { suppressValue: nunjucksSuppressValue, inOperator: nunjucksInOperator } = nunjucksRuntime
 
-  runtime.memberLookup = function guardedMemberLookup (obj, val) {
-    if (obj === undefined || obj === null || isPolluted(obj, val)) return undefined
-    return memberLookup(obj, val)
+/** `obj.key` in a template (Nunjucks's memberLookup, with the pollution guard). */
+export function memberLookup (obj: unknown, key: unknown): unknown {
+  if (obj === undefined || obj === null || isPolluted(obj, key)) return undefined
+  const o = obj as Record<PropertyKey, unknown>
+  const val = o[key as PropertyKey]
+  // Methods stay bound to their object, as Nunjucks does.
+  if (typeof val === 'function') return (...args: unknown[]) => (o[key as PropertyKey] as (...a: unknown[]) => unknown).apply(o, args)
+  return val
+}
+
+/**
+ * A bare name in a template: the frames (loop and set variables), then the render's context,
+ * then the globals. Nunjucks's Context.lookup uses `name in ctx` on a plain-object copy of the
+ * context, which sees Object.prototype: own properties only here; tao's globals have no prototype.
+ */
+export function contextOrFrameLookup (context: Lookup['context'], frame: Lookup['frame'], name: string): unknown {
+  const val = frame.lookup(name)
+  if (val !== undefined) return val
+  const ctx = context.ctx
+  if (Object.hasOwn(ctx, name)) return ctx[name]
+  return isPolluted(context.env.globals, name) ? undefined : context.env.globals[name]
+}
+
+/** `key in val` in a template, blind to polluted names. */
+export function inOperator (key: unknown, val: unknown): boolean {
+  return nunjucksInOperator(key, val) && !(typeof val === 'object' && isPolluted(val, key))
+}
+
+/**
+ * Every `{{ value }}` goes through here: strings and numbers (nearly every output) take the
+ * fast path, the rest (SafeString, null, objects) Nunjucks's own. A value larger than what is
+ * left of the budget is refused before it is escaped (the escaping of a huge value is what
+ * holds the event loop).
+ */
+export function suppressValue (val: unknown, autoescape: boolean): unknown {
+  let out: unknown
+  if (typeof val === 'string') {
+    if (val.length > budget.remaining) tooLarge()
+    out = autoescape ? escapeHtml(val) : val
+  } else if (typeof val === 'number') {
+    // A number's text has nothing to escape.
+    out = autoescape ? String(val) : val
+  } else {
+    out = nunjucksSuppressValue(val, autoescape)
   }
-
-  // Nunjucks's Context.lookup uses `name in ctx` on a plain-object copy of the context, which
-  // sees Object.prototype. Own properties only here; tao's globals have no prototype.
-  runtime.contextOrFrameLookup = function guardedLookup (context, frame, name) {
-    const val = frame.lookup(name)
-    if (val !== undefined) return val
-    const ctx = context.ctx
-    if (Object.hasOwn(ctx, name)) return ctx[name]
-    return isPolluted(context.env.globals, name) ? undefined : context.env.globals[name]
-  }
-
-  runtime.inOperator = function guardedIn (key, val) {
-    return inOperator(key, val) && !(typeof val === 'object' && isPolluted(val, key))
-  }
-
-  // Every `{{ value }}` goes through here: a value larger than what is left of the budget is
-  // refused before it is escaped (the escaping of a huge value is what holds the event loop).
-  runtime.suppressValue = function countedSuppressValue (val, autoescape) {
-    if (typeof val === 'string' && val.length > budget.remaining) tooLarge()
-    const out = suppressValue(val, autoescape)
-    const n = typeof out === 'string' ? out.length : (out as { length?: unknown } | null)?.length
-    if (typeof n === 'number' && (budget.remaining -= n) < 0) tooLarge()
-    return out
-  }
+  const n = typeof out === 'string' ? out.length : (out as { length?: unknown } | null)?.length
+  if (typeof n === 'number' && (budget.remaining -= n) < 0) tooLarge()
+  return out
 }
