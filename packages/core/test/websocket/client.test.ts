@@ -7,6 +7,7 @@ import { once } from 'node:events'
 import { fileURLToPath } from 'node:url'
 import { test } from 'node:test'
 import { connectWebsocket, isTaoError, type WebsocketClient } from '../../src/index.js'
+import { reconnectDelay } from '../../src/websocket/client/options.js'
 import { recordingLogger } from '../support/unit.js'
 import { freePort, kill, spawnPeer, startPeer } from './client-helpers.js'
 import { eventually, within } from './helpers.js'
@@ -25,6 +26,49 @@ test('a bad URL or option is a TAO_ERR_WS_CLIENT_INVALID naming every problem', 
     /onMessage is string, not a function/.test(err.message) && /reconnect\.jitter must be a number from 0 to 1/.test(err.message) &&
     /reconnect\.delay: expected a duration/.test(err.message) && /queue\.max: expected a whole number/.test(err.message) &&
     /queue\.overflow: expected one of 'drop-oldest', 'drop-newest', 'error'/.test(err.message))
+})
+
+test('reconnect delays double per failure up to the cap, each reduced by at most the jitter', () => {
+  const policy = { delay: 250, maxDelay: 4000, jitter: 0.5 }
+  assert.deepEqual([0, 1, 2, 3, 4, 5, 40].map((n) => reconnectDelay(n, policy, () => 0)), [250, 500, 1000, 2000, 4000, 4000, 4000])
+  assert.deepEqual([0, 1, 4].map((n) => reconnectDelay(n, policy, () => 1)), [125, 250, 2000])
+  for (let i = 0; i < 200; i++) {
+    const d = reconnectDelay(3, policy)
+    assert.ok(d >= 1000 && d <= 2000, `within [1000, 2000]: ${d}`)
+  }
+})
+
+test('binary frames arrive as Buffers, text as strings; a throwing handler is logged and the connection goes on; reconnect: false closes with the connection', async (t) => {
+  const peer = await startPeer()
+  t.after(() => peer.stop())
+  const log = recordingLogger()
+  const got: Array<string | Buffer> = []
+  const closes: boolean[] = []
+  const client = connectWebsocket(`ws://127.0.0.1:${peer.port}/`, {
+    log,
+    reconnect: false,
+    onMessage: (data) => {
+      got.push(data)
+      if (data === 'boom') throw new Error('handler bug')
+    },
+    onClose: (info) => { closes.push(info.willReconnect) },
+  })
+  await within(client.opened(), 'the connection')
+  client.send(Uint8Array.from([0, 1, 255]))
+  client.send({ json: true })
+  await eventually(() => peer.messages.length === 2, 'two messages at the peer')
+  assert.equal(peer.messages[1], '{"json":true}')
+  const server = peer.sockets[0]!
+  server.send('boom')
+  server.send(Buffer.from([7, 8]), { binary: true })
+  await eventually(() => got.length === 2, 'two messages at the client')
+  assert.equal(got[0], 'boom')
+  assert.ok(Buffer.isBuffer(got[1]) && got[1].equals(Buffer.from([7, 8])))
+  assert.ok(log.lines.some((l) => /^error: .*its onMessage handler failed: handler bug/.test(l)), log.lines.join('\n'))
+  server.close(1000)
+  await eventually(() => client.state === 'closed', 'the client to close with its connection')
+  assert.deepEqual(closes, [false])
+  assert.ok(log.lines.some((l) => /reconnect is off, so the client is closed/.test(l)), log.lines.join('\n'))
 })
 
 test('a client whose signal is already aborted never connects; send and opened() then fail with TAO_ERR_WS_CLIENT_CLOSED', async () => {

@@ -5,7 +5,7 @@ import { taoError } from '../../errors/index.js'
 import { describeError } from '../../services/timing.js'
 import type { ChannelData } from '../channels.js'
 import { Heartbeat } from './heartbeat.js'
-import { resolveClientOptions, type ResolvedClientOptions, type WebsocketClientOptions } from './options.js'
+import { reconnectDelay, resolveClientOptions, type ResolvedClientOptions, type WebsocketClientOptions } from './options.js'
 import { encode, SendQueue, type Outgoing } from './send-queue.js'
 
 /** Where a client is: opening its first connection, open, between attempts, or stopped for good. */
@@ -160,6 +160,7 @@ export class WebsocketClient {
   }
 
   #connect (): void {
+    if (this.#state === 'closed') return
     const { url, connectTimeout, maxMessageSize } = this.#opts
     const ws = new WebSocket(url, this.#handlers.protocols, {
       headers: this.#handlers.headers,
@@ -228,9 +229,7 @@ export class WebsocketClient {
       this.#call('onClose', { code, reason, willReconnect: false }, this)
       return
     }
-    // Exponential backoff, capped, minus a random part so that clients do not return in step.
-    const base = Math.min(policy.maxDelay, policy.delay * 2 ** Math.min(this.#failures, 30))
-    const delay = Math.round(base * (1 - policy.jitter * Math.random()))
+    const delay = reconnectDelay(this.#failures, policy)
     this.#failures++
     this.#state = 'reconnecting'
     const why = wasOpen ? `the connection closed (${code}${reason ? ` ${reason}` : ''}${this.#lastError ? `, ${this.#lastError}` : ''})` : `could not connect (${this.#lastError || `closed with ${code}`})`

@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from 'fastify'
 import { taoError } from '../../errors/index.js'
 import { duration, int, oneOf, size } from '../../settings/validate.js'
 import type { Duration } from '../../services/service.js'
+import { backoff } from '../../services/timing.js'
 import type { WebsocketClient } from './client.js'
 
 /** What a full send queue does with one more message. */
@@ -132,4 +133,13 @@ export function resolveClientOptions (url: unknown, opts: WebsocketClientOptions
   if (opts.signal !== undefined && !(opts.signal instanceof AbortSignal)) problems.push('signal must be an AbortSignal')
   if (problems.length > 0) throw taoError('TAO_ERR_WS_CLIENT_INVALID', [where, problems.join('; ')])
   return resolved
+}
+
+/**
+ * The wait before attempt number `failures` + 1: `delay` doubled per failure in a row, capped
+ * at `maxDelay`, minus a random part of at most `jitter` of it (so many clients that lost one
+ * server do not all come back in the same millisecond).
+ */
+export function reconnectDelay (failures: number, policy: { delay: number, maxDelay: number, jitter: number }, random = Math.random): number {
+  return Math.round(backoff(failures, policy.delay, policy.maxDelay) * (1 - policy.jitter * random()))
 }
