@@ -21,6 +21,8 @@ export const latest: Record<Machine, { source: Machine, link: 'up' | 'down', [ke
 // running (plain `npm start`) is retried with a growing delay, up to 5 s, and shown as down.
 export default [
   service('watch', {
+    // One process holds the link, however many workers serve the site (tao start --workers N).
+    once: true,
     start (ctx) {
       for (const source of Object.keys(MACHINES) as Machine[]) {
         const report = (update: Record<string, unknown>) => {

@@ -31,10 +31,11 @@ function show (msg) {
   }
   const machine = document.getElementById(msg.source)
   if (!machine) return
-  if (msg.link) {
-    machine.dataset.link = msg.link
-    machine.querySelector('.link').textContent = msg.link
-  }
+  // A report is news from a machine that is up (with several workers, this page's worker may
+  // not be the one holding the links, and its first word may be stale).
+  const link = msg.link ?? 'up'
+  machine.dataset.link = link
+  machine.querySelector('.link').textContent = link
   if (msg.source === 'pin' && (msg.level === 'high' || msg.level === 'low')) {
     document.getElementById('led').dataset.level = msg.level
     document.getElementById('level').textContent = msg.level

@@ -20,6 +20,8 @@ export const pinUrl = () => process.env.PIPELINE_PIN_URL ?? 'ws://127.0.0.1:8081
 // (re)connection is the pin's current state, not a flip.
 export default [
   service('sound', {
+    // One process holds the link, however many workers serve the site (tao start --workers N).
+    once: true,
     start (ctx) {
       let last: string | null = null
       ctx.connect(pinUrl(), {

@@ -21,6 +21,8 @@ export const clockUrl = () => process.env.PIPELINE_CLOCK_URL ?? 'ws://127.0.0.1:
 // reconnects by itself when the clock's site restarts, and closes when this service stops.
 export default [
   service('toggle', {
+    // One process holds the link, however many workers serve the site (tao start --workers N).
+    once: true,
     start (ctx) {
       ctx.connect(clockUrl(), {
         reconnect: { delay: '250ms', maxDelay: '5s' },
