@@ -63,7 +63,10 @@ service('pin', {
     const client: WebsocketClient = ctx.connect('ws://127.0.0.1:8080/clock/socket', {
       onMessage: (data) => { const text: string | Buffer = data; return text },
       queue: { max: 10, overflow: 'drop-newest' },
-      heartbeat: { interval: '5s', timeout: '2s' }, reconnect: { delay: '250ms' }, maxBufferedAmount: '64kb', connectTimeout: 5,
+      heartbeat: { interval: '5s', timeout: '2s' },
+      reconnect: { delay: '250ms' },
+      maxBufferedAmount: '64kb',
+      connectTimeout: 5,
     })
     const kept: boolean = client.send({ subscribe: 'ticks' })
     const stats: ClientStats = client.stats
