@@ -37,6 +37,7 @@ export function createServiceContext (src: ServiceContextSource): OwnedServiceCo
     connect (url: string | URL, options: WebsocketClientOptions = {}): WebsocketClient {
       // The service's signal always ends the client; a signal of the caller may end it sooner.
       const signal = options.signal ? AbortSignal.any([src.signal, options.signal]) : src.signal
+      for (const c of clients) if (c.state === 'closed') clients.delete(c)
       const client = new WebsocketClient(url, { log: src.log, ...options, signal })
       if (client.state !== 'closed') clients.add(client)
       return client

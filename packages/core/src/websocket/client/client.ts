@@ -109,7 +109,7 @@ export class WebsocketClient {
     const item = encode(data)
     const ws = this.#ws
     // Sends made inside onOpen (subscriptions) go before what waited in the queue.
-    if (this.#state === 'open' && ws && (this.#queue.length === 0 || this.#inOpen) && ws.bufferedAmount <= this.#opts.maxBufferedAmount) {
+    if (this.#writable(ws) && (this.#queue.length === 0 || this.#inOpen) && ws.bufferedAmount <= this.#opts.maxBufferedAmount) {
       this.#write(ws, item)
       return true
     }
@@ -241,6 +241,12 @@ export class WebsocketClient {
     if (wasOpen) this.#call('onClose', { code, reason, willReconnect: true, delay }, this)
   }
 
+  // A socket that began closing (the peer's close frame is in) takes nothing more: what is
+  // sent then waits in the queue for the next connection instead of being lost.
+  #writable (ws: WebSocket | null): ws is WebSocket {
+    return this.#state === 'open' && ws !== null && ws.readyState === WebSocket.OPEN
+  }
+
   #write (ws: WebSocket, item: Outgoing): void {
     this.#counts.sent++
     ws.send(item.data, { binary: item.binary }, this.#written)
@@ -249,7 +255,7 @@ export class WebsocketClient {
   /** Writes queued messages while the connection is open and its buffer below the limit. */
   #flush (): void {
     const ws = this.#ws
-    if (this.#state !== 'open' || !ws) return
+    if (!this.#writable(ws)) return
     while (this.#queue.length > 0 && ws.bufferedAmount <= this.#opts.maxBufferedAmount) this.#write(ws, this.#queue.shift()!)
     if (this.#queue.length === 0) this.#dropping = false
   }
