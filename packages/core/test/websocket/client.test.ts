@@ -75,6 +75,7 @@ test('a client whose signal is already aborted never connects; send and opened()
   const client = connectWebsocket('ws://127.0.0.1:1/', { signal: AbortSignal.abort() })
   assert.equal(client.state, 'closed')
   assert.throws(() => client.send('x'), (err: unknown) => isTaoError(err, 'TAO_ERR_WS_CLIENT_CLOSED') && /ws:\/\/127\.0\.0\.1:1\/ is closed/.test(err.message))
+  assert.throws(() => client.close(1006), (err: unknown) => isTaoError(err, 'TAO_ERR_WS_CLIENT_INVALID') && /the code must be 1000, 1001 or from 3000 to 4999/.test(err.message))
   await assert.rejects(client.opened(), (err: unknown) => isTaoError(err, 'TAO_ERR_WS_CLIENT_CLOSED'))
 })
 

@@ -136,8 +136,13 @@ export class WebsocketClient {
    * Stops for good: no reconnection, every timer cleared, the connection closed with `code`
    * (cut if the peer does not answer within 2 s). Messages still queued are dropped (counted).
    * Resolves once the socket is closed. Idempotent.
+   * @throws TAO_ERR_WS_CLIENT_INVALID for a code an application may not send (1000, 1001 and
+   *   3000-4999 are allowed) or a reason longer than 123 bytes.
    */
   close (code = 1000, reason = ''): Promise<void> {
+    if (!(code === 1000 || code === 1001 || (Number.isInteger(code) && code >= 3000 && code <= 4999)) || Buffer.byteLength(String(reason)) > 123) {
+      throw taoError('TAO_ERR_WS_CLIENT_INVALID', [`client.close(${code})`, 'the code must be 1000, 1001 or from 3000 to 4999, and the reason at most 123 bytes'])
+    }
     if (this.#closed) return this.#closed
     this.#state = 'closed'
     clearTimeout(this.#retry)
