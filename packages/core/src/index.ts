@@ -46,3 +46,5 @@ export {
   registerAdmin,
   type AdminAction, type AdminActionContext, type AdminModel, type AdminPermission, type ModelAdmin, type ModelAdminOptions,
 } from './admin/index.js'
+// websocket clients held by services (issue 18)
+export { WebsocketClient, connectWebsocket, type ClientState, type ClientStats, type WebsocketClientOptions, type ClientCloseInfo, type QueueOverflow } from './websocket/index.js'

@@ -39,3 +39,5 @@ export const kAdminRegistration = Symbol.for('tao.adminRegistration')
 export const kAdminSite = Symbol('tao.adminSite')
 /** The handler-deadline timer of a request (server/handler-deadline.ts). */
 export const kHandlerDeadline = Symbol('tao.handlerDeadline')
+// services: closes what a service instance's context opened (its websocket clients)
+export const kContextClose = Symbol('tao.contextClose')

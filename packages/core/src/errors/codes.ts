@@ -297,6 +297,14 @@ export const codes = {
     `\`tao new ${name}\` does not say what to create; nothing was written. Did you mean \`tao new -p ${name}\` (a project in ./${name}) or \`tao new -a ${name}\` (an app in apps/${name} of the current project)?`),
   TAO_ERR_CLI_VENDOR_FAILED: def(500, (step: string, reason: string) =>
     `Could not ${step}: ${reason}. Run the command again from a tao checkout whose packages are built (\`npm ci\` in the checkout), or pass --tao-version to depend on a published tao.`),
+
+  // websocket clients held by services (issue 18)
+  TAO_ERR_WS_CLIENT_INVALID: def(500, (where: string, reason: string) =>
+    `Invalid websocket client in ${where}: ${reason}. Call it as connectWebsocket('ws://host:port/path', { onMessage, reconnect, heartbeat, queue }) (in a service: ctx.connect(url, options)); see docs/reference/services.md.`),
+  TAO_ERR_WS_CLIENT_CLOSED: def(500, (url: string) =>
+    `The websocket client to ${url} is closed (its service stopped, its signal aborted, or close() was called), so it sends nothing more. Make a new client, or stop sending once ctx.signal aborts.`),
+  TAO_ERR_WS_CLIENT_QUEUE_FULL: def(503, (url: string, max: number) =>
+    `The send queue of the websocket client to ${url} is full (${max} messages waiting while the connection is down or the peer reads slowly), and its queue.overflow is 'error'. Send less often, raise queue.max, or choose queue.overflow 'drop-oldest' or 'drop-newest'.`),
 } as const
 
 /** Every stable error code of tao. */

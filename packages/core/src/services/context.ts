@@ -1,7 +1,9 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { Db } from 'mongodb'
 import type { Settings } from '../settings/index.js'
+import { kContextClose } from '../symbols.js'
 import type { Channels } from '../websocket/channels.js'
+import { WebsocketClient, type WebsocketClientOptions } from '../websocket/client/index.js'
 import type { ServiceContext } from './service.js'
 
 /** What {@link createServiceContext} builds a context from. */
@@ -15,8 +17,16 @@ export interface ServiceContextSource {
   channels: () => Channels
 }
 
-/** A frozen {@link ServiceContext}; `db` and `channels` are read from the app on each access. */
-export function createServiceContext (src: ServiceContextSource): ServiceContext {
+/** A context, with what the runner calls once the instance's signal aborted. */
+export type OwnedServiceContext = ServiceContext & { readonly [kContextClose]: () => Promise<void> }
+
+/**
+ * A frozen {@link ServiceContext}; `db` and `channels` are read from the app on each access.
+ * The websocket clients it opens close when the signal aborts; `ctx[kContextClose]()` waits
+ * for them (the runner calls it when it stops the instance).
+ */
+export function createServiceContext (src: ServiceContextSource): OwnedServiceContext {
+  const clients = new Set<WebsocketClient>()
   return Object.freeze({
     name: src.name,
     signal: src.signal,
@@ -24,5 +34,17 @@ export function createServiceContext (src: ServiceContextSource): ServiceContext
     settings: src.settings,
     get db () { return src.db() },
     get channels () { return src.channels() },
+    connect (url: string | URL, options: WebsocketClientOptions = {}): WebsocketClient {
+      // The service's signal always ends the client; a signal of the caller may end it sooner.
+      const signal = options.signal ? AbortSignal.any([src.signal, options.signal]) : src.signal
+      for (const c of clients) if (c.state === 'closed') clients.delete(c)
+      const client = new WebsocketClient(url, { log: src.log, ...options, signal })
+      if (client.state !== 'closed') clients.add(client)
+      return client
+    },
+    [kContextClose]: async () => {
+      await Promise.all([...clients].map((c) => c.close(1001, 'Going away')))
+      clients.clear()
+    },
   })
 }

@@ -1,4 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify'
+import { kContextClose } from '../symbols.js'
+import type { OwnedServiceContext } from './context.js'
 import type { ServiceContext, ServiceDef } from './service.js'
 import { backoff, describeError, TimeoutError, withTimeout } from './timing.js'
 
@@ -183,6 +185,8 @@ export class ServiceRunner {
     const work = (async () => {
       if (def.stop) await def.stop(instance.ctx)
       await instance.running
+      // The websocket clients of ctx.connect() began closing with the abort; wait for them.
+      await (instance.ctx as Partial<OwnedServiceContext>)[kContextClose]?.()
     })()
     try {
       await withTimeout(work, timeout, `did not stop within ${timeout} ms`)

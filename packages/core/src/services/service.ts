@@ -5,6 +5,7 @@ import { duration, int } from '../settings/validate.js'
 import type { Settings } from '../settings/index.js'
 import { kServiceDef } from '../symbols.js'
 import type { Channels } from '../websocket/channels.js'
+import type { WebsocketClient, WebsocketClientOptions } from '../websocket/client/index.js'
 
 /** Milliseconds, or a string such as '500ms', '30s', '5m'. */
 export type Duration = number | `${number}${'ms' | 's' | 'm' | 'h' | 'd'}`
@@ -25,6 +26,16 @@ export interface ServiceContext {
   /** Publish to websocket channel groups: `ctx.channels.publish('clock', Date.now())`. */
   readonly channels: Channels
   readonly settings: Settings
+  /**
+   * Holds a websocket client connection to another site or server for this instance's life:
+   * it reconnects with backoff, replaces a peer that stops answering pings, queues sends in a
+   * bounded queue while disconnected, and closes when `ctx.signal` aborts (the service stops
+   * only once it has closed). Logs go to `ctx.log`.
+   * @example ctx.connect('ws://clock.internal/clock/socket', { onMessage: (data) => { ... } })
+   * @throws TAO_ERR_WS_CLIENT_INVALID for a bad URL or option.
+   * @see docs/reference/services.md
+   */
+  connect (url: string | URL, options?: WebsocketClientOptions): WebsocketClient
 }
 
 /** When and how often a crashed service is started again. */

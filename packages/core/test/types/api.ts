@@ -1,6 +1,6 @@
 // Type tests of the public API: checked by `tsc -p tsconfig.types.json` (part of npm test).
 // Each @ts-expect-error line must be an error, or the check fails.
-import { defineSettings, route, ws, type Reply, type Request, type TaoApp } from '@tao/core'
+import { connectWebsocket, defineSettings, route, service, ws, type ClientStats, type Reply, type Request, type TaoApp, type WebsocketClient } from '@tao/core'
 import type { Db } from 'mongodb'
 
 // The project's generated .tao/routes.d.ts looks like this:
@@ -56,3 +56,22 @@ defineSettings({ server: { requestTimeout: 'soon' } })
 
 // req.db is the official driver's Db (once the database concern lands this is enforced).
 export type DbIsDriverDb = Db
+
+// A service's websocket client (issue 18): handlers get text as string, binary as Buffer.
+service('pin', {
+  start (ctx) {
+    const client: WebsocketClient = ctx.connect('ws://127.0.0.1:8080/clock/socket', {
+      onMessage: (data) => { const text: string | Buffer = data; return text },
+      queue: { max: 10, overflow: 'drop-newest' },
+      heartbeat: { interval: '5s', timeout: '2s' },
+      reconnect: { delay: '250ms' },
+      maxBufferedAmount: '64kb',
+      connectTimeout: 5,
+    })
+    const kept: boolean = client.send({ subscribe: 'ticks' })
+    const stats: ClientStats = client.stats
+    return kept && stats.dropped === 0
+  },
+})
+// @ts-expect-error: not an overflow policy
+connectWebsocket('ws://x', { queue: { overflow: 'drop-all' } })
