@@ -46,3 +46,6 @@ export {
   registerAdmin,
   type AdminAction, type AdminActionContext, type AdminModel, type AdminPermission, type ModelAdmin, type ModelAdminOptions,
 } from './admin/index.js'
+// Redis (issue #18): connections shared by channels, the cache and rate limits
+export { createRedisClient, closeRedisClient, RedisConnections, type RedisClientOptions } from './redis/index.js'
+export type { Redis } from 'ioredis'

@@ -39,3 +39,5 @@ export const kAdminRegistration = Symbol.for('tao.adminRegistration')
 export const kAdminSite = Symbol('tao.adminSite')
 /** The handler-deadline timer of a request (server/handler-deadline.ts). */
 export const kHandlerDeadline = Symbol('tao.handlerDeadline')
+// redis (issue #18): the app's Redis connections
+export const kRedis = Symbol('tao.redis')

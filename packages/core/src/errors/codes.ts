@@ -297,6 +297,14 @@ export const codes = {
     `\`tao new ${name}\` does not say what to create; nothing was written. Did you mean \`tao new -p ${name}\` (a project in ./${name}) or \`tao new -a ${name}\` (an app in apps/${name} of the current project)?`),
   TAO_ERR_CLI_VENDOR_FAILED: def(500, (step: string, reason: string) =>
     `Could not ${step}: ${reason}. Run the command again from a tao checkout whose packages are built (\`npm ci\` in the checkout), or pass --tao-version to depend on a published tao.`),
+
+  // redis: the shared broker across machines (issue #18)
+  TAO_ERR_REDIS_URL_INVALID: def(500, (what: string) =>
+    `Invalid Redis URL given to ${what}. Use 'redis://host:6379', 'rediss://user:password@host:6380/0' (TLS) or 'unix:///path/to/redis.sock'.`),
+  TAO_ERR_REDIS_NOT_CONFIGURED: def(500, (what: string) =>
+    `${what} needs Redis, and no Redis URL is set. Set settings.redis.url (or TAO_REDIS_URL), e.g. 'redis://127.0.0.1:6379'; see docs/reference/redis.md.`),
+  TAO_ERR_REDIS_UNAVAILABLE: def(503, (where: string, reason: string) =>
+    `Redis at ${where} is unavailable (${reason}). tao reconnects on its own; check that redis-server is running and reachable, and settings.redis.url / TAO_REDIS_URL.`),
 } as const
 
 /** Every stable error code of tao. */

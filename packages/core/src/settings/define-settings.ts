@@ -296,6 +296,24 @@ export interface UserSettings {
      */
     trustedOrigins?: string[]
   }
+  /**
+   * The project's Redis (issue #18): the broker of channels across machines, and the shared
+   * backend of the cache and rate limits. Nothing connects until a concern uses it.
+   * @see docs/reference/redis.md
+   */
+  redis?: {
+    /**
+     * 'redis://[user:password@]host:6379[/db]', 'rediss://...' (TLS) or 'unix:///path/to/redis.sock'.
+     * `TAO_REDIS_URL` overrides it. Default: none (one machine: channels over IPC, caches in memory).
+     */
+    url?: string
+    /** Start of every key and pub/sub channel tao uses, so sites can share one Redis. Default 'tao:<database.name>:'. */
+    prefix?: string
+    /** How long connecting (and each reconnection attempt) may take. Default '2s'. */
+    connectTimeout?: Duration
+    /** How long one command may wait for its reply before failing. Default '1s'. */
+    commandTimeout?: Duration
+  }
 }
 
 /**

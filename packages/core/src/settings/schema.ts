@@ -1,5 +1,6 @@
 import { isIP } from 'node:net'
 import { appNameProblem } from '../names/index.js'
+import { redisUrlProblem } from '../redis/url.js'
 import {
   anyValue, bool, duration, either, fn, int, listOf, mapOf, oneOf, problem, shape, size, str, type Check,
 } from './validate.js'
@@ -231,6 +232,13 @@ export const settingsSchema = shape({
   csrf: shape({
     trustedOrigins: listOf(str('', trustedOrigin)),
   }),
+  // issue #18: the project's Redis, shared by channels, the cache and rate limits across machines
+  redis: shape({
+    url: str(undefined, redisUrlProblem),
+    prefix: str(undefined),
+    connectTimeout: duration(2_000),
+    commandTimeout: duration(1_000),
+  }),
 })
 
 type DeepReadonly<T> = T extends (...args: never[]) => unknown
@@ -246,4 +254,6 @@ export type Settings = DeepReadonly<ReturnType<typeof settingsSchema>> & {
   readonly file: string
   /** Always set once loaded: the first of `languages` when settings.ts is silent. */
   readonly defaultLanguage: string
+  /** Always set once loaded: 'tao:<database.name>:' when settings.ts is silent. */
+  readonly redis: { readonly prefix: string }
 }
