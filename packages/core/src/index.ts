@@ -48,4 +48,5 @@ export {
 } from './admin/index.js'
 // Redis (issue #18): connections shared by channels, the cache and rate limits
 export { createRedisClient, closeRedisClient, RedisConnections, type RedisClientOptions } from './redis/index.js'
+export { createRedisTransport, type RedisTransport, type RedisTransportOptions, type RedisTransportStats } from './websocket/index.js'
 export type { Redis } from 'ioredis'
