@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Settings } from '../settings/index.js'
+// For its FastifyInstance[kRedis] declaration (the plugin is registered before this one).
+import '../redis/plugin.js'
 import { kChannels, kRedis } from '../symbols.js'
 import { Channels } from './channels.js'
 import { resolveTransport } from './transport.js'
