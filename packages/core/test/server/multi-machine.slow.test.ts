@@ -71,6 +71,28 @@ test('a once service runs on exactly one machine, and moves to the other when th
   assert.equal(running().length, 2, 'the machine back stands by')
 })
 
+test('a Redis outage costs no crash: requests still answer, and channels recover without a restart', { skip: needsSite, timeout: 90_000 }, async () => {
+  const s = site!
+  const client = await connect(`${s.wsUrl}/room/outage`)
+  const { machine } = JSON.parse(await client.next()) as { machine: string }
+  const other = s.machines.find((m) => m.name !== machine)!
+  await s.redis.kill()
+  // Publishing during the outage answers 200 (the message reaches that machine's own sockets only).
+  for (let i = 0; i < 5; i++) assert.equal((await post(other.address, '/publish/outage', `during ${i}`)).status, 200)
+  assert.equal((await get(s.url, '/')).status, 200)
+  await sleep(500)
+  await s.redis.restart()
+  let got: string | undefined
+  for (let i = 0; i < 40 && got === undefined; i++) {
+    await post(other.address, '/publish/outage', `after ${i}`)
+    got = await within(client.next(), 'a message after the restart', 500).catch(() => undefined)
+  }
+  assert.match(got ?? '', /"text":"after \d+"/, 'channels work again across machines')
+  for (const m of s.machines) assert.notEqual(m.proc, null, `machine ${m.name} still runs`)
+  for (const m of s.machines) assert.equal(m.proc!.child.exitCode, null, m.output())
+  client.ws.terminate()
+})
+
 test('SIGTERM to one machine under load through nginx loses no request', { skip: needsSite, timeout: 120_000 }, async (t) => {
   const s = site!
   const a = s.machines[0]!
