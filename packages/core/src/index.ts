@@ -48,3 +48,7 @@ export {
 } from './admin/index.js'
 // websocket clients held by services (issue 18)
 export { WebsocketClient, connectWebsocket, type ClientState, type ClientStats, type WebsocketClientOptions, type ClientCloseInfo, type QueueOverflow } from './websocket/index.js'
+// Redis (issue #18): connections shared by channels, the cache and rate limits
+export { createRedisClient, closeRedisClient, RedisConnections, type RedisClientOptions } from './redis/index.js'
+export { createRedisTransport, type RedisTransport, type RedisTransportOptions, type RedisTransportStats } from './websocket/index.js'
+export type { Redis } from 'ioredis'

@@ -41,3 +41,5 @@ export const kAdminSite = Symbol('tao.adminSite')
 export const kHandlerDeadline = Symbol('tao.handlerDeadline')
 // services: closes what a service instance's context opened (its websocket clients)
 export const kContextClose = Symbol('tao.contextClose')
+// redis (issue #18): the app's Redis connections
+export const kRedis = Symbol('tao.redis')

@@ -146,7 +146,7 @@ export const codes = {
   TAO_ERR_WS_CHANNEL_INVALID: def(500, (call: string, reason: string) =>
     `Invalid call ${call}: ${reason}.`),
   TAO_ERR_WS_TRANSPORT_INVALID: def(500, (reason: string) =>
-    `Invalid channel transport: ${reason}. settings.websocket.transport is 'auto', 'memory', 'cluster', or a function returning { publish(group, payload), subscribe(handler), close() }.`),
+    `Invalid channel transport: ${reason}. settings.websocket.transport is 'auto', 'memory', 'cluster', 'redis', or a function returning { publish(group, payload), subscribe(handler), close() }.`),
 
   // services
   TAO_ERR_SERVICE_INVALID: def(500, (where: string, reason: string) =>
@@ -305,6 +305,13 @@ export const codes = {
     `The websocket client to ${url} is closed (its service stopped, its signal aborted, or close() was called), so it sends nothing more. Make a new client, or stop sending once ctx.signal aborts.`),
   TAO_ERR_WS_CLIENT_QUEUE_FULL: def(503, (url: string, max: number) =>
     `The send queue of the websocket client to ${url} is full (${max} messages waiting while the connection is down or the peer reads slowly), and its queue.overflow is 'error'. Send less often, raise queue.max, or choose queue.overflow 'drop-oldest' or 'drop-newest'.`),
+  // redis: the shared broker across machines (issue #18)
+  TAO_ERR_REDIS_URL_INVALID: def(500, (what: string) =>
+    `Invalid Redis URL given to ${what}. Use 'redis://host:6379', 'rediss://user:password@host:6380/0' (TLS) or 'unix:///path/to/redis.sock'.`),
+  TAO_ERR_REDIS_NOT_CONFIGURED: def(500, (what: string) =>
+    `${what} needs Redis, and no Redis URL is set. Set settings.redis.url (or TAO_REDIS_URL), e.g. 'redis://127.0.0.1:6379'; see docs/reference/redis.md.`),
+  TAO_ERR_REDIS_UNAVAILABLE: def(503, (where: string, reason: string) =>
+    `Redis at ${where} is unavailable (${reason}). tao reconnects on its own; check that redis-server is running and reachable, and settings.redis.url / TAO_REDIS_URL.`),
 } as const
 
 /** Every stable error code of tao. */

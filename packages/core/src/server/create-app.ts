@@ -11,6 +11,7 @@ import { docsPlugin } from '../docs/index.js'
 import { addTaoKeywords, formatRouteValidation, loadModels } from '../models/index.js'
 import { modelIndexesPlugin } from '../migrations/index.js'
 import { Reverser } from '../routing/reverse.js'
+import { redisPlugin } from '../redis/index.js'
 import { routingPlugin } from '../routing/register.js'
 import { loadServices } from '../services/load.js'
 import { loadSettings, type Settings, type UserSettings } from '../settings/index.js'
@@ -99,6 +100,8 @@ export async function createApp (opts: CreateAppOptions = {}): Promise<TaoApp> {
   await fastify.register(databasePlugin, { settings })
   // The models' indexes, under tao dev and tests (settings.migrations.autoIndexes), once connected.
   await fastify.register(modelIndexesPlugin, { settings, models })
+  // Redis connections (made on first use), before channels: they close after them.
+  await fastify.register(redisPlugin, { settings })
   await fastify.register(channelsPlugin, { settings })
   if (registry.routes.some((r) => r.kind === 'ws')) await fastify.register(upgradeGuardPlugin)
   // Health endpoints: root context, outside pages (no session), behind the host check like

@@ -7,7 +7,8 @@ import type { RouteName, UrlArgs } from '../routing/types.js'
 import { ServiceManager } from '../services/lifecycle.js'
 import type { ServiceRecord } from '../services/runner.js'
 import type { Settings } from '../settings/index.js'
-import { kChannels, kDatabase, kStaticFiles, kTemplates } from '../symbols.js'
+import { kChannels, kDatabase, kRedis, kStaticFiles, kTemplates } from '../symbols.js'
+import type { Redis } from 'ioredis'
 import { CloseHooks, type CloseHook, type ClosePhase } from './close-hooks.js'
 import { currentIs, setCurrentApp } from './current.js'
 import { ConnectionTracker } from './drain.js'
@@ -123,6 +124,15 @@ export class TaoApp {
   /** Where the app is in its life. */
   get phase (): AppPhase {
     return this.#phase
+  }
+
+  /**
+   * The project's shared Redis connection (an ioredis client), connected on first use.
+   * @throws TAO_ERR_REDIS_NOT_CONFIGURED when settings.redis.url / TAO_REDIS_URL is not set.
+   * @see docs/reference/redis.md
+   */
+  get redis (): Redis {
+    return this.fastify[kRedis].client('app.redis')
   }
 
   /** The app's broadcast groups of websockets (what services get as `ctx.channels`). */

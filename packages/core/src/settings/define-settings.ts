@@ -200,9 +200,15 @@ export interface UserSettings {
     closeTimeout?: Duration
     /**
      * How channels reach other processes: 'auto' (node:cluster IPC in a cluster worker, else in-process),
-     * 'memory', 'cluster', or a function returning a ChannelTransport (a broker such as Redis pub/sub).
+     * 'memory', 'cluster', 'redis' (Redis pub/sub, across machines), or a function returning a
+     * ChannelTransport. 'auto' picks 'redis' when a Redis URL is set (websocket.channels.url or redis.url).
      */
-    transport?: 'auto' | 'memory' | 'cluster' | (() => ChannelTransport)
+    transport?: 'auto' | 'memory' | 'cluster' | 'redis' | (() => ChannelTransport)
+    /** Channels over Redis pub/sub (issue #18). @see docs/reference/websockets.md */
+    channels?: {
+      /** The Redis of channels, e.g. 'redis://10.0.0.5:6379'. Default: redis.url (`TAO_REDIS_URL`). */
+      url?: string
+    }
   }
   checks?: {
     /** Check ids to silence, e.g. ['security.W004']. */
@@ -295,6 +301,24 @@ export interface UserSettings {
      * `'https://*.example.com'` for every subdomain. Scheme required; a port when not the default.
      */
     trustedOrigins?: string[]
+  }
+  /**
+   * The project's Redis (issue #18): the broker of channels across machines, and the shared
+   * backend of the cache and rate limits. Nothing connects until a concern uses it.
+   * @see docs/reference/redis.md
+   */
+  redis?: {
+    /**
+     * 'redis://[user:password@]host:6379[/db]', 'rediss://...' (TLS) or 'unix:///path/to/redis.sock'.
+     * `TAO_REDIS_URL` overrides it. Default: none (one machine: channels over IPC, caches in memory).
+     */
+    url?: string
+    /** Start of every key and pub/sub channel tao uses, so sites can share one Redis. Default 'tao:<database.name>:'. */
+    prefix?: string
+    /** How long connecting (and each reconnection attempt) may take. Default '2s'. */
+    connectTimeout?: Duration
+    /** How long one command may wait for its reply before failing. Default '1s'. */
+    commandTimeout?: Duration
   }
 }
 

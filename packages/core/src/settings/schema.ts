@@ -1,5 +1,6 @@
 import { isIP } from 'node:net'
 import { appNameProblem } from '../names/index.js'
+import { redisUrlProblem } from '../redis/url.js'
 import {
   anyValue, bool, duration, either, fn, int, listOf, mapOf, oneOf, problem, shape, size, str, type Check,
 } from './validate.js'
@@ -196,7 +197,11 @@ export const settingsSchema = shape({
     maxBufferedAmount: size(4 * 1024 * 1024),
     pingInterval: duration(30_000),
     closeTimeout: duration(5_000),
-    transport: either(oneOf(['auto', 'memory', 'cluster'] as const, 'auto'), fn, "'auto', 'memory', 'cluster', or a function returning a channel transport"),
+    transport: either(oneOf(['auto', 'memory', 'cluster', 'redis'] as const, 'auto'), fn, "'auto', 'memory', 'cluster', 'redis', or a function returning a channel transport"),
+    // issue #18: channels over Redis pub/sub (default: redis.url)
+    channels: shape({
+      url: str(undefined, redisUrlProblem),
+    }),
   }),
   checks: shape({
     silence: listOf(str('')),
@@ -231,6 +236,13 @@ export const settingsSchema = shape({
   csrf: shape({
     trustedOrigins: listOf(str('', trustedOrigin)),
   }),
+  // issue #18: the project's Redis, shared by channels, the cache and rate limits across machines
+  redis: shape({
+    url: str(undefined, redisUrlProblem),
+    prefix: str(undefined),
+    connectTimeout: duration(2_000),
+    commandTimeout: duration(1_000),
+  }),
 })
 
 type DeepReadonly<T> = T extends (...args: never[]) => unknown
@@ -246,4 +258,6 @@ export type Settings = DeepReadonly<ReturnType<typeof settingsSchema>> & {
   readonly file: string
   /** Always set once loaded: the first of `languages` when settings.ts is silent. */
   readonly defaultLanguage: string
+  /** Always set once loaded: 'tao:<database.name>:' when settings.ts is silent. */
+  readonly redis: { readonly prefix: string }
 }
