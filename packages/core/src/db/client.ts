@@ -5,7 +5,8 @@ import { taoError, type TaoError } from '../errors/index.js'
 import type { Settings } from '../settings/index.js'
 import { debugToolbarEnabled } from '../debug/enabled.js'
 import { databaseTarget, startEmbeddedStore, type DatabaseTarget } from './embedded.js'
-import { toUnavailableError } from './outage.js'
+import { DbDeadline } from './deadline.js'
+import { toTimeoutError, toUnavailableError } from './outage.js'
 import { describeHosts, redactUrl, scrubSecrets } from './url.js'
 
 /** Pause between two reconnection attempts after a failed start (each attempt itself waits up to serverSelectionTimeoutMS). */
@@ -83,7 +84,24 @@ export class Database {
 
   /** A driver outage error as TAO_ERR_DB_UNAVAILABLE (503) naming the host; null for any other error. */
   unavailable (err: unknown): TaoError | null {
-    return toUnavailableError(err, this.#host, (text) => this.#scrub(text), Math.max(1, Math.ceil(this.#options.retryAfter / 1000)))
+    return toUnavailableError(err, this.#host, (text) => this.#scrub(text), this.#retryAfter())
+  }
+
+  /**
+   * A database error as the 503 users should see: an outage (TAO_ERR_DB_UNAVAILABLE), or an
+   * operation the server stopped at its maxTimeMS (TAO_ERR_DB_TIMEOUT); null for any other.
+   */
+  translate (err: unknown, route: string): TaoError | null {
+    return this.unavailable(err) ?? toTimeoutError(err, route, this.#host, this.#retryAfter())
+  }
+
+  /** A database deadline of `ms` for the request to `route` (see {@link DbDeadline}). */
+  deadline (ms: number, route: () => string): DbDeadline {
+    return new DbDeadline(ms, () => taoError('TAO_ERR_DB_TIMEOUT', [route(), `${ms} ms`, this.#host], { host: this.#host, retryAfter: this.#retryAfter() }))
+  }
+
+  #retryAfter (): number {
+    return Math.max(1, Math.ceil(this.#options.retryAfter / 1000))
   }
 
   /**
@@ -125,9 +143,9 @@ export class Database {
     try {
       client = new MongoClient(url, {
         maxPoolSize: this.#options.maxPoolSize,
-        // Every wait is bounded (issue #12). mongodb 7.x ignores timeoutMS (CSOT), so each wait
-        // has its own deadline: finding a server, opening a connection, waiting for a pooled
-        // one, and the reply of each operation.
+        // Every wait is bounded (issue #12). mongodb 7.x ignores timeoutMS (CSOT): each wait has
+        // its own bound (finding a server, opening a connection, waiting for a pooled one), and
+        // a request's operations keep its database deadline (db/deadline.ts).
         serverSelectionTimeoutMS: this.#options.serverSelectionTimeoutMS,
         connectTimeoutMS: this.#options.connectTimeoutMS,
         socketTimeoutMS: this.#options.socketTimeoutMS,
