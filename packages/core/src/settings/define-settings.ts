@@ -104,6 +104,14 @@ export interface UserSettings {
     unhandledRejection?: 'exit' | 'log'
     /** With workers: a worker whose RSS passes this is replaced gracefully (a new one listens, then it drains). Default 0: never. */
     workerMaxMemory?: Size
+    /**
+     * Name, in a crash's log line, the route whose handler started the failing code (a timer or
+     * promise it started), by running each handler in Node's AsyncLocalStorage. 'auto' (the
+     * default): with debug on, or on Node 24+ where that costs requests next to nothing; on Node
+     * 20 and 22 it enables async hooks for every promise, a few µs per request (see
+     * docs/deployment.md), so `true` there is a choice. false: the line names the requests in flight only.
+     */
+    crashContext?: boolean | 'auto'
   }
   /** Background services (apps/<app>/services.ts). */
   services?: {

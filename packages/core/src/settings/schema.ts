@@ -148,6 +148,8 @@ export const settingsSchema = shape({
     handlerTimeout: duration(30_000),
     unhandledRejection: oneOf(['exit', 'log'] as const, 'exit'),
     workerMaxMemory: size(0),
+    // Whether a crash's log line names the route that started the failing code (issue #12).
+    crashContext: either(oneOf(['auto'] as const, 'auto'), bool(false), "true, false or 'auto'"),
   }),
   services: shape({
     enabled: bool(true),
