@@ -39,3 +39,5 @@ export const kAdminRegistration = Symbol.for('tao.adminRegistration')
 export const kAdminSite = Symbol('tao.adminSite')
 /** The handler-deadline timer of a request (server/handler-deadline.ts). */
 export const kHandlerDeadline = Symbol('tao.handlerDeadline')
+/** A request's Db bound to its database deadline (db/deadline.ts), set on its first read of req.db. */
+export const kDbView = Symbol('tao.dbView')

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Db } from 'mongodb'
 import type { Settings } from '../settings/index.js'
-import { kDatabase, kErrorPages } from '../symbols.js'
+import { kDatabase, kDbView, kErrorPages } from '../symbols.js'
 import { checkDatabase } from './checks.js'
 import { Database } from './client.js'
 import { boundDb } from './deadline.js'
@@ -55,16 +55,15 @@ async function database (fastify: FastifyInstance, opts: DatabasePluginOptions):
   // A getter on the request prototype: it costs nothing until a handler reads it, so static
   // files and routes that never read req.db never touch the database. A request with a deadline
   // gets, on its first read, the Db bound to that deadline (kept for its later reads).
-  const bound = new WeakMap<FastifyRequest, Db>()
+  // (kept on the request under a symbol, added on first read: a WeakMap's entries cost the
+  // garbage collector more than the property costs a request).
   fastify.decorateRequest('db', {
-    getter (this: FastifyRequest): Db {
-      const known = bound.get(this)
+    getter (this: FastifyRequest & { [kDbView]?: Db }): Db {
+      const known = this[kDbView]
       if (known !== undefined) return known
       const ms = (this.routeOptions.config as DeadlineConfig)?.taoDbDeadline
       if (ms === undefined) return db.db
-      const view = boundDb(db.db, db.deadline(ms, () => `${this.method} ${this.routeOptions.url ?? this.url.split('?', 1)[0]}`))
-      bound.set(this, view)
-      return view
+      return (this[kDbView] = boundDb(db.db, db.deadline(ms)))
     },
   })
   fastify[kErrorPages].translators.push((err, route) => db.translate(err, route))
