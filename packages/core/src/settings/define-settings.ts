@@ -108,8 +108,8 @@ export interface UserSettings {
      * Name, in a crash's log line, the route whose handler started the failing code (a timer or
      * promise it started), by running each handler in Node's AsyncLocalStorage. 'auto' (the
      * default): with debug on, or on Node 24+ where that costs requests next to nothing; on Node
-     * 20 and 22 it enables async hooks for every promise, a few µs per request (see
-     * docs/deployment.md), so `true` there is a choice. false: the line names the requests in flight only.
+     * 20 and 22 it enables async hooks for every promise, about 12,000 instructions per request
+     * on the hello route (see docs/deployment.md), so `true` there is a choice. false: the line names the requests in flight only.
      */
     crashContext?: boolean | 'auto'
   }
