@@ -43,3 +43,5 @@ export const kHandlerDeadline = Symbol('tao.handlerDeadline')
 export const kContextClose = Symbol('tao.contextClose')
 // redis (issue #18): the app's Redis connections
 export const kRedis = Symbol('tao.redis')
+/** A request's Db bound to its database deadline (db/deadline.ts), set on its first read of req.db. */
+export const kDbView = Symbol('tao.dbView')

@@ -1,11 +1,12 @@
 import type { FastifyBaseLogger } from 'fastify'
 import { MongoClient, type CommandFailedEvent, type CommandStartedEvent, type CommandSucceededEvent, type Db } from 'mongodb'
 import type { EmbeddedMongo } from '@tao/embedded-mongo'
-import { taoError, type TaoError } from '../errors/index.js'
+import { isTaoError, taoError, type TaoError } from '../errors/index.js'
 import type { Settings } from '../settings/index.js'
 import { debugToolbarEnabled } from '../debug/enabled.js'
 import { databaseTarget, startEmbeddedStore, type DatabaseTarget } from './embedded.js'
-import { toUnavailableError } from './outage.js'
+import { DbDeadline, DeadlineSlots } from './deadline.js'
+import { toTimeoutError, toUnavailableError } from './outage.js'
 import { describeHosts, redactUrl, scrubSecrets } from './url.js'
 
 /** Pause between two reconnection attempts after a failed start (each attempt itself waits up to serverSelectionTimeoutMS). */
@@ -39,6 +40,9 @@ export class Database {
   // Command monitoring, for the debug toolbar: on only in debug with the toolbar on.
   readonly #monitor: boolean
   readonly #commandListeners = new Set<CommandListener>()
+  // The signals of the requests' database deadlines. Their reason names no route ('a request');
+  // translate() names it when the error reaches the error handler.
+  readonly #slots = new DeadlineSlots((ms) => taoError('TAO_ERR_DB_TIMEOUT', ['A request', `${ms} ms`, this.#host], { host: this.#host, retryAfter: this.#retryAfter(), ms }))
 
   /** @throws TAO_ERR_DB_URL_INVALID when the URL cannot be parsed (the message never shows its password). */
   constructor (settings: Settings, log: FastifyBaseLogger) {
@@ -83,7 +87,32 @@ export class Database {
 
   /** A driver outage error as TAO_ERR_DB_UNAVAILABLE (503) naming the host; null for any other error. */
   unavailable (err: unknown): TaoError | null {
-    return toUnavailableError(err, this.#host, (text) => this.#scrub(text), Math.max(1, Math.ceil(this.#options.retryAfter / 1000)))
+    return toUnavailableError(err, this.#host, (text) => this.#scrub(text), this.#retryAfter())
+  }
+
+  /**
+   * A database error as the 503 users should see: an outage (TAO_ERR_DB_UNAVAILABLE), or an
+   * operation the server stopped at its maxTimeMS (TAO_ERR_DB_TIMEOUT); null for any other.
+   */
+  translate (err: unknown, route: string): TaoError | null {
+    // A deadline's reason is shared by the requests of its slot: name this one's route.
+    if (isTaoError(err, 'TAO_ERR_DB_TIMEOUT') && err.details.route === undefined && typeof err.details.ms === 'number') {
+      return this.#timeout(route, err.details.ms, err)
+    }
+    return this.unavailable(err) ?? toTimeoutError(err, route, this.#host, this.#retryAfter())
+  }
+
+  #timeout (route: string, ms: number, cause?: unknown): TaoError {
+    return taoError('TAO_ERR_DB_TIMEOUT', [route, `${ms} ms`, this.#host], { host: this.#host, retryAfter: this.#retryAfter(), route, ms }, cause === undefined ? {} : { cause })
+  }
+
+  /** A database deadline of `ms` for a request (see {@link DbDeadline}). */
+  deadline (ms: number): DbDeadline {
+    return new DbDeadline(ms, this.#slots)
+  }
+
+  #retryAfter (): number {
+    return Math.max(1, Math.ceil(this.#options.retryAfter / 1000))
   }
 
   /**
@@ -125,9 +154,9 @@ export class Database {
     try {
       client = new MongoClient(url, {
         maxPoolSize: this.#options.maxPoolSize,
-        // Every wait is bounded (issue #12). mongodb 7.x ignores timeoutMS (CSOT), so each wait
-        // has its own deadline: finding a server, opening a connection, waiting for a pooled
-        // one, and the reply of each operation.
+        // Every wait is bounded (issue #12). mongodb 7.x ignores timeoutMS (CSOT): each wait has
+        // its own bound (finding a server, opening a connection, waiting for a pooled one), and
+        // a request's operations keep its database deadline (db/deadline.ts).
         serverSelectionTimeoutMS: this.#options.serverSelectionTimeoutMS,
         connectTimeoutMS: this.#options.connectTimeoutMS,
         socketTimeoutMS: this.#options.socketTimeoutMS,

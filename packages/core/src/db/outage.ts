@@ -59,3 +59,15 @@ export function toUnavailableError (err: unknown, host: string, scrub: (text: st
   const reason = `${cause.name}: ${scrub(cause.message.split('\n')[0] ?? '')}`
   return taoError('TAO_ERR_DB_UNAVAILABLE', [host, reason], { host, retryAfter }, { cause: err })
 }
+
+/** MongoDB's MaxTimeMSExpired: the server stopped an operation at its maxTimeMS. */
+const MAX_TIME_MS_EXPIRED = 50
+
+/**
+ * `err` as a TAO_ERR_DB_TIMEOUT (503) when the server stopped the operation at its maxTimeMS
+ * (the request's database deadline, or the handler's own maxTimeMS); else null.
+ */
+export function toTimeoutError (err: unknown, route: string, host: string, retryAfter = 5): TaoError | null {
+  if (isTaoError(err) || !(err instanceof Error) || (err as { code?: unknown }).code !== MAX_TIME_MS_EXPIRED) return null
+  return taoError('TAO_ERR_DB_TIMEOUT', [route, "its operation's maxTimeMS (the server stopped it)", host], { host, retryAfter }, { cause: err })
+}

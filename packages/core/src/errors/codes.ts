@@ -168,6 +168,8 @@ export const codes = {
   // server: faults (issue #12)
   TAO_ERR_SERVER_HANDLER_TIMEOUT: def(503, (route: string, ms: number) =>
     `${route} did not start its answer within ${ms} ms, so it was answered 503 and its req.signal aborted. Make the handler faster (pass req.signal to the driver's reads and to fetch), or give the route a longer timeout: route(..., { timeout: '60s' }), or settings.server.handlerTimeout.`),
+  TAO_ERR_DB_TIMEOUT: def(503, (route: string, limit: string, host: string) =>
+    `${route} waited on the database at ${host} longer than ${limit}, so its operation was cancelled and the request answered 503. Make the query faster (an index, a smaller result), or give the route a longer database deadline: route(..., { dbTimeout: '30s' }), or settings.database.timeout.`),
 
   // cli
   TAO_ERR_CLI_INVALID_NAME: def(2, (kind: string, name: string, reason: string) =>

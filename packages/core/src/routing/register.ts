@@ -22,6 +22,10 @@ declare module 'fastify' {
     taoApp?: string
     /** False when the route opted out of CSRF protection. */
     csrf?: boolean
+    /** The route's own database deadline (its dbTimeout option), in ms. */
+    taoDbTimeout?: number
+    /** The database deadline its requests keep to, in ms (set at boot by the database concern). */
+    taoDbDeadline?: number
   }
   interface FastifyInstance {
     [kReverse]: Reverser
@@ -45,13 +49,13 @@ export interface RoutingPluginOptions {
 export const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE'])
 
 function addRoute (fastify: FastifyInstance, r: RouteRecord): void {
-  const { name: _name, csrf, timeout, config, ...fastifyOptions } = r.options
+  const { name: _name, csrf, timeout, dbTimeout, config, ...fastifyOptions } = r.options
   fastify.route({
     ...fastifyOptions,
     method: [...r.methods],
     url: r.path,
     handler: r.handler as FastifyRouteOptions['handler'],
-    config: { ...config, taoRoute: r.name, taoApp: r.app, csrf: csrf !== false, ...(timeout === undefined ? {} : { taoTimeout: timeout as number }) },
+    config: { ...config, taoRoute: r.name, taoApp: r.app, csrf: csrf !== false, ...(timeout === undefined ? {} : { taoTimeout: timeout as number }), ...(dbTimeout === undefined ? {} : { taoDbTimeout: dbTimeout as number }) },
   })
 }
 

@@ -13,11 +13,12 @@ function normalizeOptions (where: string, nameOrOptions: string | RouteOptions |
   if (options.name !== undefined && (typeof options.name !== 'string' || !NAME.test(options.name))) {
     throw taoError('TAO_ERR_ROUTE_INVALID', [where, `the name ${JSON.stringify(options.name)} must be letters, digits, '_', '-' and '/' (the app label is added for you)`])
   }
-  if (options.timeout !== undefined) {
+  for (const key of ['timeout', 'dbTimeout'] as const) {
+    if (options[key] === undefined) continue
     const problems: string[] = []
-    const given = options.timeout
-    options.timeout = duration(0)(given, 'timeout', problems)
-    if (problems.length > 0) throw taoError('TAO_ERR_ROUTE_INVALID', [where, `the timeout ${JSON.stringify(given)} must be a duration (milliseconds, or a string such as '2s')`])
+    const given = options[key]
+    options[key] = duration(0)(given, key, problems)
+    if (problems.length > 0) throw taoError('TAO_ERR_ROUTE_INVALID', [where, `the ${key} ${JSON.stringify(given)} must be a duration (milliseconds, or a string such as '2s')`])
   }
   return options
 }

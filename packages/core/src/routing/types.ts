@@ -39,6 +39,11 @@ export interface RouteOptions extends Omit<RouteShorthandOptions, 'handler'> {
    * past it the request is answered 503 and `req.signal` aborts. 0: none.
    */
   timeout?: number | string
+  /**
+   * This route's database deadline (ms, or '30s'), instead of settings.database.timeout: its
+   * operations through `req.db` must end within it, else the request answers 503. 0: none.
+   */
+  dbTimeout?: number | string
 }
 
 export type Method = HTTPMethods | Lowercase<HTTPMethods>

@@ -22,6 +22,7 @@ import { staticPlugin } from '../static/index.js'
 import { templatesPlugin } from '../templates/index.js'
 import { channelsPlugin, upgradeGuardPlugin, websocketPlugin } from '../websocket/index.js'
 import { handlerDeadlinePlugin } from './handler-deadline.js'
+import { routeContextEnabled, routeContextPlugin } from './route-context.js'
 import { errorPagesPlugin } from './error-pages.js'
 import { healthPlugin } from './health.js'
 import { buildLanguageRewrite, i18nPagesPlugin, i18nPlugin } from '../i18n/index.js'
@@ -120,6 +121,8 @@ export async function createApp (opts: CreateAppOptions = {}): Promise<TaoApp> {
   // The admin site (registrations of every app's admin.ts), built once; only when turned on.
   if (settings.admin.enabled) await fastify.register(adminPlugin, { settings, registry })
   // Pages: one encapsulated context for everything dynamic (session, forms, routes).
+  // Each route handler runs in its route's async context, so a crash names the route (crash.ts).
+  if (routeContextEnabled(settings)) await fastify.register(routeContextPlugin)
   await fastify.register(handlerDeadlinePlugin, { timeout: settings.server.handlerTimeout, retryAfter: Math.max(1, Math.ceil(settings.database.retryAfter / 1000)) })
   await fastify.register(async function pages (scope) {
     // First in `pages`, and only in debug: the toolbar times and watches every page request.

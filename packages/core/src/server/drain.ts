@@ -179,9 +179,14 @@ export class ConnectionTracker {
    *   4. at the timeout, closes the connections of the requests still running.
    */
   async drain (timeout: number): Promise<DrainResult> {
-    this.#interceptRequests()
-    this.stopAccepting()
     const start = Date.now()
+    this.#interceptRequests()
+    // Connections the kernel completed while the process was busy wait in the listen backlog,
+    // and closing the listening socket resets them: their clients' requests would be lost. The
+    // signal is handled in the poll phase, possibly before the listening socket's turn in that
+    // same phase (a starved process wakes up to both): let that phase accept them first.
+    await new Promise((resolve) => setImmediate(resolve))
+    this.stopAccepting()
     const quiet = new Map<HttpSocket, { bytes: number, since: number }>()
     // 1. Responses already running are waited for and close their connection when done.
     for (const socket of this.#sockets.keys()) {

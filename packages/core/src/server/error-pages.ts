@@ -25,7 +25,7 @@ export type ErrorPageRenderer = (req: FastifyRequest, ctx: ErrorPageContext, rep
  * Turns an error from a library into the TaoError users should see (e.g. a database outage
  * into a 503); returns null to leave it alone.
  */
-export type ErrorTranslator = (err: Error) => Error | null
+export type ErrorTranslator = (err: Error, route: string) => Error | null
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -155,7 +155,7 @@ async function errorPages (fastify: FastifyInstance, opts: ErrorsOptions): Promi
     const badHeader = dropInvalidHeaders(reply)
     if (badHeader !== null && !isTaoError(thrown)) err = taoError('TAO_ERR_REPLY_HEADER_INVALID', [route, badHeader], { header: badHeader }, { cause: thrown })
     for (const translate of fastify[kErrorPages].translators) {
-      const translated = translate(err)
+      const translated = translate(err, route)
       if (translated) { err = translated; break }
     }
     let status = err.statusCode ?? 500

@@ -104,6 +104,14 @@ export interface UserSettings {
     unhandledRejection?: 'exit' | 'log'
     /** With workers: a worker whose RSS passes this is replaced gracefully (a new one listens, then it drains). Default 0: never. */
     workerMaxMemory?: Size
+    /**
+     * Name, in a crash's log line, the route whose handler started the failing code (a timer or
+     * promise it started), by running each handler in Node's AsyncLocalStorage. 'auto' (the
+     * default): with debug on, or on Node 24+ where that costs requests next to nothing; on Node
+     * 20 and 22 it enables async hooks for every promise, about 12,000 instructions per request
+     * on the hello route (see docs/deployment.md), so `true` there is a choice. false: the line names the requests in flight only.
+     */
+    crashContext?: boolean | 'auto'
   }
   /** Background services (apps/<app>/services.ts). */
   services?: {
@@ -135,12 +143,19 @@ export interface UserSettings {
     requireOnStart?: boolean | 'auto'
     /** How long opening a connection to the database may take. Default '2s'. */
     connectTimeoutMS?: Duration
-    /** How long one database operation may wait for its reply before failing (a 503); cuts slow queries too. Default '3s'; 0: never. With the driver's one retry of a read (a new connection, connectTimeoutMS), a read answers within about 5 s. */
+    /** How long the driver waits for any one reply before closing the connection (MongoNetworkTimeoutError). Default 0: never; requests are bounded by `timeout`. Set it to bound waits outside requests (services, scripts); it caps every route's `dbTimeout` too. */
     socketTimeoutMS?: Duration
     /** How long an operation waits for a free pooled connection before failing (a 503). Default '3s'; 0: forever. */
     waitQueueTimeoutMS?: Duration
     /** The Retry-After of a 503 answered because the database is unavailable. Default '5s'. */
     retryAfter?: Duration
+    /**
+     * The database deadline of a request: its operations through `req.db` must end within this
+     * long of its first one, or the operation is cancelled (and stopped on the server by
+     * `maxTimeMS`) and the request answers 503 with Retry-After. Default '4s'; 0: none. A route
+     * can set its own (`route(..., { dbTimeout: '30s' })`).
+     */
+    timeout?: Duration
   }
   templates?: {
     globals?: Record<string, unknown>

@@ -149,6 +149,8 @@ export const settingsSchema = shape({
     handlerTimeout: duration(30_000),
     unhandledRejection: oneOf(['exit', 'log'] as const, 'exit'),
     workerMaxMemory: size(0),
+    // Whether a crash's log line names the route that started the failing code (issue #12).
+    crashContext: either(oneOf(['auto'] as const, 'auto'), bool(false), "true, false or 'auto'"),
   }),
   services: shape({
     enabled: bool(true),
@@ -163,9 +165,11 @@ export const settingsSchema = shape({
     requireOnStart: either(oneOf(['auto'] as const, 'auto'), bool(false), "true, false or 'auto'"),
     // Deadlines on every database wait (issue #12); mongodb 7.x ignores timeoutMS.
     connectTimeoutMS: duration(2_000),
-    socketTimeoutMS: duration(3_000),
+    socketTimeoutMS: duration(0),
     waitQueueTimeoutMS: duration(3_000),
     retryAfter: duration(5_000),
+    // The request's database deadline, enforced by tao itself (db/deadline.ts).
+    timeout: duration(4_000),
   }),
   templates: shape({
     globals: mapOf(anyValue),

@@ -9,7 +9,7 @@ const quiet = { TAO_TEST_SERVICES: 'alpha' }
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 for (const [route, kind, message] of [['/throw-later', 'uncaught exception', 'boom from a timer'], ['/reject-later', 'unhandled rejection', 'nobody caught this']] as const) {
-  test(`an ${kind} is logged with the requests in flight, they finish, and the process exits 1`, async () => {
+  test(`an ${kind} is logged with the route that started it and the requests in flight, they finish, and the process exits 1`, async () => {
     const tao = await startTao(['start', '--port', '0'], fixture('process'), quiet)
     const slow = get(tao.address, '/slow?ms=1000')
     await sleep(100)
@@ -18,15 +18,24 @@ for (const [route, kind, message] of [['/throw-later', 'uncaught exception', 'bo
     assert.equal(res.status, 200, 'a request in flight at the crash is answered')
     assert.equal(res.body, 'done')
     assert.equal(await tao.exited, 1)
-    assert.match(tao.output(), new RegExp(`${kind}: ${message} \\(requests in flight: GET /slow\\)`))
+    // The route whose handler started the failing timer, then the requests in flight.
+    assert.match(tao.output(), new RegExp(`${kind}: ${message} \\(started by GET ${route}; requests in flight: GET /slow\\)`))
   })
 }
+
+test('with server.crashContext off, the crash line names no route (the handlers ran outside any context)', async () => {
+  const tao = await startTao(['start', '--port', '0'], fixture('process'), { ...quiet, TAO_TEST_CRASH_CONTEXT: '0' })
+  assert.equal((await get(tao.address, '/throw-later')).status, 200)
+  assert.equal(await tao.exited, 1)
+  assert.match(tao.output(), /uncaught exception: boom from a timer/)
+  assert.doesNotMatch(tao.output(), /started by/)
+})
 
 test("unhandledRejection: 'log' logs the rejection and keeps serving", async () => {
   const tao = await startTao(['start', '--port', '0'], fixture('process'), { ...quiet, TAO_TEST_UNHANDLED: 'log' })
   try {
     assert.equal((await get(tao.address, '/reject-later')).status, 200)
-    await tao.waitFor(/unhandled rejection \(logged and ignored: settings.server.unhandledRejection is 'log'\): nobody caught this/, 10_000)
+    await tao.waitFor(/unhandled rejection \(logged and ignored: settings.server.unhandledRejection is 'log'\): nobody caught this \(started by GET \/reject-later\)/, 10_000)
     assert.equal((await get(tao.address, '/')).status, 200)
   } finally {
     assert.equal(await tao.stop('SIGTERM'), 0)

@@ -1,6 +1,7 @@
 import type { Document } from 'bson'
 import { debug } from '../debug.js'
 import { asCommandError, CommandError } from '../engine/command-error.js'
+import { runWithMaxTime } from '../engine/max-time.js'
 import { aggregateCommands } from './aggregate.js'
 import { bulkWriteCommands } from './bulk-write.js'
 import type { CommandContext, Reply } from './context.js'
@@ -25,6 +26,9 @@ const handlers = new Map(Object.entries({
   ...parameterCommands,
 }))
 
+// Commands that only read: past their maxTimeMS they fail even when the loops did not see it.
+const READS = new Set(['find', 'count', 'distinct', 'aggregate'])
+
 // A standalone mongod refuses any command that carries transaction fields.
 const TRANSACTION_FIELDS = ['txnNumber', 'startTransaction', 'autocommit']
 
@@ -42,7 +46,8 @@ export function runCommand (cmd: Document, ctx: CommandContext): Reply {
     if (handler === undefined) throw new CommandError('CommandNotFound', `no such command: '${name}'`)
     if (TRANSACTION_FIELDS.some((f) => f in cmd)) throw transactionError()
     if (cmd.lsid !== undefined) sessionsOf(ctx.store).touch(cmd.lsid)
-    return handler(cmd, ctx)
+    // maxTimeMS: the long loops stop the command with MaxTimeMSExpired (code 50) at the limit.
+    return runWithMaxTime(cmd.maxTimeMS, () => handler(cmd, ctx), READS.has(name))
   } catch (err) {
     if (!(err instanceof CommandError)) debug('command %s failed: %s', name, err instanceof Error ? err.stack : String(err))
     return asCommandError(err).toReply()

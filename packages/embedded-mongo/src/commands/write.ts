@@ -1,7 +1,7 @@
 import { ObjectId, type Document } from 'bson'
 import { withIdFirst } from '../bson/compose.js'
 import { encode } from '../bson/codec.js'
-import { asCommandError, CommandError } from '../engine/command-error.js'
+import { asCommandError, CommandError, ErrorCodes } from '../engine/command-error.js'
 import { idFirst, isPlainObject } from '../engine/values.js'
 import { boolArg, collectionArg } from './args.js'
 import type { CommandContext, CommandHandler } from './context.js'
@@ -32,7 +32,10 @@ export function eachStatement (items: Document[], ordered: boolean, run: (item: 
     try {
       run(items[i] as Document, i)
     } catch (err) {
-      writeErrors.push(asCommandError(err).toWriteError(i))
+      const error = asCommandError(err)
+      // Past maxTimeMS the whole command fails, as on MongoDB (later statements are not run).
+      if (error.code === ErrorCodes.MaxTimeMSExpired) throw error
+      writeErrors.push(error.toWriteError(i))
       if (ordered) break
     }
   }

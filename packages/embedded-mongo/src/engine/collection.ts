@@ -7,6 +7,7 @@ import type { JournalOp } from './journal.js'
 
 export { Entry } from './entry.js'
 import { planLookup, type Lookup } from './lookup.js'
+import { checkMaxTime, MAX_TIME_EVERY } from './max-time.js'
 import { compileFilter, type OperationOptions } from './mingo.js'
 import { planOrder } from './order-plan.js'
 import { walkOrdered } from './ordered-find.js'
@@ -147,7 +148,9 @@ export class Collection {
   #scan (entries: Iterable<Entry>, filter: Document, limit: number, op?: OperationOptions): Entry[] {
     const query = Object.keys(filter).length > 0 ? compileFilter(filter, op) : null
     const out: Entry[] = []
+    let seen = 0
     for (const entry of entries) {
+      if ((++seen & MAX_TIME_EVERY) === 0) checkMaxTime()
       if (query !== null && !query.test(entry.peek())) continue
       out.push(entry)
       if (limit > 0 && out.length >= limit) break

@@ -1,5 +1,6 @@
 import type { Document } from 'bson'
 import type { Entry } from './entry.js'
+import { checkMaxTime, MAX_TIME_EVERY } from './max-time.js'
 import { compileFilter, type OperationOptions } from './mingo.js'
 import { sortDocuments } from './operators.js'
 import type { OrderPlan } from './order-plan.js'
@@ -34,7 +35,9 @@ export function walkOrdered (keys: OrderedKeys, docs: Map<string, Entry>, plan: 
     group = []
     return false
   }
+  let seen = 0
   for (const pair of keys.walk(plan.lo, plan.hi, plan.forward)) {
+    if ((++seen & MAX_TIME_EVERY) === 0) checkMaxTime()
     const first = group[0]
     if (plan.sorted && first !== undefined && !keys.sameValues(first[0], pair[0], plan.groupFrom, plan.groupTo) && flush()) return out
     group.push(pair)
