@@ -46,3 +46,7 @@ export {
   registerAdmin,
   type AdminAction, type AdminActionContext, type AdminModel, type AdminPermission, type ModelAdmin, type ModelAdminOptions,
 } from './admin/index.js'
+// cache and rate limits (issue #18)
+export { Cache, Caches, MemoryBackend, type CacheBackend, type CacheTtl } from './cache/index.js'
+export { defineRateLimit, RateLimit, memoryCounters, type RateLimitResult } from './rate-limit/index.js'
+export type { RateLimitOptions } from './routing/index.js'

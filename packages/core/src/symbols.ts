@@ -39,3 +39,10 @@ export const kAdminRegistration = Symbol.for('tao.adminRegistration')
 export const kAdminSite = Symbol('tao.adminSite')
 /** The handler-deadline timer of a request (server/handler-deadline.ts). */
 export const kHandlerDeadline = Symbol('tao.handlerDeadline')
+// cache and rate limits (issue #18)
+/** The caches of a tao app (cache/caches.ts). */
+export const kCache = Symbol('tao.cache')
+/** A cached route's response key for this request, set when it may be stored (cache/route-cache.ts). */
+export const kRouteCacheKey = Symbol('tao.routeCacheKey')
+/** The rate limits of a tao app (rate-limit/). */
+export const kRateLimits = Symbol('tao.rateLimits')

@@ -297,6 +297,28 @@ export const codes = {
     `\`tao new ${name}\` does not say what to create; nothing was written. Did you mean \`tao new -p ${name}\` (a project in ./${name}) or \`tao new -a ${name}\` (an app in apps/${name} of the current project)?`),
   TAO_ERR_CLI_VENDOR_FAILED: def(500, (step: string, reason: string) =>
     `Could not ${step}: ${reason}. Run the command again from a tao checkout whose packages are built (\`npm ci\` in the checkout), or pass --tao-version to depend on a published tao.`),
+
+  // cache and rate limits (issue #18)
+  TAO_ERR_CACHE_TTL_INVALID: def(500, (where: string, given: string) =>
+    `Invalid cache lifetime ${given} in ${where}: it must be a duration (milliseconds, or a string such as '30s' or '5m'; 0 keeps the entry until it is evicted).`),
+  TAO_ERR_CACHE_KEY_INVALID: def(500, (where: string, reason: string) =>
+    `Invalid cache key in ${where}: ${reason}. Keys are non-empty strings of at most 1000 characters, such as 'post:' + slug.`),
+  TAO_ERR_CACHE_VALUE_INVALID: def(500, (key: string, reason: string) =>
+    `Cannot cache the value of ${q(key)}: ${reason}. Cached values are stored as Extended JSON (plain objects, arrays, strings, numbers, booleans, null, Dates, ObjectIds); convert the value first, or return null instead of undefined.`),
+  TAO_ERR_CACHE_UNAVAILABLE: def(503, (op: string, key: string, reason: string) =>
+    `The cache could not ${op} ${q(key)}: ${reason}. The cache's Redis server is unreachable; the entry may still be there, so retry once it is back (reads and writes meanwhile are misses, logged).`),
+  TAO_ERR_CACHE_NOT_READY: def(500, (what: string) =>
+    `${what} needs the cache concern (tao:cache), which this server does not have. Use it from a tao app's request, app or service context (req.cache, app.cache(), ctx.cache).`),
+  TAO_ERR_CACHE_REDIS_MISSING: def(500, (setting: string) =>
+    `${setting} is 'redis' but no Redis URL is configured. Set TAO_REDIS_URL (or settings.redis.url), or set ${setting} to 'auto' or 'memory'.`),
+  TAO_ERR_CACHE_TAG_INVALID: def(500, (reason: string) =>
+    `Invalid {% cache %} tag: ${reason}. Write it as {% cache "name", 60 %}...{% endcache %}: a key (string) and a lifetime in seconds, optionally followed by values that vary the key: {% cache "sidebar", 300, user.id %}.`),
+  TAO_ERR_ROUTE_CACHE_INVALID: def(500, (where: string, reason: string) =>
+    `Invalid cache option on route ${where}: ${reason}. Response caching is for pages that only read: route('GET', path, view, { cache: { ttl: '60s' } }).`),
+  TAO_ERR_RATE_LIMITED: def(429, (retryAfter: number) =>
+    `Too many requests: this limit allows no more for now. Retry in ${retryAfter} second${retryAfter === 1 ? '' : 's'} (the Retry-After header says the same).`),
+  TAO_ERR_RATE_LIMIT_INVALID: def(500, (where: string, reason: string) =>
+    `Invalid rate limit ${where}: ${reason}. Write it as { max: 10, window: '1m' } (at most max requests per window and key; key defaults to the client address).`),
 } as const
 
 /** Every stable error code of tao. */

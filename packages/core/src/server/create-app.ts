@@ -26,6 +26,9 @@ import { buildLanguageRewrite, i18nPagesPlugin, i18nPlugin } from '../i18n/index
 import { buildLogger, type LoggerSetup } from './logger.js'
 import { TaoApp } from './tao-app.js'
 import { buildWelcome } from './welcome.js'
+import { cachePlugin, projectPrefix } from '../cache/index.js'
+import { selectStores } from '../cache/select.js'
+import { rateLimitPlugin } from '../rate-limit/index.js'
 
 /** Options of {@link createApp}. */
 export interface CreateAppOptions {
@@ -109,6 +112,12 @@ export async function createApp (opts: CreateAppOptions = {}): Promise<TaoApp> {
   await fastify.register(templatesPlugin, { settings, registry, reverser })
   // Languages: catalogs read once, req.locale, t() and the formatting filters (decorations only).
   await fastify.register(i18nPlugin, { settings, registry })
+  // Rate limits, then the cache (issue #18): stores chosen once (Redis when configured). Both arm
+  // their per-route hooks with onRoute, so routes without `rateLimit` or `cache` get none; a
+  // route with both counts the request before its cache answers.
+  const stores = selectStores(settings)
+  await fastify.register(rateLimitPlugin, { counters: stores.counters, store: stores.countersKind, prefix: projectPrefix(settings) })
+  await fastify.register(cachePlugin, { settings, registry, backend: stores.cache })
   // Mail: the backend of settings.mail.url, built once (sendMail()).
   installMail(fastify, settings)
   // The built-in app auth (settings.auth): boot-time state at the root, hooks in pages.

@@ -74,6 +74,9 @@ const trustedOrigin = (s: string) => (TRUSTED_ORIGIN.test(s)
   ? null
   : "an origin such as 'https://app.example.com', 'https://*.example.com' or 'http://localhost:5173' (scheme, host, optional port; no path)")
 
+// A cache namespace: printable, no spaces or ':' (the separator of tao's keys).
+const cachePrefix = (s: string) => (/^[\w.@/-]{1,100}$/.test(s) ? null : "a name of letters, digits and '_.@/-' (no ':' or spaces)")
+
 const appEntry: Check = either(
   str(undefined),
   shape({ package: str(''), name: str(undefined, appLabel), prefix: str(undefined, prefix) }),
@@ -230,6 +233,17 @@ export const settingsSchema = shape({
   // issue #13
   csrf: shape({
     trustedOrigins: listOf(str('', trustedOrigin)),
+  }),
+  // cache and rate limits (issue #18)
+  cache: shape({
+    backend: oneOf(['auto', 'memory', 'redis'] as const, 'auto'),
+    prefix: str(undefined, cachePrefix),
+    maxSize: size(64 * 1024 * 1024),
+    ttl: duration(5 * 60_000),
+  }),
+  rateLimit: shape({
+    store: oneOf(['auto', 'memory', 'redis'] as const, 'auto'),
+    maxKeys: int(10_000, 1, 10_000_000),
   }),
 })
 
