@@ -69,4 +69,3 @@ export class CacheTag {
     return markSafe(out)
   }
 }
-
