@@ -50,3 +50,6 @@ export {
 export { Cache, Caches, MemoryBackend, type CacheBackend, type CacheTtl } from './cache/index.js'
 export { defineRateLimit, RateLimit, memoryCounters, type RateLimitResult } from './rate-limit/index.js'
 export type { RateLimitOptions } from './routing/index.js'
+// Redis (issue #18): connections shared by channels, the cache and rate limits
+export { createRedisClient, closeRedisClient, RedisConnections, type RedisClientOptions } from './redis/index.js'
+export type { Redis } from 'ioredis'

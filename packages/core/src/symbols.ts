@@ -46,3 +46,5 @@ export const kCache = Symbol('tao.cache')
 export const kRouteCacheKey = Symbol('tao.routeCacheKey')
 /** The rate limits of a tao app (rate-limit/). */
 export const kRateLimits = Symbol('tao.rateLimits')
+// redis (issue #18): the app's Redis connections
+export const kRedis = Symbol('tao.redis')

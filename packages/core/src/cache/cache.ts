@@ -49,7 +49,7 @@ export interface CacheCore {
 }
 
 /**
- * A view of the project's cache under one namespace (`<project>:<app>:`): what `req.cache`,
+ * A view of the project's cache under one namespace (`<redis.prefix>cache:<app>:`): what `req.cache`,
  * `app.cache('blog')` and `ctx.cache` give. Values are stored as Extended JSON, so what comes
  * back is a copy with its Dates and ObjectIds. When the backend fails (Redis unreachable),
  * `get` and `wrap` act as if nothing was cached and `set` stores nothing, each failure
@@ -58,7 +58,7 @@ export interface CacheCore {
  * @see docs/reference/cache.md
  */
 export class Cache {
-  /** The prefix of every key of this view, e.g. 'mysite:blog:'. */
+  /** The prefix of every key of this view, e.g. 'tao:tao:cache:blog:'. */
   readonly namespace: string
   readonly #core: CacheCore
 

@@ -1,24 +1,9 @@
-import { readFileSync } from 'node:fs'
-import { basename, join } from 'node:path'
 import type { FastifyBaseLogger } from 'fastify'
 import { didYouMean, taoError } from '../errors/index.js'
 import type { Settings } from '../settings/index.js'
 import type { CacheBackend } from './backend.js'
 import { Cache, type CacheCore } from './cache.js'
 import { MemoryBackend } from './memory-backend.js'
-
-/**
- * The project's namespace in a shared store: settings.cache.prefix, else the name in the
- * project's package.json, else its folder's name. Read once, at boot.
- */
-export function projectPrefix (settings: Pick<Settings, 'cache' | 'root'>): string {
-  if (settings.cache.prefix !== undefined) return settings.cache.prefix
-  try {
-    const name = (JSON.parse(readFileSync(join(settings.root, 'package.json'), 'utf8')) as { name?: unknown }).name
-    if (typeof name === 'string' && name !== '') return name.replaceAll(':', '_')
-  } catch {}
-  return basename(settings.root).replaceAll(':', '_') || 'tao'
-}
 
 /**
  * Reports backend failures without flooding the log during an outage: the first failure, then
@@ -41,12 +26,13 @@ export function throttledReporter (log: FastifyBaseLogger, what: string): ((err:
 
 /**
  * The caches of one tao app: the backend built once at boot, one {@link Cache} per app
- * (namespace `<project>:<app>:`, made at boot) and the project's own (`<project>::`), the
+ * (namespace `<redis.prefix>cache:<app>:`, made at boot) and the project's own
+ * (`<redis.prefix>cache::`), the
  * stampede guard shared by all of them, and the process-local LRU of template fragments
  * (renders are synchronous, so fragments never wait for Redis).
  */
 export class Caches {
-  /** The project's namespace in a shared store, e.g. 'mysite'. */
+  /** The start of every cache key: settings.redis.prefix + 'cache:' ('tao:tao:cache:' by default). */
   readonly prefix: string
   readonly backend: CacheBackend
   /** Template fragments: the backend itself when it is the memory one, else a local LRU. */
@@ -59,13 +45,13 @@ export class Caches {
   readonly #core: CacheCore
 
   constructor (settings: Settings, apps: readonly string[], backend: CacheBackend, log: FastifyBaseLogger) {
-    this.prefix = projectPrefix(settings)
+    this.prefix = `${settings.redis.prefix}cache:`
     this.backend = backend
     this.local = backend instanceof MemoryBackend ? backend : new MemoryBackend(settings.cache.maxSize)
     this.report = throttledReporter(log, `cache (${backend.kind})`)
     this.#core = Object.freeze({ backend, defaultTtl: settings.cache.ttl, inflight: new Map(), onError: this.report })
-    this.project = new Cache(this.#core, `${this.prefix}::`)
-    for (const app of apps) this.#apps.set(app, new Cache(this.#core, `${this.prefix}:${app}:`))
+    this.project = new Cache(this.#core, `${this.prefix}:`)
+    for (const app of apps) this.#apps.set(app, new Cache(this.#core, `${this.prefix}${app}:`))
   }
 
   /**
@@ -80,8 +66,8 @@ export class Caches {
     throw taoError('TAO_ERR_APP_NOT_FOUND', [app, known.join(', ') || '(none)', didYouMean(app, known)])
   }
 
-  /** A view under an internal namespace of tao's own (`<project>:~<name>:`), e.g. route responses. */
+  /** A view under an internal namespace of tao's own (`<prefix>~<name>:`), e.g. route responses. */
   internal (name: string): Cache {
-    return new Cache(this.#core, `${this.prefix}:~${name}:`)
+    return new Cache(this.#core, `${this.prefix}~${name}:`)
   }
 }

@@ -28,7 +28,7 @@ function tagTtl (given: unknown): number {
 
 /**
  * The `{% cache "key", ttl, vary... %}...{% endcache %}` tag: the rendered body is kept under
- * `<project>:~fragment:<key>` plus the vary values and the render's language, for `ttl`
+ * `<redis.prefix>cache:~fragment:<key>` plus the vary values and the render's language, for `ttl`
  * seconds (or a duration string). Fragments live in the process's memory LRU, whatever the
  * cache backend: renders are synchronous, so a fragment can never wait for Redis; each process
  * renders a fragment at most once per lifetime.
@@ -41,7 +41,7 @@ export class CacheTag {
 
   constructor (store: MemoryBackend, prefix: string) {
     this.#store = store
-    this.#prefix = `${prefix}:~fragment:`
+    this.#prefix = `${prefix}~fragment:`
   }
 
   parse (parser: Parser, nodes: Nodes): unknown {

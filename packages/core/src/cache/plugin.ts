@@ -13,7 +13,7 @@ import { installRouteCache } from './route-cache.js'
 declare module 'fastify' {
   interface FastifyRequest {
     /**
-     * The cache of the app this request's route belongs to (keys under `<project>:<app>:`), or
+     * The cache of the app this request's route belongs to (keys under `<redis.prefix>cache:<app>:`), or
      * the project's own outside any app's route: `get`, `set`, `delete`, `wrap`.
      * @see docs/reference/cache.md
      */
@@ -30,6 +30,8 @@ export interface CachePluginOptions {
   registry: AppRegistry
   /** The backend chosen at boot (cache/select.ts). */
   backend: CacheBackend
+  /** Resolves when the stores can answer (the Redis connection is ready, or gave up for now). */
+  ready?: () => Promise<void>
 }
 
 /**
@@ -50,6 +52,7 @@ async function cache (fastify: FastifyInstance, opts: CachePluginOptions): Promi
     },
   })
   fastify[kTemplates].addExtension('cache', new CacheTag(caches.local, caches.prefix))
+  if (opts.ready !== undefined) fastify.addHook('onReady', opts.ready)
   if (!debugToolbarEnabled(settings)) {
     installRouteCache(fastify, { pages: caches.internal('page'), sessionCookie: settings.session.cookieName })
   }

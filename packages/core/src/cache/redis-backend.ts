@@ -1,11 +1,12 @@
 import type { Redis } from 'ioredis'
 import type { CacheBackend } from './backend.js'
+import { readyClient } from './redis-ready.js'
 
 /**
  * The Redis backend: entries shared by every process and machine, on the app's one command
- * connection (redis/connections.ts), with Redis's own expiry (SET PX). The connection sends
- * nothing while Redis is unreachable (no offline queue): a command fails at once, and the
- * cache acts as a miss (cache/cache.ts).
+ * connection (redis/connections.ts), with Redis's own expiry (SET PX). While Redis is
+ * unreachable nothing is sent (cache/redis-ready.ts): a command fails at once, and the cache
+ * acts as a miss (cache/cache.ts).
  */
 export class RedisBackend implements CacheBackend {
   readonly kind = 'redis'
@@ -13,7 +14,7 @@ export class RedisBackend implements CacheBackend {
 
   /** @param client the shared command connection, asked for on each command (made on first use). */
   constructor (client: () => Redis) {
-    this.#client = client
+    this.#client = () => readyClient(client())
   }
 
   async get (key: string): Promise<string | undefined> {

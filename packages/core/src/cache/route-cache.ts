@@ -58,7 +58,7 @@ function notModified (reply: FastifyReply, entry: Pick<Entry, 'h' | 't'>): Fasti
 
 /** Options of {@link installRouteCache}. */
 export interface RouteCacheOptions {
-  /** Where responses are kept: the internal namespace `<project>:~page:`. */
+  /** Where responses are kept: the internal namespace `<redis.prefix>cache:~page:`. */
   pages: Cache
   /** The session cookie: a request carrying it is never answered from, nor stored in, the cache. */
   sessionCookie: string

@@ -308,9 +308,7 @@ export const codes = {
   TAO_ERR_CACHE_UNAVAILABLE: def(503, (op: string, key: string, reason: string) =>
     `The cache could not ${op} ${q(key)}: ${reason}. The cache's Redis server is unreachable; the entry may still be there, so retry once it is back (reads and writes meanwhile are misses, logged).`),
   TAO_ERR_CACHE_NOT_READY: def(500, (what: string) =>
-    `${what} needs the cache concern (tao:cache), which this server does not have. Use it from a tao app's request, app or service context (req.cache, app.cache(), ctx.cache).`),
-  TAO_ERR_CACHE_REDIS_MISSING: def(500, (setting: string) =>
-    `${setting} is 'redis' but no Redis URL is configured. Set TAO_REDIS_URL (or settings.redis.url), or set ${setting} to 'auto' or 'memory'.`),
+    `${what} needs the cache concern (tao:cache), which this server does not have. Use it from a tao app: in a request (req.cache, a rate limit's check(req)) or through app.cache().`),
   TAO_ERR_CACHE_TAG_INVALID: def(500, (reason: string) =>
     `Invalid {% cache %} tag: ${reason}. Write it as {% cache "name", 60 %}...{% endcache %}: a key (string) and a lifetime in seconds, optionally followed by values that vary the key: {% cache "sidebar", 300, user.id %}.`),
   TAO_ERR_ROUTE_CACHE_INVALID: def(500, (where: string, reason: string) =>
@@ -319,6 +317,13 @@ export const codes = {
     `Too many requests: this limit allows no more for now. Retry in ${retryAfter} second${retryAfter === 1 ? '' : 's'} (the Retry-After header says the same).`),
   TAO_ERR_RATE_LIMIT_INVALID: def(500, (where: string, reason: string) =>
     `Invalid rate limit ${where}: ${reason}. Write it as { max: 10, window: '1m' } (at most max requests per window and key; key defaults to the client address).`),
+  // redis: the shared broker across machines (issue #18)
+  TAO_ERR_REDIS_URL_INVALID: def(500, (what: string) =>
+    `Invalid Redis URL given to ${what}. Use 'redis://host:6379', 'rediss://user:password@host:6380/0' (TLS) or 'unix:///path/to/redis.sock'.`),
+  TAO_ERR_REDIS_NOT_CONFIGURED: def(500, (what: string) =>
+    `${what} needs Redis, and no Redis URL is set. Set settings.redis.url (or TAO_REDIS_URL), e.g. 'redis://127.0.0.1:6379'; see docs/reference/redis.md.`),
+  TAO_ERR_REDIS_UNAVAILABLE: def(503, (where: string, reason: string) =>
+    `Redis at ${where} is unavailable (${reason}). tao reconnects on its own; check that redis-server is running and reachable, and settings.redis.url / TAO_REDIS_URL.`),
 } as const
 
 /** Every stable error code of tao. */

@@ -11,7 +11,7 @@ export interface RateLimits {
   readonly store: 'memory' | 'redis'
   /** The counters, under keys starting with {@link namespace}. */
   readonly counters: AttemptStore
-  /** `<project>:~rl:` */
+  /** `<redis.prefix>rl:` */
   readonly namespace: string
   /** Called when the counters fail (Redis down): the request is then let through. */
   readonly onError: (err: unknown, op: 'hit', key: string) => void

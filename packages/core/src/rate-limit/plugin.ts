@@ -19,7 +19,7 @@ export interface RateLimitPluginOptions {
   /** The counters chosen at boot: memory (per process) or Redis (shared). */
   counters: AttemptStore
   store: 'memory' | 'redis'
-  /** The project's namespace (cache prefix): counters live under `<prefix>:~rl:`. */
+  /** settings.redis.prefix: counters live under `<prefix>rl:`. */
   prefix: string
 }
 
@@ -31,7 +31,7 @@ export interface RateLimitPluginOptions {
  * When the counters fail (Redis down) requests are let through and the failure logged.
  */
 async function rateLimit (fastify: FastifyInstance, opts: RateLimitPluginOptions): Promise<void> {
-  const namespace = `${opts.prefix}:~rl:`
+  const namespace = `${opts.prefix}rl:`
   const onError = throttledReporter(fastify.log, `rate limits (${opts.store})`)
   fastify.decorate(kRateLimits, Object.freeze({ store: opts.store, counters: opts.counters, namespace, onError }))
   // The store reports its own failures, then lets @fastify/rate-limit skip the limit (skipOnError).

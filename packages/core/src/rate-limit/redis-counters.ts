@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis'
 import type { AttemptStore } from '../auth/throttle.js'
+import { readyClient } from '../cache/redis-ready.js'
 
 // One round trip, atomic: count, and start the window on the first hit (or on a key left
 // without expiry by anything else).
@@ -40,7 +41,8 @@ function commands (client: Redis): Redis & CounterCommands {
  * is unreachable each call fails at once (the connection queues nothing); callers decide
  * (rate limits let the request through, the login throttle refuses to count).
  */
-export function redisCounters (client: () => Redis): AttemptStore {
+export function redisCounters (connection: () => Redis): AttemptStore {
+  const client = () => readyClient(connection())
   return {
     async peek (key) {
       const found = await commands(client()).taoCounterPeek(key)

@@ -10,6 +10,7 @@ import { debugPlugin, debugToolbarEnabled } from '../debug/index.js'
 import { addTaoKeywords, formatRouteValidation, loadModels } from '../models/index.js'
 import { modelIndexesPlugin } from '../migrations/index.js'
 import { Reverser } from '../routing/reverse.js'
+import { redisPlugin } from '../redis/index.js'
 import { routingPlugin } from '../routing/register.js'
 import { loadServices } from '../services/load.js'
 import { loadSettings, type Settings, type UserSettings } from '../settings/index.js'
@@ -26,9 +27,10 @@ import { buildLanguageRewrite, i18nPagesPlugin, i18nPlugin } from '../i18n/index
 import { buildLogger, type LoggerSetup } from './logger.js'
 import { TaoApp } from './tao-app.js'
 import { buildWelcome } from './welcome.js'
-import { cachePlugin, projectPrefix } from '../cache/index.js'
+import { cachePlugin } from '../cache/index.js'
 import { selectStores } from '../cache/select.js'
-import { rateLimitPlugin } from '../rate-limit/index.js'
+import { loginCounters, rateLimitPlugin } from '../rate-limit/index.js'
+import { kRedis } from '../symbols.js'
 
 /** Options of {@link createApp}. */
 export interface CreateAppOptions {
@@ -101,6 +103,8 @@ export async function createApp (opts: CreateAppOptions = {}): Promise<TaoApp> {
   await fastify.register(databasePlugin, { settings })
   // The models' indexes, under tao dev and tests (settings.migrations.autoIndexes), once connected.
   await fastify.register(modelIndexesPlugin, { settings, models })
+  // Redis connections (made on first use), before channels: they close after them.
+  await fastify.register(redisPlugin, { settings })
   await fastify.register(channelsPlugin, { settings })
   if (registry.routes.some((r) => r.kind === 'ws')) await fastify.register(upgradeGuardPlugin)
   // Health endpoints: root context, outside pages (no session), behind the host check like
@@ -115,13 +119,15 @@ export async function createApp (opts: CreateAppOptions = {}): Promise<TaoApp> {
   // Rate limits, then the cache (issue #18): stores chosen once (Redis when configured). Both arm
   // their per-route hooks with onRoute, so routes without `rateLimit` or `cache` get none; a
   // route with both counts the request before its cache answers.
-  const stores = selectStores(settings)
-  await fastify.register(rateLimitPlugin, { counters: stores.counters, store: stores.countersKind, prefix: projectPrefix(settings) })
-  await fastify.register(cachePlugin, { settings, registry, backend: stores.cache })
+  const stores = selectStores(settings, fastify[kRedis])
+  await fastify.register(rateLimitPlugin, { counters: stores.counters, store: stores.countersKind, prefix: settings.redis.prefix })
+  await fastify.register(cachePlugin, { settings, registry, backend: stores.cache, ready: stores.ready })
   // Mail: the backend of settings.mail.url, built once (sendMail()).
   installMail(fastify, settings)
   // The built-in app auth (settings.auth): boot-time state at the root, hooks in pages.
   const auth = installAuth(fastify, settings, reverser)
+  // With Redis, failed logins are counted there too (shared by every machine, no database write).
+  if (auth !== null && stores.countersKind === 'redis') auth.attempts = loginCounters(stores.counters, settings, fastify[kRedis])
   // The admin site (registrations of every app's admin.ts), built once; only when turned on.
   if (settings.admin.enabled) await fastify.register(adminPlugin, { settings, registry })
   // Pages: one encapsulated context for everything dynamic (session, forms, routes).

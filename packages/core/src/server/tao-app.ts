@@ -7,7 +7,8 @@ import type { RouteName, UrlArgs } from '../routing/types.js'
 import { ServiceManager } from '../services/lifecycle.js'
 import type { ServiceRecord } from '../services/runner.js'
 import type { Settings } from '../settings/index.js'
-import { kCache, kChannels, kDatabase, kStaticFiles, kTemplates } from '../symbols.js'
+import { kCache, kChannels, kDatabase, kRedis, kStaticFiles, kTemplates } from '../symbols.js'
+import type { Redis } from 'ioredis'
 import type { Cache } from '../cache/cache.js'
 import type {} from '../cache/plugin.js'
 import { CloseHooks, type CloseHook, type ClosePhase } from './close-hooks.js'
@@ -72,7 +73,7 @@ export class TaoApp {
   }
 
   /**
-   * The cache of app `app` (keys under `<project>:<app>:`), or the project's own without one:
+   * The cache of app `app` (keys under `<redis.prefix>cache:<app>:`), or the project's own without one:
    * what `req.cache` is in that app's routes, for services, scripts and tests.
    * @throws TAO_ERR_APP_NOT_FOUND
    * @see docs/reference/cache.md
@@ -135,6 +136,15 @@ export class TaoApp {
   /** Where the app is in its life. */
   get phase (): AppPhase {
     return this.#phase
+  }
+
+  /**
+   * The project's shared Redis connection (an ioredis client), connected on first use.
+   * @throws TAO_ERR_REDIS_NOT_CONFIGURED when settings.redis.url / TAO_REDIS_URL is not set.
+   * @see docs/reference/redis.md
+   */
+  get redis (): Redis {
+    return this.fastify[kRedis].client('app.redis')
   }
 
   /** The app's broadcast groups of websockets (what services get as `ctx.channels`). */

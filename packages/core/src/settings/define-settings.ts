@@ -304,8 +304,6 @@ export interface UserSettings {
      * configured, else 'memory').
      */
     backend?: 'auto' | 'memory' | 'redis'
-    /** Namespace of this project's keys in a shared store. Default: the name in the project's package.json, else its folder's name. */
-    prefix?: string
     /** Most bytes the memory backend holds (keys and serialized values); the least recently used go first. Default '64mb'. */
     maxSize?: Size
     /** Lifetime of a value set without one. Default '5m'. */
@@ -317,6 +315,24 @@ export interface UserSettings {
     store?: 'auto' | 'memory' | 'redis'
     /** Most distinct keys the memory store counts at once (the least recently used are forgotten). Default 10000. */
     maxKeys?: number
+  }
+  /**
+   * The project's Redis (issue #18): the broker of channels across machines, and the shared
+   * backend of the cache and rate limits. Nothing connects until a concern uses it.
+   * @see docs/reference/redis.md
+   */
+  redis?: {
+    /**
+     * 'redis://[user:password@]host:6379[/db]', 'rediss://...' (TLS) or 'unix:///path/to/redis.sock'.
+     * `TAO_REDIS_URL` overrides it. Default: none (one machine: channels over IPC, caches in memory).
+     */
+    url?: string
+    /** Start of every key and pub/sub channel tao uses, so sites can share one Redis. Default 'tao:<database.name>:'. */
+    prefix?: string
+    /** How long connecting (and each reconnection attempt) may take. Default '2s'. */
+    connectTimeout?: Duration
+    /** How long one command may wait for its reply before failing. Default '1s'. */
+    commandTimeout?: Duration
   }
 }
 

@@ -40,6 +40,7 @@ export const envOverrides: ReadonlyArray<readonly [string, readonly string[]]> =
   ['TAO_LANGUAGES', ['languages']],
   ['TAO_TIME_ZONE', ['timeZone']],
   ['TAO_MAIL_URL', ['mail', 'url']],
+  ['TAO_REDIS_URL', ['redis', 'url']],
 ]
 
 type Obj = Record<string, unknown>
@@ -97,6 +98,8 @@ export function buildSettings (raw: Obj, opts: { root: string, file: string, env
   if (s.static.hashed === 'auto') s.static.hashed = !s.debug
   // A development server stops on an unreachable database; production starts and answers 503.
   if (s.database.requireOnStart === 'auto') s.database.requireOnStart = s.debug
+  // Redis keys and channels of one site: named after its database unless set.
+  if (s.redis.prefix === undefined) s.redis.prefix = `tao:${s.database.name}:`
   if (typeof s.secretKey === 'string' && s.secretKey.includes(',')) {
     s.secretKey = s.secretKey.split(',').map((k) => k.trim()).filter(Boolean)
   }

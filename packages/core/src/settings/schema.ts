@@ -1,5 +1,6 @@
 import { isIP } from 'node:net'
 import { appNameProblem } from '../names/index.js'
+import { redisUrlProblem } from '../redis/url.js'
 import {
   anyValue, bool, duration, either, fn, int, listOf, mapOf, oneOf, problem, shape, size, str, type Check,
 } from './validate.js'
@@ -73,9 +74,6 @@ const TRUSTED_ORIGIN = /^https?:\/\/(\*\.)?([a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z
 const trustedOrigin = (s: string) => (TRUSTED_ORIGIN.test(s)
   ? null
   : "an origin such as 'https://app.example.com', 'https://*.example.com' or 'http://localhost:5173' (scheme, host, optional port; no path)")
-
-// A cache namespace: printable, no spaces or ':' (the separator of tao's keys).
-const cachePrefix = (s: string) => (/^[\w.@/-]{1,100}$/.test(s) ? null : "a name of letters, digits and '_.@/-' (no ':' or spaces)")
 
 const appEntry: Check = either(
   str(undefined),
@@ -237,13 +235,19 @@ export const settingsSchema = shape({
   // cache and rate limits (issue #18)
   cache: shape({
     backend: oneOf(['auto', 'memory', 'redis'] as const, 'auto'),
-    prefix: str(undefined, cachePrefix),
     maxSize: size(64 * 1024 * 1024),
     ttl: duration(5 * 60_000),
   }),
   rateLimit: shape({
     store: oneOf(['auto', 'memory', 'redis'] as const, 'auto'),
     maxKeys: int(10_000, 1, 10_000_000),
+  }),
+  // issue #18: the project's Redis, shared by channels, the cache and rate limits across machines
+  redis: shape({
+    url: str(undefined, redisUrlProblem),
+    prefix: str(undefined),
+    connectTimeout: duration(2_000),
+    commandTimeout: duration(1_000),
   }),
 })
 
@@ -260,4 +264,6 @@ export type Settings = DeepReadonly<ReturnType<typeof settingsSchema>> & {
   readonly file: string
   /** Always set once loaded: the first of `languages` when settings.ts is silent. */
   readonly defaultLanguage: string
+  /** Always set once loaded: 'tao:<database.name>:' when settings.ts is silent. */
+  readonly redis: { readonly prefix: string }
 }

@@ -14,11 +14,11 @@ test('req.cache is the cache of the route\'s app: keys are namespaced per projec
   await app.inject('/values?set=shared&n=7')
   assert.deepEqual((await app.inject('/values?get=shared')).json(), { value: { n: 7 } })
   // The same key from another app's route is another entry.
-  assert.deepEqual((await app.inject('/other/values?get=shared')).json(), { namespace: 'cachesite:other:', value: null })
+  assert.deepEqual((await app.inject('/other/values?get=shared')).json(), { namespace: 'tao:tao:cache:other:', value: null })
   // app.cache('pages') is what the pages routes see.
   assert.deepEqual(await app.cache('pages').get('shared'), { n: 7 })
-  assert.equal(app.cache('pages').namespace, 'cachesite:pages:')
-  assert.equal(app.cache().namespace, 'cachesite::')
+  assert.equal(app.cache('pages').namespace, 'tao:tao:cache:pages:')
+  assert.equal(app.cache().namespace, 'tao:tao:cache::')
   assert.equal(app.cache('pages').backend, 'memory')
   assert.throws(() => app.cache('pagse'), (e: unknown) => isTaoError(e, 'TAO_ERR_APP_NOT_FOUND') && /Did you mean 'pages'/.test(e.message))
 })
@@ -45,7 +45,7 @@ test('wrap computes once per key however many requests ask at the same time (sta
   const bodies = answers.map((r) => r.json() as { calls: number, namespace: string, dateIsDate: boolean, idIsObjectId: boolean })
   const calls = new Set(bodies.map((b) => b.calls))
   assert.equal(calls.size, 1, `one computation for 20 concurrent requests, got ${[...calls].join(', ')}`)
-  assert.deepEqual(bodies[0], { namespace: 'cachesite:pages:', calls: bodies[0]!.calls, dateIsDate: true, idIsObjectId: true })
+  assert.deepEqual(bodies[0], { namespace: 'tao:tao:cache:pages:', calls: bodies[0]!.calls, dateIsDate: true, idIsObjectId: true })
   // Later requests hit the stored value; another key computes again.
   assert.equal((await app.inject('/wrap?key=stampede')).json().calls, bodies[0]!.calls)
   assert.equal((await app.inject('/wrap?key=another')).json().calls, bodies[0]!.calls + 1)
