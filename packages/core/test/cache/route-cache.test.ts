@@ -131,3 +131,14 @@ test('a bad cache option is refused where the route is declared', async () => {
   assert.throws(() => route('POST', '/x', () => 'x', { cache: { ttl: '1m' } }), (e: unknown) => isTaoError(e, 'TAO_ERR_ROUTE_CACHE_INVALID') && /only GET and HEAD/.test(e.message))
   assert.throws(() => route('GET', '/x', () => 'x', { cache: { ttl: 'soon' } as never }), (e: unknown) => isTaoError(e, 'TAO_ERR_ROUTE_CACHE_INVALID') && /positive duration/.test(e.message))
 })
+
+test('under the debug toolbar pages are not cached (the toolbar is injected into each one)', async () => {
+  const dev = await createTestApp({ root: fixture('cache-site'), settings: { debug: true } })
+  try {
+    const a = await dev.inject('/cached?page=debug')
+    const b = await dev.inject('/cached?page=debug')
+    assert.notEqual(a.body, b.body)
+  } finally {
+    await dev.close()
+  }
+})
