@@ -52,4 +52,5 @@ export { defineRateLimit, RateLimit, memoryCounters, type RateLimitResult } from
 export type { RateLimitOptions } from './routing/index.js'
 // Redis (issue #18): connections shared by channels, the cache and rate limits
 export { createRedisClient, closeRedisClient, RedisConnections, type RedisClientOptions } from './redis/index.js'
+export { createRedisTransport, type RedisTransport, type RedisTransportOptions, type RedisTransportStats } from './websocket/index.js'
 export type { Redis } from 'ioredis'

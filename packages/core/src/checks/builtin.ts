@@ -5,6 +5,7 @@ import { missingTranslations } from '../i18n/extract.js'
 import type { Settings } from '../settings/index.js'
 import { readNginxConf, readUnits } from './deploy-files.js'
 import { checkDatabase } from '../db/checks.js'
+import { splitUrl } from '../db/url.js'
 import { decodeKey, lowEntropyReason } from '../session/keys.js'
 import { finding, type CheckId, type CheckMessage } from './messages.js'
 import type { CheckContext, CheckDef } from './registry.js'
@@ -107,6 +108,25 @@ function translations ({ settings, root, apps }: CheckContext): CheckMessage[] {
     m.missing.slice(0, 3).map((k) => `'${k}'`).join(', ') + (m.missing.length > 3 ? ', …' : '')))
 }
 
+const LOOPBACK_HOST = /^(127\.\d+\.\d+\.\d+|\[?::1\]?|localhost)(:\d+)?$/
+
+/**
+ * websocket.W001: a database other machines could share (a server that is not on loopback)
+ * while channels have no broker (no Redis URL, no transport factory): a second machine
+ * would serve the same site, and a publish on one would never reach sockets on the other.
+ * One machine with `--workers` and the embedded store is fine: its primary relays channels.
+ */
+function channelBroker ({ settings }: CheckContext): CheckMessage[] {
+  const url = settings.database.url
+  if (url === undefined || url === 'memory') return []
+  const hosts = splitUrl(url)?.hosts.split(',') ?? []
+  if (hosts.length > 0 && hosts.every((h) => LOOPBACK_HOST.test(h))) return []
+  const ws = settings.websocket
+  if (typeof ws.transport === 'function' || ws.transport === 'redis') return []
+  if ((ws.channels.url ?? settings.redis.url) !== undefined && ws.transport === 'auto') return []
+  return [finding('websocket.W001', ws.transport)]
+}
+
 /** tao's own checks; other concerns add theirs to the list in checks/index.ts. */
 export const builtinChecks: readonly CheckDef[] = [
   { name: 'secret key', deploy: true, run: secretKey },
@@ -120,5 +140,6 @@ export const builtinChecks: readonly CheckDef[] = [
   { name: 'database', deploy: false, atStart: false, run: ({ settings }) => checkDatabase(settings).map((c) => ({ ...c, id: c.id as CheckId })) },
   { name: 'static files', deploy: true, run: staticFiles },
   { name: 'translations', deploy: false, atStart: false, run: translations },
+  { name: 'channel broker', deploy: true, run: channelBroker },
   { name: 'migrations', deploy: true, run: ({ pendingMigrations }) => (pendingMigrations?.length ? [finding('migrations.E001', pendingMigrations.join(', '))] : []) },
 ]

@@ -39,6 +39,10 @@ export const checkIds = {
   'database.W003': def('warning', () => 'No database URL is set: tao uses the embedded store under var/db, which serves one machine only.',
     'Set TAO_DATABASE_URL (or settings.database.url) to a MongoDB replica set for production.'),
 
+  // websocket channels across machines (issue #18)
+  'websocket.W001': def('warning', (transport: string) => `The database is a server several machines can share, but channels have no broker (websocket.transport '${transport}', no Redis URL): on a second machine, a publish would never reach the websockets of the first.`,
+    "Set TAO_REDIS_URL (or settings.redis.url) to a Redis all machines reach; channels then go over Redis pub/sub. On one machine only, silence this check: checks.silence: ['websocket.W001']."),
+
   // languages
   'i18n.W001': def('warning', (file: string, lang: string, count: number, sample: string) => `${file} lacks ${count} translation${count === 1 ? '' : 's'} into '${lang}' that the default language's catalog has: ${sample}.`,
     'Translate them (run `tao makemessages` to add every string of the code to the catalogs); until then they show in the default language.'),

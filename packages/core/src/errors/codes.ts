@@ -146,7 +146,7 @@ export const codes = {
   TAO_ERR_WS_CHANNEL_INVALID: def(500, (call: string, reason: string) =>
     `Invalid call ${call}: ${reason}.`),
   TAO_ERR_WS_TRANSPORT_INVALID: def(500, (reason: string) =>
-    `Invalid channel transport: ${reason}. settings.websocket.transport is 'auto', 'memory', 'cluster', or a function returning { publish(group, payload), subscribe(handler), close() }.`),
+    `Invalid channel transport: ${reason}. settings.websocket.transport is 'auto', 'memory', 'cluster', 'redis', or a function returning { publish(group, payload), subscribe(handler), close() }.`),
 
   // services
   TAO_ERR_SERVICE_INVALID: def(500, (where: string, reason: string) =>

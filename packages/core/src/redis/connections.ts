@@ -7,7 +7,7 @@ import { describeRedis } from './url.js'
 
 /**
  * The Redis connections of one app, made on first use: nothing connects when no concern asks
- * for Redis, or when no URL is set. `client()` is the one shared connection for commands
+ * for Redis, or when no URL is set, and nothing before the app is ready. `client()` is the one shared connection for commands
  * (cache, rate limits); `subscriber()` makes a dedicated one, since a connection in pub/sub
  * mode runs no other command. `close()` ends them all when the app closes.
  */
@@ -21,6 +21,9 @@ export class RedisConnections {
   readonly #clients = new Set<Redis>()
   #shared: Redis | null = null
   #closed = false
+  // Connections made during boot wait for start() (the app is ready): a boot that fails later
+  // leaves no socket open behind it.
+  #started = false
 
   constructor (settings: Settings, log: FastifyBaseLogger) {
     this.#settings = settings.redis
@@ -65,9 +68,14 @@ export class RedisConnections {
     })
     this.#clients.add(client)
     client.once('end', () => this.#clients.delete(client))
-    // The first connection failure is logged by the 'error' listener; retries go on by themselves.
-    client.connect().catch(() => {})
+    if (this.#started) connectInBackground(client)
     return client
+  }
+
+  /** Connects what was opened during boot, and from now on connects at once. */
+  start (): void {
+    this.#started = true
+    for (const client of this.#clients) if (client.status === 'wait') connectInBackground(client)
   }
 
   /** Closes every connection made. Idempotent. */
@@ -77,4 +85,9 @@ export class RedisConnections {
     await Promise.all([...this.#clients].map(async (c) => { await closeRedisClient(c) }))
     this.#clients.clear()
   }
+}
+
+// The first connection failure is logged by the client's 'error' listener; retries go on by themselves.
+function connectInBackground (client: Redis): void {
+  client.connect().catch(() => {})
 }

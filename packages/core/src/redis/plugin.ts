@@ -23,6 +23,7 @@ export interface RedisPluginOptions {
 async function redis (fastify: FastifyInstance, opts: RedisPluginOptions): Promise<void> {
   const connections = new RedisConnections(opts.settings, fastify.log)
   fastify.decorate(kRedis, connections)
+  fastify.addHook('onReady', async () => { connections.start() })
   fastify.addHook('onClose', async () => { await connections.close() })
 }
 

@@ -200,9 +200,15 @@ export interface UserSettings {
     closeTimeout?: Duration
     /**
      * How channels reach other processes: 'auto' (node:cluster IPC in a cluster worker, else in-process),
-     * 'memory', 'cluster', or a function returning a ChannelTransport (a broker such as Redis pub/sub).
+     * 'memory', 'cluster', 'redis' (Redis pub/sub, across machines), or a function returning a
+     * ChannelTransport. 'auto' picks 'redis' when a Redis URL is set (websocket.channels.url or redis.url).
      */
-    transport?: 'auto' | 'memory' | 'cluster' | (() => ChannelTransport)
+    transport?: 'auto' | 'memory' | 'cluster' | 'redis' | (() => ChannelTransport)
+    /** Channels over Redis pub/sub (issue #18). @see docs/reference/websockets.md */
+    channels?: {
+      /** The Redis of channels, e.g. 'redis://10.0.0.5:6379'. Default: redis.url (`TAO_REDIS_URL`). */
+      url?: string
+    }
   }
   checks?: {
     /** Check ids to silence, e.g. ['security.W004']. */

@@ -197,7 +197,11 @@ export const settingsSchema = shape({
     maxBufferedAmount: size(4 * 1024 * 1024),
     pingInterval: duration(30_000),
     closeTimeout: duration(5_000),
-    transport: either(oneOf(['auto', 'memory', 'cluster'] as const, 'auto'), fn, "'auto', 'memory', 'cluster', or a function returning a channel transport"),
+    transport: either(oneOf(['auto', 'memory', 'cluster', 'redis'] as const, 'auto'), fn, "'auto', 'memory', 'cluster', 'redis', or a function returning a channel transport"),
+    // issue #18: channels over Redis pub/sub (default: redis.url)
+    channels: shape({
+      url: str(undefined, redisUrlProblem),
+    }),
   }),
   checks: shape({
     silence: listOf(str('')),

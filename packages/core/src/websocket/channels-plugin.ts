@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Settings } from '../settings/index.js'
-import { kChannels } from '../symbols.js'
+// For its FastifyInstance[kRedis] declaration (the plugin is registered before this one).
+import '../redis/plugin.js'
+import { kChannels, kRedis } from '../symbols.js'
 import { Channels } from './channels.js'
 import { resolveTransport } from './transport.js'
 
@@ -22,15 +24,15 @@ export interface ChannelsPluginOptions {
 
 /**
  * The app's channels, at the root so that views, websocket handlers and services share them:
- * builds the transport from settings.websocket.transport once, decorates the instance and
+ * builds the transport from settings.websocket (Redis pub/sub when a Redis URL is set) once, decorates the instance and
  * `req.channels`, and closes the transport when the app closes.
  * @throws TAO_ERR_WS_TRANSPORT_INVALID (see resolveTransport).
  */
 async function channelsRoot (fastify: FastifyInstance, opts: ChannelsPluginOptions): Promise<void> {
-  const channels = new Channels(resolveTransport(opts.settings.websocket.transport), fastify.log)
+  const channels = new Channels(resolveTransport(opts.settings.websocket, fastify[kRedis], fastify.log), fastify.log)
   fastify.decorate(kChannels, channels)
   fastify.decorateRequest('channels', { getter: () => channels })
   fastify.addHook('onClose', async () => { await channels.close() })
 }
 
-export const channelsPlugin = fp(channelsRoot, { name: 'tao:channels', fastify: '5.x' })
+export const channelsPlugin = fp(channelsRoot, { name: 'tao:channels', fastify: '5.x', dependencies: ['tao:redis'] })

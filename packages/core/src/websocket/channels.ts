@@ -54,6 +54,11 @@ export class Channels {
     transport.subscribe((group, payload) => this.#deliver(group, payload))
   }
 
+  /** The transport carrying publishes to other processes (the Redis one has `stats`). */
+  get transport (): ChannelTransport {
+    return this.#transport
+  }
+
   /**
    * Adds an open socket to a group (of this process). Returns false, and does nothing, for a
    * socket that is already closing or closed.

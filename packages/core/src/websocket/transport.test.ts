@@ -68,12 +68,12 @@ test('a worker whose primary is gone publishes locally only', () => {
 })
 
 test('resolveTransport: memory outside a cluster worker, coded errors for bad choices', () => {
-  const memory = resolveTransport('auto')
+  const memory = resolveTransport({ transport: 'auto' })
   let got = ''
   memory.subscribe((_g, p) => { got = String(p) })
   memory.publish('g', 'in-process')
   assert.equal(got, 'in-process')
-  assert.throws(() => resolveTransport('cluster'), (err: unknown) => isTaoError(err, 'TAO_ERR_WS_TRANSPORT_INVALID') && /'cluster' needs a worker started by node:cluster/.test(err.message))
-  assert.throws(() => resolveTransport(() => ({ publish () {} })), (err: unknown) => isTaoError(err, 'TAO_ERR_WS_TRANSPORT_INVALID') && /returned object without subscribe, close/.test(err.message))
-  assert.throws(() => resolveTransport(() => null), (err: unknown) => isTaoError(err, 'TAO_ERR_WS_TRANSPORT_INVALID') && /returned null without publish/.test(err.message))
+  assert.throws(() => resolveTransport({ transport: 'cluster' }), (err: unknown) => isTaoError(err, 'TAO_ERR_WS_TRANSPORT_INVALID') && /'cluster' needs a worker started by node:cluster/.test(err.message))
+  assert.throws(() => resolveTransport({ transport: () => ({ publish () {} }) }), (err: unknown) => isTaoError(err, 'TAO_ERR_WS_TRANSPORT_INVALID') && /returned object without subscribe, close/.test(err.message))
+  assert.throws(() => resolveTransport({ transport: () => null }), (err: unknown) => isTaoError(err, 'TAO_ERR_WS_TRANSPORT_INVALID') && /returned null without publish/.test(err.message))
 })

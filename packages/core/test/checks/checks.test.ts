@@ -16,6 +16,7 @@ const good: UserSettings = {
   allowedHosts: ['example.com'],
   server: { socket: '/run/site/tao.sock', trustProxy: true },
   database: { url: 'mongodb://db.example.com/site' },
+  redis: { url: 'redis://cache.example.com:6379' },
 }
 
 const NGINX = (o: { keepalive?: string, body?: string, alias?: string } = {}) => `
@@ -113,6 +114,16 @@ test('server: keep-alive, body size and systemd stop timeout against deploy/ fil
   assert.match(r.findings[2]!.msg, /^deploy\/site\.service lets systemd wait 15000 ms/)
   // nginx's default upstream keepalive_timeout (60s) is shorter than tao's default (75s).
   assert.deepEqual(ids(await check(good, { 'deploy/nginx.conf': NGINX({ alias: '/' }) }, false)), [])
+})
+
+test('websocket.W001: a database several machines share, and channels with no broker (issue #18)', async () => {
+  const none = await check({ ...good, redis: {} })
+  assert.deepEqual(ids(none), ['websocket.W001'])
+  assert.match(none.findings[0]!.msg, /channels have no broker \(websocket\.transport 'auto', no Redis URL\)/)
+  assert.match(none.findings[0]!.hint, /TAO_REDIS_URL/)
+  assert.deepEqual(ids(await check({ ...good, redis: {}, websocket: { channels: { url: 'redis://10.0.0.9' } } })), [])
+  assert.deepEqual(ids(await check({ ...good, redis: {}, database: { url: 'mongodb://127.0.0.1:27017/site' } })), [], 'a database on loopback serves one machine')
+  assert.deepEqual(ids(await check({ ...good, websocket: { transport: 'cluster' } })), ['websocket.W001'], "'cluster' ignores the Redis URL")
 })
 
 test('database and static files: embedded store, hashing off, missing collectstatic output', async () => {

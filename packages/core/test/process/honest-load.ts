@@ -28,6 +28,12 @@ export interface HonestLoadOptions {
   connections?: number
   /** Upper bound of the whole run. */
   maxSeconds?: number
+  /**
+   * At the end, let requests in flight get their answers (each connection closes after its
+   * answer) instead of half-closing every connection at once: a proxy such as nginx treats a
+   * client's FIN as an abort and drops the request. Default false.
+   */
+  awaitAnswers?: boolean
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
@@ -111,7 +117,7 @@ export async function honestLoad (opts: HonestLoadOptions, during: () => Promise
   }
   // Answers still due get 3 s, then whatever is open is closed (and its request counted lost).
   const grace = setTimeout(() => { for (const s of open) s.destroy() }, 3_000)
-  for (const s of open) s.end()
+  if (opts.awaitAnswers !== true) for (const s of open) s.end()
   await Promise.all(clients)
   clearTimeout(grace)
   return acc

@@ -45,6 +45,6 @@ test('a transport factory that returns no transport stops the start with a coded
   )
   await assert.rejects(
     fixtureApp('ws-chat', { settings: { websocket: { transport: 'carrier-pigeon' as never } } }),
-    (err: unknown) => isTaoError(err, 'TAO_ERR_SETTINGS_INVALID') && /websocket\.transport: expected 'auto', 'memory', 'cluster', or a function/.test(err.message)
+    (err: unknown) => isTaoError(err, 'TAO_ERR_SETTINGS_INVALID') && /websocket\.transport: expected 'auto', 'memory', 'cluster', 'redis', or a function/.test(err.message)
   )
 })

@@ -2,11 +2,11 @@
 // it forks N workers that serve a fixture on one shared port, relays every `tao: 'relay'`
 // message unchanged to all other live workers, prints one JSON line per ready worker, and
 // exits (with its workers) on SIGTERM or when its stdin closes.
-//   node --import tsx cluster-primary.ts <fixture root> <workers>
+//   node --import tsx cluster-primary.ts <fixture root> <workers> [redis url]
 import cluster from 'node:cluster'
 import { createApp } from '@tao/core'
 
-const [root = '', count = '2'] = process.argv.slice(2)
+const [root = '', count = '2', redisUrl] = process.argv.slice(2)
 
 if (cluster.isPrimary) {
   let stopping = false
@@ -31,7 +31,7 @@ if (cluster.isPrimary) {
   process.stdin.on('end', stop).resume()
   for (let i = 0; i < Number(count); i++) cluster.fork()
 } else {
-  const app = await createApp({ root, env: {}, settings: { logLevel: 'silent', database: { url: 'memory' } } })
+  const app = await createApp({ root, env: {}, settings: { logLevel: 'silent', database: { url: 'memory' }, redis: { url: redisUrl } } })
   const address = await app.listen({ port: 0, host: '127.0.0.1' })
   process.send!({ ready: address })
 }
