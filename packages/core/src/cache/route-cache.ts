@@ -84,7 +84,8 @@ export function installRouteCache (fastify: FastifyInstance, opts: RouteCacheOpt
     if (req.method !== 'GET' && req.method !== 'HEAD') return
     const cookie = req.headers.cookie
     if (req.headers.authorization !== undefined || (cookie !== undefined && cookie.includes(sessionPrefix))) return
-    const base = hash(`${req.protocol}://${req.host.toLowerCase()}${req.originalUrl}`)
+    // Ports are left out, as the Host check does: behind a proxy every machine sees the public host.
+    const base = hash(`${req.protocol}://${req.hostname.toLowerCase()}${req.originalUrl}`)
     req[kRouteCacheKey] = base
     const names = await pages.get<string[]>(`v:${base}`)
     if (names === undefined) return
