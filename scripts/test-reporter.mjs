@@ -19,6 +19,7 @@ function describeError (error) {
 export default async function * compact (source) {
   const counts = { pass: 0, fail: 0, skip: 0, todo: 0, cancelled: 0 }
   const perFile = new Map()
+  const skipped = new Map()
   const started = Date.now()
   let ticks = 0
   for await (const { type, data } of source) {
@@ -38,8 +39,11 @@ export default async function * compact (source) {
     }
     const file = where(data.file)
     perFile.set(file, (perFile.get(file) ?? 0) + (data.details?.duration_ms ?? 0))
-    if (data.skip !== undefined) counts.skip++
-    else if (data.todo !== undefined) counts.todo++
+    if (data.skip !== undefined) {
+      counts.skip++
+      // A skip says why (redis-server or nginx missing...): shown once per reason, never silent.
+      if (typeof data.skip === 'string') skipped.set(data.skip, (skipped.get(data.skip) ?? 0) + 1)
+    } else if (data.todo !== undefined) counts.todo++
     else if (type === 'test:pass') counts.pass++
     else if (data.details?.error?.failureType === 'cancelledByParent') counts.cancelled++
     else {
@@ -54,5 +58,6 @@ export default async function * compact (source) {
     .map(([f, ms]) => `  ${(ms / 1000).toFixed(1).padStart(6)} s  ${f}`).join('\n')
   yield `\n\nslowest files (summed test time):\n${slowest}\n`
   yield `\nℹ files ${perFile.size}, ${seconds} s\n`
+  for (const [reason, n] of skipped) yield `﹣ ${n} skipped: ${reason}\n`
   yield `${counts.pass} passed, ${counts.fail + counts.cancelled} failed, ${counts.skip} skipped\n`
 }

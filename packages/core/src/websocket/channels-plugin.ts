@@ -29,10 +29,12 @@ export interface ChannelsPluginOptions {
  * @throws TAO_ERR_WS_TRANSPORT_INVALID (see resolveTransport).
  */
 async function channelsRoot (fastify: FastifyInstance, opts: ChannelsPluginOptions): Promise<void> {
-  const channels = new Channels(resolveTransport(opts.settings.websocket, fastify[kRedis], fastify.log), fastify.log)
+  // tao:redis, when registered (createApp does, before this), gives channels over Redis.
+  const redis = fastify.hasDecorator(kRedis) ? fastify[kRedis] : undefined
+  const channels = new Channels(resolveTransport(opts.settings.websocket, redis, fastify.log), fastify.log)
   fastify.decorate(kChannels, channels)
   fastify.decorateRequest('channels', { getter: () => channels })
   fastify.addHook('onClose', async () => { await channels.close() })
 }
 
-export const channelsPlugin = fp(channelsRoot, { name: 'tao:channels', fastify: '5.x', dependencies: ['tao:redis'] })
+export const channelsPlugin = fp(channelsRoot, { name: 'tao:channels', fastify: '5.x' })
