@@ -48,6 +48,10 @@ export {
 } from './admin/index.js'
 // websocket clients held by services (issue 18)
 export { WebsocketClient, connectWebsocket, type ClientState, type ClientStats, type WebsocketClientOptions, type ClientCloseInfo, type QueueOverflow } from './websocket/index.js'
+// cache and rate limits (issue #18)
+export { Cache, Caches, MemoryBackend, type CacheBackend, type CacheTtl } from './cache/index.js'
+export { defineRateLimit, RateLimit, memoryCounters, type RateLimitResult } from './rate-limit/index.js'
+export type { RateLimitOptions } from './routing/index.js'
 // Redis (issue #18): connections shared by channels, the cache and rate limits
 export { createRedisClient, closeRedisClient, RedisConnections, type RedisClientOptions } from './redis/index.js'
 export { createRedisTransport, type RedisTransport, type RedisTransportOptions, type RedisTransportStats } from './websocket/index.js'

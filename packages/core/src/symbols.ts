@@ -41,6 +41,13 @@ export const kAdminSite = Symbol('tao.adminSite')
 export const kHandlerDeadline = Symbol('tao.handlerDeadline')
 // services: closes what a service instance's context opened (its websocket clients)
 export const kContextClose = Symbol('tao.contextClose')
+// cache and rate limits (issue #18)
+/** The caches of a tao app (cache/caches.ts). */
+export const kCache = Symbol('tao.cache')
+/** A cached route's response key for this request, set when it may be stored (cache/route-cache.ts). */
+export const kRouteCacheKey = Symbol('tao.routeCacheKey')
+/** The rate limits of a tao app (rate-limit/). */
+export const kRateLimits = Symbol('tao.rateLimits')
 // redis (issue #18): the app's Redis connections
 export const kRedis = Symbol('tao.redis')
 /** A request's Db bound to its database deadline (db/deadline.ts), set on its first read of req.db. */

@@ -127,6 +127,21 @@ function channelBroker ({ settings }: CheckContext): CheckMessage[] {
   return [finding('websocket.W001', ws.transport)]
 }
 
+/**
+ * cache.W001: a database other machines could share (as websocket.W001) while the cache or the
+ * rate limits stay in each process's memory (no Redis URL, or 'memory' chosen).
+ */
+function sharedStores (ctx: CheckContext): CheckMessage[] {
+  const { settings } = ctx
+  const url = settings.database.url
+  if (url === undefined || url === 'memory') return []
+  const hosts = splitUrl(url)?.hosts.split(',') ?? []
+  if (hosts.length > 0 && hosts.every((h) => LOOPBACK_HOST.test(h))) return []
+  const local = (choice: string) => choice === 'memory' || (choice === 'auto' && settings.redis.url === undefined)
+  const what = [local(settings.cache.backend) ? 'the cache lives' : '', local(settings.rateLimit.store) ? 'rate limits count' : ''].filter(Boolean)
+  return what.length === 0 ? [] : [finding('cache.W001', what.join(' and '))]
+}
+
 /** tao's own checks; other concerns add theirs to the list in checks/index.ts. */
 export const builtinChecks: readonly CheckDef[] = [
   { name: 'secret key', deploy: true, run: secretKey },
@@ -141,5 +156,6 @@ export const builtinChecks: readonly CheckDef[] = [
   { name: 'static files', deploy: true, run: staticFiles },
   { name: 'translations', deploy: false, atStart: false, run: translations },
   { name: 'channel broker', deploy: true, run: channelBroker },
+  { name: 'cache and rate-limit stores', deploy: true, run: sharedStores },
   { name: 'migrations', deploy: true, run: ({ pendingMigrations }) => (pendingMigrations?.length ? [finding('migrations.E001', pendingMigrations.join(', '))] : []) },
 ]

@@ -43,6 +43,10 @@ export const checkIds = {
   'websocket.W001': def('warning', (transport: string) => `The database is a server several machines can share, but channels have no broker (websocket.transport '${transport}', no Redis URL): on a second machine, a publish would never reach the websockets of the first.`,
     "Set TAO_REDIS_URL (or settings.redis.url) to a Redis all machines reach; channels then go over Redis pub/sub. On one machine only, silence this check: checks.silence: ['websocket.W001']."),
 
+  // cache and rate limits across machines (issue #18)
+  'cache.W001': def('warning', (what: string) => `The database is a server several machines can share, but ${what} in each process's memory: on several machines, a cache.delete() on one leaves the others' copies until they expire, and a rate limit allows its max on every process.`,
+    "Set TAO_REDIS_URL (or settings.redis.url) to a Redis all machines reach, and leave cache.backend and rateLimit.store at 'auto'. On one machine only, silence this check: checks.silence: ['cache.W001']."),
+
   // languages
   'i18n.W001': def('warning', (file: string, lang: string, count: number, sample: string) => `${file} lacks ${count} translation${count === 1 ? '' : 's'} into '${lang}' that the default language's catalog has: ${sample}.`,
     'Translate them (run `tao makemessages` to add every string of the code to the catalogs); until then they show in the default language.'),

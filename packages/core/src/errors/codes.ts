@@ -307,6 +307,25 @@ export const codes = {
     `The websocket client to ${url} is closed (its service stopped, its signal aborted, or close() was called), so it sends nothing more. Make a new client, or stop sending once ctx.signal aborts.`),
   TAO_ERR_WS_CLIENT_QUEUE_FULL: def(503, (url: string, max: number) =>
     `The send queue of the websocket client to ${url} is full (${max} messages waiting while the connection is down or the peer reads slowly), and its queue.overflow is 'error'. Send less often, raise queue.max, or choose queue.overflow 'drop-oldest' or 'drop-newest'.`),
+  // cache and rate limits (issue #18)
+  TAO_ERR_CACHE_TTL_INVALID: def(500, (where: string, given: string) =>
+    `Invalid cache lifetime ${given} in ${where}: it must be a duration (milliseconds, or a string such as '30s' or '5m'; 0 keeps the entry until it is evicted).`),
+  TAO_ERR_CACHE_KEY_INVALID: def(500, (where: string, reason: string) =>
+    `Invalid cache key in ${where}: ${reason}. Keys are non-empty strings of at most 1000 characters, such as 'post:' + slug.`),
+  TAO_ERR_CACHE_VALUE_INVALID: def(500, (key: string, reason: string) =>
+    `Cannot cache the value of ${q(key)}: ${reason}. Cached values are stored as Extended JSON (plain objects, arrays, strings, numbers, booleans, null, Dates, ObjectIds); convert the value first, or return null instead of undefined.`),
+  TAO_ERR_CACHE_UNAVAILABLE: def(503, (op: string, key: string, reason: string) =>
+    `The cache could not ${op} ${q(key)}: ${reason}. The cache's Redis server is unreachable; the entry may still be there, so retry once it is back (reads and writes meanwhile are misses, logged).`),
+  TAO_ERR_CACHE_NOT_READY: def(500, (what: string) =>
+    `${what} needs the cache concern (tao:cache), which this server does not have. Use it from a tao app: in a request (req.cache, a rate limit's check(req)) or through app.cache().`),
+  TAO_ERR_CACHE_TAG_INVALID: def(500, (reason: string) =>
+    `Invalid {% cache %} tag: ${reason}. Write it as {% cache "name", 60 %}...{% endcache %}: a key (string) and a lifetime in seconds, optionally followed by values that vary the key: {% cache "sidebar", 300, user.id %}.`),
+  TAO_ERR_ROUTE_CACHE_INVALID: def(500, (where: string, reason: string) =>
+    `Invalid cache option on route ${where}: ${reason}. Response caching is for pages that only read: route('GET', path, view, { cache: { ttl: '60s' } }).`),
+  TAO_ERR_RATE_LIMITED: def(429, (retryAfter: number) =>
+    `Too many requests: this limit allows no more for now. Retry in ${retryAfter} second${retryAfter === 1 ? '' : 's'} (the Retry-After header says the same).`),
+  TAO_ERR_RATE_LIMIT_INVALID: def(500, (where: string, reason: string) =>
+    `Invalid rate limit ${where}: ${reason}. Write it as { max: 10, window: '1m' } (at most max requests per window and key; key defaults to the client address).`),
   // redis: the shared broker across machines (issue #18)
   TAO_ERR_REDIS_URL_INVALID: def(500, (what: string) =>
     `Invalid Redis URL given to ${what}. Use 'redis://host:6379', 'rediss://user:password@host:6380/0' (TLS) or 'unix:///path/to/redis.sock'.`),

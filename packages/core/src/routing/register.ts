@@ -5,6 +5,7 @@ import { kReverse } from '../symbols.js'
 import type { Reverser } from './reverse.js'
 import { languagePrefix } from '../i18n/prefix.js'
 import type { Settings } from '../settings/index.js'
+import { routeRateLimit } from '../rate-limit/options.js'
 import type { Query, RouteName, UrlArgs } from './types.js'
 
 declare module 'fastify' {
@@ -26,6 +27,8 @@ declare module 'fastify' {
     taoDbTimeout?: number
     /** The database deadline its requests keep to, in ms (set at boot by the database concern). */
     taoDbDeadline?: number
+    /** The route's response cache (route(..., { cache })), normalized: ttl in ms. */
+    taoCache?: { ttl: number }
   }
   interface FastifyInstance {
     [kReverse]: Reverser
@@ -49,13 +52,23 @@ export interface RoutingPluginOptions {
 export const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE'])
 
 function addRoute (fastify: FastifyInstance, r: RouteRecord): void {
-  const { name: _name, csrf, timeout, dbTimeout, config, ...fastifyOptions } = r.options
+  const { name: _name, csrf, timeout, dbTimeout, cache, rateLimit, config, ...fastifyOptions } = r.options
   fastify.route({
     ...fastifyOptions,
     method: [...r.methods],
     url: r.path,
     handler: r.handler as FastifyRouteOptions['handler'],
-    config: { ...config, taoRoute: r.name, taoApp: r.app, csrf: csrf !== false, ...(timeout === undefined ? {} : { taoTimeout: timeout as number }), ...(dbTimeout === undefined ? {} : { taoDbTimeout: dbTimeout as number }) },
+    config: {
+      ...config,
+      taoRoute: r.name,
+      taoApp: r.app,
+      csrf: csrf !== false,
+      ...(timeout === undefined ? {} : { taoTimeout: timeout as number }),
+      ...(dbTimeout === undefined ? {} : { taoDbTimeout: dbTimeout as number }),
+      // Read by the cache and rate-limit concerns' onRoute hooks, once, at boot.
+      ...(cache === undefined ? {} : { taoCache: cache as { ttl: number } }),
+      ...(rateLimit === undefined ? {} : { rateLimit: routeRateLimit(rateLimit) }),
+    },
   })
 }
 

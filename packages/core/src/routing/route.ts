@@ -3,6 +3,7 @@ import type { WebSocket } from 'ws'
 import { kRouteDef } from '../symbols.js'
 import { taoError } from '../errors/index.js'
 import { duration } from '../settings/validate.js'
+import { checkRateLimit } from '../rate-limit/options.js'
 import type { Handler, Method, PathParams, Request, RouteDef, RouteOptions, TypedHandler } from './types.js'
 
 const METHODS = new Set<string>(['DELETE', 'GET', 'HEAD', 'PATCH', 'POST', 'PUT', 'OPTIONS', 'SEARCH', 'PROPFIND', 'PROPPATCH', 'MKCOL', 'COPY', 'MOVE', 'LOCK', 'UNLOCK', 'TRACE', 'REPORT', 'MKCALENDAR'])
@@ -20,7 +21,19 @@ function normalizeOptions (where: string, nameOrOptions: string | RouteOptions |
     options[key] = duration(0)(given, key, problems)
     if (problems.length > 0) throw taoError('TAO_ERR_ROUTE_INVALID', [where, `the ${key} ${JSON.stringify(given)} must be a duration (milliseconds, or a string such as '2s')`])
   }
+  if (options.cache !== undefined) options.cache = checkCache(where, options.cache)
+  if (options.rateLimit !== undefined) options.rateLimit = checkRateLimit(`on route ${where}`, options.rateLimit)
   return options
+}
+
+function checkCache (where: string, cache: unknown): { ttl: number } {
+  const ttl = (cache as { ttl?: unknown } | null)?.ttl
+  const problems: string[] = []
+  const ms = duration(0)(ttl, 'ttl', problems)
+  if (typeof cache !== 'object' || cache === null || ttl === undefined || problems.length > 0 || ms <= 0) {
+    throw taoError('TAO_ERR_ROUTE_CACHE_INVALID', [where, `cache must be { ttl } with a positive duration such as '60s', got ${JSON.stringify(cache)}`])
+  }
+  return Object.freeze({ ttl: ms })
 }
 
 function checkPath (where: string, path: unknown): asserts path is string {
@@ -57,6 +70,9 @@ export function route<P extends string> (method: Method | Method[], path: P, han
   checkPath(where, path)
   checkHandler(where, handler)
   const options = normalizeOptions(where, nameOrOptions)
+  if (options.cache !== undefined && methods.some((m) => m !== 'GET' && m !== 'HEAD')) {
+    throw taoError('TAO_ERR_ROUTE_CACHE_INVALID', [where, 'only GET and HEAD responses are cached'])
+  }
   return freeze({ kind: 'http', methods: methods as HTTPMethods[], path, handler, name: options.name, options })
 }
 

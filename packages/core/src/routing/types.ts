@@ -44,6 +44,29 @@ export interface RouteOptions extends Omit<RouteShorthandOptions, 'handler'> {
    * operations through `req.db` must end within it, else the request answers 503. 0: none.
    */
   dbTimeout?: number | string
+  /**
+   * Cache this page's responses (GET/HEAD routes only): a response to an anonymous request (no
+   * session cookie, no Authorization) that sets no cookie is kept for `ttl` and served to the
+   * next such requests, per URL and the request headers its `Vary` names, with an ETag (304 on
+   * If-None-Match). @see docs/reference/cache.md
+   */
+  cache?: { ttl: number | string }
+  /**
+   * At most `max` requests per `window` and key (default key: the client address); past it, a
+   * 429 with Retry-After. Counted in Redis when configured (every machine), else per process.
+   * @see docs/reference/cache.md
+   */
+  rateLimit?: RateLimitOptions
+}
+
+/** A rate limit: at most `max` requests per `window` and key. */
+export interface RateLimitOptions {
+  /** Requests allowed per window and key. */
+  max: number
+  /** The window: milliseconds or a duration string such as '1m'. */
+  window: number | string
+  /** What is counted, from the request (default: the client address, req.ip). */
+  key?: (req: FastifyRequest) => string | Promise<string>
 }
 
 export type Method = HTTPMethods | Lowercase<HTTPMethods>

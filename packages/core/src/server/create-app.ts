@@ -29,6 +29,10 @@ import { buildLanguageRewrite, i18nPagesPlugin, i18nPlugin } from '../i18n/index
 import { buildLogger, type LoggerSetup } from './logger.js'
 import { TaoApp } from './tao-app.js'
 import { buildWelcome } from './welcome.js'
+import { cachePlugin } from '../cache/index.js'
+import { selectStores } from '../cache/select.js'
+import { loginCounters, rateLimitPlugin } from '../rate-limit/index.js'
+import { kRedis } from '../symbols.js'
 
 /** Options of {@link createApp}. */
 export interface CreateAppOptions {
@@ -114,10 +118,18 @@ export async function createApp (opts: CreateAppOptions = {}): Promise<TaoApp> {
   await fastify.register(templatesPlugin, { settings, registry, reverser })
   // Languages: catalogs read once, req.locale, t() and the formatting filters (decorations only).
   await fastify.register(i18nPlugin, { settings, registry })
+  // Rate limits, then the cache (issue #18): stores chosen once (Redis when configured). Both arm
+  // their per-route hooks with onRoute, so routes without `rateLimit` or `cache` get none; a
+  // route with both counts the request before its cache answers.
+  const stores = selectStores(settings, fastify[kRedis])
+  await fastify.register(rateLimitPlugin, { counters: stores.counters, store: stores.countersKind, prefix: settings.redis.prefix })
+  await fastify.register(cachePlugin, { settings, registry, backend: stores.cache, ready: stores.ready })
   // Mail: the backend of settings.mail.url, built once (sendMail()).
   installMail(fastify, settings)
   // The built-in app auth (settings.auth): boot-time state at the root, hooks in pages.
   const auth = installAuth(fastify, settings, reverser)
+  // With Redis, failed logins are counted there too (shared by every machine, no database write).
+  if (auth !== null && stores.countersKind === 'redis') auth.attempts = loginCounters(stores.counters, settings, fastify[kRedis])
   // The admin site (registrations of every app's admin.ts), built once; only when turned on.
   if (settings.admin.enabled) await fastify.register(adminPlugin, { settings, registry })
   // Pages: one encapsulated context for everything dynamic (session, forms, routes).

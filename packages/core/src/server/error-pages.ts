@@ -105,9 +105,9 @@ async function errorPages (fastify: FastifyInstance, opts: ErrorsOptions): Promi
     // Answered before the body was read (a 413 on Content-Length, a cut upload): close the
     // connection after the answer, or Node would read the rest to keep it alive.
     if (req.raw.complete === false) reply.header('connection', 'close')
-    // A 503 that knows when to come back (a database outage) says so.
+    // A 503 that knows when to come back (a database outage) says so, as does a 429 (a rate limit).
     const retryAfter = isTaoError(err) ? err.details.retryAfter : undefined
-    if (status === 503 && typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter))
+    if ((status === 503 || status === 429) && typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter))
     if (prefersJson(req)) {
       await reply.type('application/json; charset=utf-8').send({ statusCode: status, error: title, message, ...(code && exposed ? { code } : {}) })
       return

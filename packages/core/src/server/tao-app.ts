@@ -7,8 +7,10 @@ import type { RouteName, UrlArgs } from '../routing/types.js'
 import { ServiceManager } from '../services/lifecycle.js'
 import type { ServiceRecord } from '../services/runner.js'
 import type { Settings } from '../settings/index.js'
-import { kChannels, kDatabase, kRedis, kStaticFiles, kTemplates } from '../symbols.js'
+import { kCache, kChannels, kDatabase, kRedis, kStaticFiles, kTemplates } from '../symbols.js'
 import type { Redis } from 'ioredis'
+import type { Cache } from '../cache/cache.js'
+import type {} from '../cache/plugin.js'
 import { CloseHooks, type CloseHook, type ClosePhase } from './close-hooks.js'
 import { currentIs, setCurrentApp } from './current.js'
 import { ConnectionTracker } from './drain.js'
@@ -68,6 +70,16 @@ export class TaoApp {
   url<N extends RouteName> (name: N, ...args: UrlArgs<N>): string {
     const [params, query] = args as unknown as [Record<string, unknown> | undefined, Parameters<Reverser['url']>[2]]
     return this.#reverser.url(name, params, query)
+  }
+
+  /**
+   * The cache of app `app` (keys under `<redis.prefix>cache:<app>:`), or the project's own without one:
+   * what `req.cache` is in that app's routes, for services, scripts and tests.
+   * @throws TAO_ERR_APP_NOT_FOUND
+   * @see docs/reference/cache.md
+   */
+  cache (app?: string): Cache {
+    return this.fastify[kCache].for(app)
   }
 
   /**

@@ -317,6 +317,26 @@ export interface UserSettings {
      */
     trustedOrigins?: string[]
   }
+  /** The cache framework (issue #18): `req.cache`, route response caching, `{% cache %}`. @see docs/reference/cache.md */
+  cache?: {
+    /**
+     * Where cached values live: 'memory' (a bounded LRU in each process), 'redis' (shared by every
+     * process and machine; needs a Redis URL), or 'auto' (the default: 'redis' when a Redis URL is
+     * configured, else 'memory').
+     */
+    backend?: 'auto' | 'memory' | 'redis'
+    /** Most bytes the memory backend holds (keys and serialized values); the least recently used go first. Default '64mb'. */
+    maxSize?: Size
+    /** Lifetime of a value set without one. Default '5m'. */
+    ttl?: Duration
+  }
+  /** Rate limits (issue #18): counters shared through Redis when one is configured, per process otherwise. @see docs/reference/cache.md */
+  rateLimit?: {
+    /** Where counters live: 'auto' (the default: 'redis' with a Redis URL, else 'memory'), 'memory' or 'redis'. */
+    store?: 'auto' | 'memory' | 'redis'
+    /** Most distinct keys the memory store counts at once (the least recently used are forgotten). Default 10000. */
+    maxKeys?: number
+  }
   /**
    * The project's Redis (issue #18): the broker of channels across machines, and the shared
    * backend of the cache and rate limits. Nothing connects until a concern uses it.

@@ -240,6 +240,16 @@ export const settingsSchema = shape({
   csrf: shape({
     trustedOrigins: listOf(str('', trustedOrigin)),
   }),
+  // cache and rate limits (issue #18)
+  cache: shape({
+    backend: oneOf(['auto', 'memory', 'redis'] as const, 'auto'),
+    maxSize: size(64 * 1024 * 1024),
+    ttl: duration(5 * 60_000),
+  }),
+  rateLimit: shape({
+    store: oneOf(['auto', 'memory', 'redis'] as const, 'auto'),
+    maxKeys: int(10_000, 1, 10_000_000),
+  }),
   // issue #18: the project's Redis, shared by channels, the cache and rate limits across machines
   redis: shape({
     url: str(undefined, redisUrlProblem),

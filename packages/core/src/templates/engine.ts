@@ -21,6 +21,7 @@ type Callback = (err: unknown, tmpl?: CompiledTemplate) => void
 interface NunjucksEnvironment {
   globals: Record<string, unknown>
   addFilter (name: string, fn: (...args: never[]) => unknown): unknown
+  addExtension (name: string, ext: object): unknown
   getTemplate (name: unknown, eagerCompile?: unknown, parentName?: unknown, ignoreMissing?: unknown, cb?: unknown): CompiledTemplate | undefined
 }
 
@@ -139,6 +140,14 @@ export class TemplateEngine {
   /** Adds a filter (a project's settings.templates.filters). */
   addFilter (name: string, fn: (...args: never[]) => unknown): void {
     this.#env.addFilter(name, fn)
+  }
+
+  /**
+   * Adds a Nunjucks extension (a custom tag such as the cache concern's `{% cache %}`). Call it
+   * at boot, before any template is compiled.
+   */
+  addExtension (name: string, ext: { tags: readonly string[] }): void {
+    this.#env.addExtension(name, ext)
   }
 
   /**

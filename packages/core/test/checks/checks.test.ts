@@ -117,13 +117,24 @@ test('server: keep-alive, body size and systemd stop timeout against deploy/ fil
 })
 
 test('websocket.W001: a database several machines share, and channels with no broker (issue #18)', async () => {
-  const none = await check({ ...good, redis: {} })
+  const none = await check({ ...good, redis: {}, checks: { silence: ['cache.W001'] } })
   assert.deepEqual(ids(none), ['websocket.W001'])
   assert.match(none.findings[0]!.msg, /channels have no broker \(websocket\.transport 'auto', no Redis URL\)/)
   assert.match(none.findings[0]!.hint, /TAO_REDIS_URL/)
-  assert.deepEqual(ids(await check({ ...good, redis: {}, websocket: { channels: { url: 'redis://10.0.0.9' } } })), [])
+  assert.deepEqual(ids(await check({ ...good, redis: {}, websocket: { channels: { url: 'redis://10.0.0.9' } } })), ['cache.W001'])
   assert.deepEqual(ids(await check({ ...good, redis: {}, database: { url: 'mongodb://127.0.0.1:27017/site' } })), [], 'a database on loopback serves one machine')
   assert.deepEqual(ids(await check({ ...good, websocket: { transport: 'cluster' } })), ['websocket.W001'], "'cluster' ignores the Redis URL")
+})
+
+test('cache.W001: a database several machines share, and the cache or rate limits in memory (issue #18)', async () => {
+  const none = await check({ ...good, redis: {}, checks: { silence: ['websocket.W001'] } })
+  assert.deepEqual(ids(none), ['cache.W001'])
+  assert.match(none.findings[0]!.msg, /but the cache lives and rate limits count in each process's memory: on several machines, a cache\.delete\(\) on one/)
+  assert.match(none.findings[0]!.hint, /TAO_REDIS_URL/)
+  const limitsOnly = await check({ ...good, rateLimit: { store: 'memory' } })
+  assert.deepEqual(ids(limitsOnly), ['cache.W001'])
+  assert.match(limitsOnly.findings[0]!.msg, /but rate limits count in each process's memory/)
+  assert.deepEqual(ids(await check({ ...good, redis: {}, database: { url: 'mongodb://127.0.0.1:27017/site' } })), [], 'a database on loopback serves one machine')
 })
 
 test('database and static files: embedded store, hashing off, missing collectstatic output', async () => {

@@ -1,0 +1,5 @@
+export { cachePlugin, type CachePluginOptions } from './plugin.js'
+export { Cache, ttlMs, type CacheTtl, type CacheErrorHandler } from './cache.js'
+export { Caches, throttledReporter } from './caches.js'
+export { MemoryBackend } from './memory-backend.js'
+export type { CacheBackend } from './backend.js'
