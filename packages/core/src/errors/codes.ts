@@ -297,6 +297,12 @@ export const codes = {
     `\`tao new ${name}\` does not say what to create; nothing was written. Did you mean \`tao new -p ${name}\` (a project in ./${name}) or \`tao new -a ${name}\` (an app in apps/${name} of the current project)?`),
   TAO_ERR_CLI_VENDOR_FAILED: def(500, (step: string, reason: string) =>
     `Could not ${step}: ${reason}. Run the command again from a tao checkout whose packages are built (\`npm ci\` in the checkout), or pass --tao-version to depend on a published tao.`),
+
+  // debug toolbar (issue 21)
+  TAO_ERR_DEBUG_REQUEST_GONE: def(404, (id: string) =>
+    `The debug toolbar has no request ${q(id)}: it keeps the last 50 requests of the process, in memory, and this one is older or from before a restart. Open the page again and use its toolbar.`),
+  TAO_ERR_DEBUG_EXPLAIN_UNAVAILABLE: def(404, (id: string, index: string) =>
+    `Request ${q(id)} has no command ${q(index)} that explain can run: only the recorded find, aggregate, count, distinct, update, delete and findAndModify commands of a request are explained. Use the Explain buttons of the Database panel.`),
 } as const
 
 /** Every stable error code of tao. */
