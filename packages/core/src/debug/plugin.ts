@@ -8,7 +8,7 @@ import { currentRecord, newRecord, recordTemplate, since, watchRenders, type Req
 import { recordCommand } from './commands.js'
 import { RequestHistory } from './history.js'
 import { injectBeforeBodyEnd, pageText } from './inject.js'
-import { maskedSettings } from './mask.js'
+import { maskedHeaders, maskedSettings } from './mask.js'
 import { panelContext, summarize, type PanelSources } from './panels.js'
 import { ProcessState } from './process-state.js'
 import { registerToolbarRoutes, TOOLBAR_BASE } from './routes.js'
@@ -93,6 +93,12 @@ async function debug (fastify: FastifyInstance, opts: DebugPluginOptions): Promi
     if (out === null) return done(null, payload)
     if (reply.hasHeader('content-length')) reply.header('content-length', Buffer.byteLength(out))
     done(null, out)
+  })
+  // Headers set after the toolbar's onSend (the session cookie) are in the history's page.
+  fastify.addHook('onResponse', function debugEnd (req, reply, done) {
+    const summary = req[kDebugRecord]?.summary
+    if (summary) summary.responseHeaders = maskedHeaders(reply.getHeaders())
+    done()
   })
   registerToolbarRoutes(fastify, sources)
 }

@@ -24,7 +24,7 @@ export class ProcessState {
 
   constructor (
     readonly channels: () => Channels,
-    readonly services: () => ServiceStatus[],
+    readonly services: () => ServiceStatus[]
   ) {}
 
   /** The onRoute hook: a websocket route's handler records its socket while it is open. */
