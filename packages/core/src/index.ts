@@ -46,3 +46,5 @@ export {
   registerAdmin,
   type AdminAction, type AdminActionContext, type AdminModel, type AdminPermission, type ModelAdmin, type ModelAdminOptions,
 } from './admin/index.js'
+// debug toolbar and boot error page (issue 21)
+export { renderBootErrorPage, findUserPlace, type BootErrorPage, type CodePlace } from './server/index.js'

@@ -12,7 +12,7 @@ import { kOwnContentPolicy } from '../symbols.js'
 import type {} from '../security/plugin.js'
 
 /** Frames of tao itself and of dependencies are collapsed: a user reads their own code first. */
-const FRAMEWORK_FRAME = /[\\/](node_modules|packages[\\/](core|cli|embedded-mongo))[\\/]|^node:/
+export const FRAMEWORK_FRAME = /[\\/](node_modules|packages[\\/](core|cli|embedded-mongo))[\\/]|^node:/
 
 /** Lines around `line` (1-based) of a template file, the failing one marked. */
 function templateExcerpt (file: string, line: number, root: string): string | null {
@@ -74,7 +74,9 @@ export async function renderDevErrorPage (err: Error, req: FastifyRequest, reply
   const { root: _root, ...rest } = settings
   youch.metadata.group('Settings', { 'settings.ts (secrets masked)': [{ key: 'settings', value: maskedSettings(rest), dump: true }] })
   const nonce = randomBytes(16).toString('base64')
-  reply[kOwnContentPolicy] = `default-src 'none'; style-src 'self' 'nonce-${nonce}'; script-src 'self' 'nonce-${nonce}'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`
+  // Youch places the failing line's highlight and the line numbers with style attributes,
+  // which a nonce does not cover: style-src-attr allows them (styles only, never scripts).
+  reply[kOwnContentPolicy] = `default-src 'none'; style-src 'self' 'nonce-${nonce}'; style-src-attr 'unsafe-inline'; script-src 'self' 'nonce-${nonce}'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`
   return await youch.toHTML(err, {
     title: `${(err as { code?: string }).code ?? err.name}: the error and where it happened`,
     cspNonce: nonce,
