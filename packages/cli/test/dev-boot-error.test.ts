@@ -71,6 +71,14 @@ test('a throw in settings.ts', async () => {
   assert.deepEqual(firstFrame(html), { file: 'settings.ts', line: '1' })
 })
 
+test('an invalid setting: the problem named, settings.ts shown at its defineSettings', async () => {
+  const { html } = await bootPage('settings.ts', (src) => src.replace("logLevel: 'silent'", "logLevel: 'loud'"))
+  assert.match(html, /TAO_ERR_SETTINGS_INVALID/)
+  assert.match(html, /logLevel: expected one of/)
+  const lines = readFileSync(join(root, 'settings.ts'), 'utf8').split('\n')
+  assert.deepEqual(firstFrame(html), { file: 'settings.ts', line: String(lines.findIndex((l) => l.startsWith('export default')) + 1) })
+})
+
 test("tao's own check of a routes module: its default export is shown", async () => {
   const { html } = await bootPage('apps/pages/routes.ts', (src) => src.replace('export default [', 'export default 42\nexport const unused = ['))
   assert.match(html, /TAO_ERR_APP_ROUTES_INVALID/)
