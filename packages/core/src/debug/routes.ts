@@ -56,7 +56,9 @@ export function registerToolbarRoutes (fastify: FastifyInstance, sources: PanelS
       answer = { ok: true, command: entry.name, collection: entry.collection, plan }
     } catch (err) {
       // The database's own refusal is the answer (the embedded store has no query planner).
-      answer = { ok: false, command: entry.name, collection: entry.collection, error: err instanceof Error ? err.message : String(err) }
+      const error = err instanceof Error ? err.message : String(err)
+      answer = { ok: false, command: entry.name, collection: entry.collection, error }
+      if (/no such command/.test(error)) answer.hint = 'This database has no query planner (the embedded store): with MongoDB, explain shows the plan.'
     }
     return await reply.type('application/json; charset=utf-8').header('cache-control', 'no-store').send(BSON.EJSON.stringify(answer, undefined, 2, { relaxed: true }))
   })

@@ -29,7 +29,7 @@ describe('toolbar panels', () => {
   let app: TaoApp
   let address: string
   before(async () => {
-    app = await projectApp(fixture('debug-toolbar'), { settings: { secretKey: KEY, logLevel: 'warn', database: { name: 'panels' } } })
+    app = await projectApp(fixture('debug-toolbar'), { settings: { secretKey: KEY, logLevel: 'warn', database: { url: 'memory', name: 'panels' } } })
     address = await app.listen({ port: 0, host: '127.0.0.1' })
   })
   after(() => app.close())
@@ -173,7 +173,7 @@ describe('toolbar history', () => {
   let app: TaoApp
   let address: string
   before(async () => {
-    app = await projectApp(fixture('debug-toolbar'), { settings: { database: { name: 'history' } } })
+    app = await projectApp(fixture('debug-toolbar'), { settings: { database: { url: 'memory', name: 'history' } } })
     address = await app.listen({ port: 0, host: '127.0.0.1' })
   })
   after(() => app.close())
