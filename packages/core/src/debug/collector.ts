@@ -54,7 +54,7 @@ export interface RequestRecord {
   readonly logs: LogEntry[]
   /** Entries not kept because a list was full. */
   dropped: number
-  /** Characters of command text still allowed (bounds the memory a record holds). */
+  /** Characters of command and log text still allowed (bounds the memory a record holds). */
   textBudget: number
   /** Commands started and not yet answered, by the driver's request id. */
   readonly running: Map<number, CommandEntry>
@@ -87,7 +87,7 @@ export interface RequestSummary {
 /** The record of the request whose code is running (handlers, hooks, the driver's events). */
 export const currentRecord = new AsyncLocalStorage<RequestRecord>()
 
-/** Characters of command text one request may keep: 50 records of history stay within a few MB. */
+/** Characters of command and log text one request may keep: 50 records of history stay within a few MB. */
 export const TEXT_BUDGET = 64 * 1024
 
 /** A new, empty record starting now. */

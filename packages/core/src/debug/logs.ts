@@ -32,7 +32,11 @@ export function withLogCapture (setup: LoggerSetup): LoggerSetup {
     hooks: {
       logMethod (this: unknown, args: unknown[], method: (...a: unknown[]) => void, level: number) {
         const record = currentRecord.getStore()
-        if (record !== undefined) keep(record, record.logs, { level: LEVELS[level] ?? String(level), at: since(record), msg: messageOf(args) })
+        if (record !== undefined) {
+          // Log text shares the record's text budget with command text: the history stays small.
+          const msg = record.textBudget > 0 ? messageOf(args) : '(text not kept: the request\'s budget for text was spent)'
+          if (keep(record, record.logs, { level: LEVELS[level] ?? String(level), at: since(record), msg })) record.textBudget -= msg.length
+        }
         method.apply(this, args)
       },
     },

@@ -103,6 +103,15 @@ describe('toolbar panels', () => {
     }
   })
 
+  test('bounded: at most 500 commands a request, and 64 KB of command text', async () => {
+    const bar = toolbarOf(await (await fetch(`${address}/many`)).text())
+    assert.match(bar, />Database \(500\)<\/button>/)
+    assert.match(bar, /<p>20 more entries were not recorded \(at most 500 of each kind per request\)\.<\/p>/)
+    const kept = bar.match(/&quot;pad&quot;: &quot;x{1000}&quot;/g)?.length ?? 0
+    assert.ok(kept > 40 && kept < 70, `${kept} commands kept their text`)
+    assert.equal(bar.match(/\(text not kept: the request's budget for command text was spent\)/g)?.length, 500 - kept)
+  })
+
   test('Explain runs the recorded command again, and only a recorded, explainable one', async () => {
     const bar = toolbarOf(await (await fetch(`${address}/posts`)).text())
     const url = /data-tao-explain="([^"]+)"/.exec(bar)![1]!
