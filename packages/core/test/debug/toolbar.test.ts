@@ -6,7 +6,7 @@ import type { TaoApp } from '@tao/core'
 import { fixture, projectApp, rawGet } from '../support/project.js'
 
 const TOOLBAR = 'id="tao-toolbar"'
-const DEBUG_HOOKS = /debugStart|debugContext|debugToolbar/
+const DEBUG_HOOKS = /debugStart|debugContext|debugToolbar|debugEnd/
 
 /** The toolbar's HTML in `body` (from its opening div to the end), or null. */
 function toolbarOf (body: string): string | null {
