@@ -106,3 +106,20 @@ test("a page's fetch() is in the History panel, and its page opens with its own 
     await context.close()
   }
 })
+
+test('a view that throws: the Youch debug page, its own frame first, with the toolbar; no CSP violation', slow, async () => {
+  const { context, page, complaints } = await openPage(browser)
+  try {
+    const res = await page.goto(`${base}/boom`)
+    assert.equal(res?.status(), 500)
+    assert.match(res?.headers()['content-security-policy'] ?? '', /script-src 'self' 'nonce-/)
+    assert.match(await page.locator('.stack-frame.expanded .stack-frame-filepath').first().innerText(), /apps\/pages\/views\.ts$/)
+    await page.click('.tao-toolbar-tab')
+    await openPanel(page, 'request')
+    assert.match(await page.locator('[data-tao-section="request"]').innerText(), /Status\s+500/)
+    assert.deepEqual(complaints.violations, [], 'the nonce and style-src-attr cover the page, the toolbar needs no exception')
+    assert.deepEqual(complaints.exceptions, [])
+  } finally {
+    await context.close()
+  }
+})
