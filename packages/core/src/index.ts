@@ -56,3 +56,5 @@ export type { RateLimitOptions } from './routing/index.js'
 export { createRedisClient, closeRedisClient, RedisConnections, type RedisClientOptions } from './redis/index.js'
 export { createRedisTransport, type RedisTransport, type RedisTransportOptions, type RedisTransportStats } from './websocket/index.js'
 export type { Redis } from 'ioredis'
+// debug toolbar and boot error page (issue 21)
+export { renderBootErrorPage, findUserPlace, type BootErrorPage, type CodePlace } from './server/index.js'

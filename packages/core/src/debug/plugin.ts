@@ -1,13 +1,21 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
+import type { ServiceStatus } from '../services/runner.js'
 import type { Settings } from '../settings/index.js'
-import { kDatabase, kDebugRecord, kSession, kTemplates } from '../symbols.js'
-import { currentRecord, newRecord, recordCommand, recordTemplate, type RequestRecord } from './collector.js'
+import { kChannels, kDatabase, kDebugRecord, kTemplates } from '../symbols.js'
+import { buildAddressMatcher } from './addresses.js'
+import { currentRecord, newRecord, recordTemplate, since, watchRenders, type RequestRecord } from './collector.js'
+import { recordCommand } from './commands.js'
+import { RequestHistory } from './history.js'
 import { injectBeforeBodyEnd, pageText } from './inject.js'
+import { maskedHeaders, maskedSettings } from './mask.js'
+import { panelContext, summarize, type PanelSources } from './panels.js'
+import { ProcessState } from './process-state.js'
+import { registerToolbarRoutes, TOOLBAR_BASE } from './routes.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** What the debug toolbar gathered for this request (debug only). */
+    /** What the debug toolbar gathered for this request (debug, allowed addresses only). */
     [kDebugRecord]: RequestRecord | null
   }
 }
@@ -15,60 +23,68 @@ declare module 'fastify' {
 /** Options of {@link debugPlugin}. */
 export interface DebugPluginOptions {
   settings: Settings
+  /** The states of the app's services, for the Services panel. */
+  services?: () => ServiceStatus[]
 }
 
 /** The template of the toolbar (a project may override it with templates/tao/toolbar.html). */
 export const TOOLBAR_TEMPLATE = 'tao:toolbar.html'
 
-/** What `tao:toolbar.html` is rendered with. */
-function toolbarContext (req: FastifyRequest, reply: FastifyReply, record: RequestRecord, templates: string[]): Record<string, unknown> {
-  const config = req.routeOptions.config as { taoRoute?: string, taoApp?: string }
-  const session = req[kSession]
-  return {
-    method: req.method,
-    path: req.url,
-    status: reply.statusCode,
-    route: config.taoRoute ?? null,
-    app: config.taoApp ?? null,
-    ms: (performance.now() - record.start).toFixed(1),
-    templates,
-    commands: record.commands.map((c) => ({ ...c, duration: c.duration === null ? null : c.duration.toFixed(1) })),
-    dropped: record.dropped,
-    sessionKeys: session ? Object.keys(session.data() ?? {}).sort() : null,
-  }
-}
+const isToolbarRoute = (req: FastifyRequest) => req.routeOptions.config.taoToolbar === true
 
 /**
  * The debug toolbar, registered in the pages context only when settings.debug and
  * settings.debugToolbar are on (see {@link debugToolbarEnabled}): nothing of it exists in
- * production. Per request it records the start time (onRequest), runs the handler inside an
- * AsyncLocalStorage context (preHandler) so the templates the engine loads and the database
- * commands the driver monitors are attributed to it, and in onSend renders `tao:toolbar.html`
- * before the last `</body>` of HTML pages (see {@link pageText} for what is left alone).
+ * production. For clients whose address is in settings.debugToolbarAddresses, each request
+ * gets a record (onRequest); its handler runs inside an AsyncLocalStorage context holding it
+ * (preHandler), so the templates the engine renders, the commands the driver monitors and the
+ * lines the logger writes are attributed to it; onSend keeps it in the history and renders
+ * `tao:toolbar.html` before the last `</body>` of HTML pages (see {@link pageText}).
  */
-async function debug (fastify: FastifyInstance, _opts: DebugPluginOptions): Promise<void> {
+async function debug (fastify: FastifyInstance, opts: DebugPluginOptions): Promise<void> {
+  const { settings } = opts
   const engine = fastify[kTemplates]
+  const allowed = buildAddressMatcher(settings.debugToolbarAddresses)
+  const history = new RequestHistory()
+  const state = new ProcessState(() => fastify[kChannels], opts.services ?? (() => []))
+  const { root: _root, file: _file, ...shown } = settings
+  const sources: PanelSources = { settingsText: JSON.stringify(maskedSettings(shown), null, 2), history, state, base: TOOLBAR_BASE }
   engine.onLoad = recordTemplate
+  watchRenders(engine)
   fastify[kDatabase].onCommand(recordCommand)
   fastify.decorateRequest(kDebugRecord, null)
+  fastify.addHook('onRoute', (route) => state.watchRoute(route))
 
-  fastify.addHook('onRequest', function debugStart (req, _reply, done) {
-    req[kDebugRecord] = newRecord()
+  fastify.addHook('onRequest', function debugStart (req, reply, done) {
+    // The peer of the connection itself: X-Forwarded-For is written by the client.
+    if (!allowed(req.raw.socket.remoteAddress)) {
+      if (isToolbarRoute(req)) return reply.callNotFound()
+      return done()
+    }
+    if (!isToolbarRoute(req)) req[kDebugRecord] = newRecord(history.nextId())
     done()
   })
   // The handler (and what it awaits) runs inside the request's record; so does reply.send.
   fastify.addHook('preHandler', function debugContext (req, _reply, done) {
-    currentRecord.run(req[kDebugRecord]!, done)
+    const record = req[kDebugRecord]
+    if (record === null) return done()
+    record.handlerStart = since(record)
+    currentRecord.run(record, done)
   })
   fastify.addHook('onSend', function debugToolbar (req, reply, payload, done) {
     const record = req[kDebugRecord]
-    const page = record === null ? null : pageText(req, reply, payload)
-    if (record === null || page === null) return done(null, payload)
+    if (record === null) return done(null, payload)
+    if (record.summary === null) {
+      record.handlerEnd ??= since(record)
+      summarize(record, req, reply)
+      history.add(record)
+    }
+    const page = pageText(req, reply, payload)
+    if (page === null) return done(null, payload)
     let out: string | null
     try {
-      const templates = [...record.templates]
       // Rendered outside the request's record: the toolbar's own template is not listed.
-      const toolbar = currentRecord.exit(() => engine.render(TOOLBAR_TEMPLATE, toolbarContext(req, reply, record, templates), req, reply))
+      const toolbar = currentRecord.exit(() => engine.render(TOOLBAR_TEMPLATE, panelContext(record, sources), req, reply))
       out = injectBeforeBodyEnd(page, toolbar)
     } catch (err) {
       req.log.warn({ err }, `debug toolbar: ${TOOLBAR_TEMPLATE} could not be rendered; the page is sent without it`)
@@ -78,6 +94,13 @@ async function debug (fastify: FastifyInstance, _opts: DebugPluginOptions): Prom
     if (reply.hasHeader('content-length')) reply.header('content-length', Buffer.byteLength(out))
     done(null, out)
   })
+  // Headers set after the toolbar's onSend (the session cookie) are in the history's page.
+  fastify.addHook('onResponse', function debugEnd (req, reply, done) {
+    const summary = req[kDebugRecord]?.summary
+    if (summary) summary.responseHeaders = maskedHeaders(reply.getHeaders())
+    done()
+  })
+  registerToolbarRoutes(fastify, sources)
 }
 
-export const debugPlugin = fp(debug, { name: 'tao:debug', fastify: '5.x', dependencies: ['tao:templates', 'tao:db'] })
+export const debugPlugin = fp(debug, { name: 'tao:debug', fastify: '5.x', dependencies: ['tao:templates', 'tao:db', 'tao:channels'] })

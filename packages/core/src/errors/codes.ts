@@ -333,6 +333,11 @@ export const codes = {
     `${what} needs Redis, and no Redis URL is set. Set settings.redis.url (or TAO_REDIS_URL), e.g. 'redis://127.0.0.1:6379'; see docs/reference/redis.md.`),
   TAO_ERR_REDIS_UNAVAILABLE: def(503, (where: string, reason: string) =>
     `Redis at ${where} is unavailable (${reason}). tao reconnects on its own; check that redis-server is running and reachable, and settings.redis.url / TAO_REDIS_URL.`),
+  // debug toolbar (issue 21)
+  TAO_ERR_DEBUG_REQUEST_GONE: def(404, (id: string) =>
+    `The debug toolbar has no request ${q(id)}: it keeps the last 50 requests of the process, in memory, and this one is older or from before a restart. Open the page again and use its toolbar.`),
+  TAO_ERR_DEBUG_EXPLAIN_UNAVAILABLE: def(404, (id: string, index: string) =>
+    `Request ${q(id)} has no command ${q(index)} that explain can run: only the recorded find, aggregate, count, distinct, update, delete and findAndModify commands of a request are explained. Use the Explain buttons of the Database panel.`),
 } as const
 
 /** Every stable error code of tao. */

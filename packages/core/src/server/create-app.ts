@@ -6,7 +6,7 @@ import { loadApps } from '../apps/index.js'
 import { authPlugin, installAuth } from '../auth/plugin.js'
 import { databasePlugin } from '../db/index.js'
 import { installMail } from '../mail/index.js'
-import { debugPlugin, debugToolbarEnabled } from '../debug/index.js'
+import { debugPlugin, debugToolbarEnabled, withLogCapture } from '../debug/index.js'
 import { docsPlugin } from '../docs/index.js'
 import { addTaoKeywords, formatRouteValidation, loadModels } from '../models/index.js'
 import { modelIndexesPlugin } from '../migrations/index.js'
@@ -93,7 +93,8 @@ export async function createApp (opts: CreateAppOptions = {}): Promise<TaoApp> {
   const services = await loadServices(registry)
   const models = await loadModels(registry)
 
-  const log = await buildLogger(settings)
+  // Under the toolbar only, the logger also keeps each request's lines for its Logging panel.
+  const log = debugToolbarEnabled(settings) ? withLogCapture(await buildLogger(settings)) : await buildLogger(settings)
   const fastify = Fastify(fastifyOptions(settings, log))
   const app = new TaoApp(fastify, settings, registry, reverser, services, models)
   // Root context: what every request goes through, static files included.
@@ -138,7 +139,7 @@ export async function createApp (opts: CreateAppOptions = {}): Promise<TaoApp> {
   await fastify.register(handlerDeadlinePlugin, { timeout: settings.server.handlerTimeout, retryAfter: Math.max(1, Math.ceil(settings.database.retryAfter / 1000)) })
   await fastify.register(async function pages (scope) {
     // First in `pages`, and only in debug: the toolbar times and watches every page request.
-    if (debugToolbarEnabled(settings)) await scope.register(debugPlugin, { settings })
+    if (debugToolbarEnabled(settings)) await scope.register(debugPlugin, { settings, services: () => app.services.status() })
     // tao's guides at /-/docs/, linked from the welcome page: under debug only.
     if (settings.debug) await scope.register(docsPlugin, {})
     await scope.register(sessionPlugin, { settings })

@@ -4,33 +4,15 @@ import { isAbsolute, join, resolve } from 'node:path'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { Youch } from 'youch'
 import { isTaoError } from '../errors/index.js'
+import { isSecretName, MASK, maskedHeaders, maskedSettings } from '../debug/mask.js'
 import type { Settings } from '../settings/index.js'
 import { kOwnContentPolicy } from '../symbols.js'
 
 // The reply's kOwnContentPolicy slot is declared where it is read, by the security headers.
 import type {} from '../security/plugin.js'
 
-// Django's SafeExceptionReporterFilter: names that look like secrets are never shown.
-const SECRET_NAME = /api|token|key|secret|pass|signature|auth|cookie|credential|session/i
-const MASK = '********************'
 /** Frames of tao itself and of dependencies are collapsed: a user reads their own code first. */
-const FRAMEWORK_FRAME = /[\\/](node_modules|packages[\\/](core|cli|embedded-mongo))[\\/]|^node:/
-
-/** Settings with every secret-looking value masked, and credentials removed from URLs. */
-export function maskedSettings (value: unknown, name = ''): unknown {
-  if (SECRET_NAME.test(name) && value !== undefined && value !== null && value !== false) return MASK
-  if (typeof value === 'string') return value.replace(/\/\/([^/@\s]*)@/, `//${MASK}@`)
-  if (Array.isArray(value)) return value.map((v) => maskedSettings(v, name))
-  if (typeof value === 'function') return `[function ${value.name || 'anonymous'}]`
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskedSettings(v, k)]))
-  }
-  return value
-}
-
-function maskedHeaders (headers: FastifyRequest['headers']): Record<string, string | string[] | undefined> {
-  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, SECRET_NAME.test(k) ? MASK : v]))
-}
+export const FRAMEWORK_FRAME = /[\\/](node_modules|packages[\\/](core|cli|embedded-mongo))[\\/]|^node:/
 
 /** Lines around `line` (1-based) of a template file, the failing one marked. */
 function templateExcerpt (file: string, line: number, root: string): string | null {
@@ -70,7 +52,7 @@ export async function renderDevErrorPage (err: Error, req: FastifyRequest, reply
       { key: 'App', value: config?.taoApp ?? '(none)' },
       { key: 'Pattern', value: req.routeOptions.url ?? '(no route)' },
     ],
-    Query: Object.entries(req.query as Record<string, unknown> ?? {}).map(([key, value]) => ({ key, value: SECRET_NAME.test(key) ? MASK : value, dump: true })),
+    Query: Object.entries(req.query as Record<string, unknown> ?? {}).map(([key, value]) => ({ key, value: isSecretName(key) ? MASK : value, dump: true })),
     'Body fields (names only)': [{ key: 'fields', value: body.join(', ') || '(none)' }],
     'Session keys': [{ key: 'keys', value: sessionKeys.join(', ') || '(none)' }],
   })
@@ -92,7 +74,9 @@ export async function renderDevErrorPage (err: Error, req: FastifyRequest, reply
   const { root: _root, ...rest } = settings
   youch.metadata.group('Settings', { 'settings.ts (secrets masked)': [{ key: 'settings', value: maskedSettings(rest), dump: true }] })
   const nonce = randomBytes(16).toString('base64')
-  reply[kOwnContentPolicy] = `default-src 'none'; style-src 'self' 'nonce-${nonce}'; script-src 'self' 'nonce-${nonce}'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`
+  // Youch places the failing line's highlight and the line numbers with style attributes,
+  // which a nonce does not cover: style-src-attr allows them (styles only, never scripts).
+  reply[kOwnContentPolicy] = `default-src 'none'; style-src 'self' 'nonce-${nonce}'; style-src-attr 'unsafe-inline'; script-src 'self' 'nonce-${nonce}'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`
   return await youch.toHTML(err, {
     title: `${(err as { code?: string }).code ?? err.name}: the error and where it happened`,
     cspNonce: nonce,

@@ -29,6 +29,14 @@ export interface UserSettings {
    */
   debugToolbar?: boolean
   /**
+   * Client addresses that get the debug toolbar and its pages (Django's INTERNAL_IPS):
+   * addresses or CIDR ranges, matched against the connection's own peer address (never
+   * X-Forwarded-For). Default loopback only: `['127.0.0.1', '::1']`. Anyone else gets pages
+   * without the toolbar, and 404 from its URLs.
+   * @see docs/reference/debug-toolbar.md
+   */
+  debugToolbarAddresses?: string[]
+  /**
    * Key(s) for encrypting session cookies: 32 bytes, written as 64 hex or 44 base64 characters
    * (`TAO_SECRET_KEY`, comma-separated for several). With a list, the first encrypts and all
    * decrypt (key rotation). Required in production; in debug a missing key is replaced by a

@@ -26,6 +26,7 @@ export function readEnv (root: string, env: NodeJS.ProcessEnv = process.env): Re
 export const envOverrides: ReadonlyArray<readonly [string, readonly string[]]> = [
   ['TAO_DEBUG', ['debug']],
   ['TAO_DEBUG_TOOLBAR', ['debugToolbar']],
+  ['TAO_DEBUG_TOOLBAR_ADDRESSES', ['debugToolbarAddresses']],
   ['TAO_SECRET_KEY', ['secretKey']],
   ['TAO_ALLOWED_HOSTS', ['allowedHosts']],
   ['TAO_LOG_LEVEL', ['logLevel']],

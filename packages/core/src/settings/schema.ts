@@ -42,6 +42,14 @@ const trustProxy: Check<boolean | number | string[]> = (v, path, problems) => {
     : either(bool(false), int(0, 0, 100), 'true/false, a hop count, or a list of trusted proxies')(value, path, problems)
 }
 
+// Who may see the debug toolbar (Django's INTERNAL_IPS): addresses or CIDR ranges.
+const addressEntry = (s: string) => {
+  const [addr = '', bits, ...rest] = s.split('/')
+  const kind = isIP(addr)
+  if (kind !== 0 && rest.length === 0 && (bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (kind === 6 ? 128 : 32)))) return null
+  return "an IP address or a CIDR range such as '10.0.0.0/8' or 'fd00::/8'"
+}
+
 const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 const cookieName = (s: string) => (COOKIE_NAME.test(s) ? null : 'a cookie name (letters, digits and !#$%&\'*+-.^_`|~)')
 
@@ -121,6 +129,7 @@ const authSettings = switchable(shape({
 export const settingsSchema = shape({
   debug: bool(false),
   debugToolbar: bool(true),
+  debugToolbarAddresses: listOf(str('', addressEntry), ['127.0.0.1', '::1'], true),
   secretKey: either(str(undefined), listOf(str('')), 'a key string, or a list of them (the first encrypts)'),
   allowedHosts: listOf(str('', hostPattern), [], true),
   apps: listOf(appEntry),

@@ -121,6 +121,11 @@ export class Channels {
     return this.#groups.get(group)?.size ?? 0
   }
 
+  /** Every group with members in this process, and its member count (for the debug toolbar). */
+  groups (): Array<{ group: string, members: number }> {
+    return [...this.#groups].map(([group, members]) => ({ group, members: members.size }))
+  }
+
   /** Closes the transport. Later publishes reach this process's members only. Idempotent. */
   async close (): Promise<void> {
     if (this.#closed) return
