@@ -8,8 +8,12 @@ export const MAX_COMMAND_TEXT = 8 * 1024
 /** Commands MongoDB's `explain` accepts, run again only with verbosity queryPlanner (no writes). */
 const EXPLAINABLE = new Set(['find', 'aggregate', 'count', 'distinct', 'update', 'delete', 'findAndModify'])
 
-/** Fields the driver adds to every command: noise in the panel, and not to be sent to explain. */
-const DRIVER_FIELDS = new Set(['lsid', '$db', '$clusterTime', '$readPreference', 'txnNumber', 'autocommit', 'startTransaction', 'apiVersion', 'apiStrict', 'apiDeprecationErrors'])
+/**
+ * Fields the driver adds to every command: noise in the panel, and not to be sent to explain.
+ * `maxTimeMS` too: tao's database deadline sets it from the time left in the request, so two
+ * identical queries would differ by it and the repeated-query warning would miss them.
+ */
+const DRIVER_FIELDS = new Set(['lsid', '$db', '$clusterTime', '$readPreference', 'txnNumber', 'autocommit', 'startTransaction', 'apiVersion', 'apiStrict', 'apiDeprecationErrors', 'maxTimeMS'])
 
 function withoutDriverFields (command: Document): Document {
   const out: Document = {}
