@@ -39,3 +39,6 @@ export const kAdminRegistration = Symbol.for('tao.adminRegistration')
 export const kAdminSite = Symbol('tao.adminSite')
 /** The handler-deadline timer of a request (server/handler-deadline.ts). */
 export const kHandlerDeadline = Symbol('tao.handlerDeadline')
+// boot (issue 19): compiles a model's validators at boot (models/define-model.ts); registered
+// like kModelDef, since models.ts may import another copy of @tao/core.
+export const kCompileModel = Symbol.for('tao.compileModel')

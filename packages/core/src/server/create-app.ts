@@ -4,7 +4,7 @@ import Fastify, { type FastifyHttpOptions, type FastifyInstance } from 'fastify'
 import { adminPlugin } from '../admin/plugin.js'
 import { loadApps } from '../apps/index.js'
 import { authPlugin, installAuth } from '../auth/plugin.js'
-import { databasePlugin } from '../db/index.js'
+import { databasePlugin, prepareDatabase } from '../db/index.js'
 import { installMail } from '../mail/index.js'
 import { debugPlugin, debugToolbarEnabled } from '../debug/index.js'
 import { addTaoKeywords, formatRouteValidation, loadModels } from '../models/index.js'
@@ -87,6 +87,8 @@ export async function createApp (opts: CreateAppOptions = {}): Promise<TaoApp> {
   const models = await loadModels(registry)
 
   const log = await buildLogger(settings)
+  // The embedded store's package, only when the settings use it (a MongoDB server: never).
+  await prepareDatabase(settings)
   const fastify = Fastify(fastifyOptions(settings, log))
   const app = new TaoApp(fastify, settings, registry, reverser, services, models)
   // Root context: what every request goes through, static files included.
