@@ -44,8 +44,8 @@ export interface CreateAppOptions {
 function fastifyOptions (settings: Settings, log: LoggerSetup): FastifyHttpOptions<Server> {
   const s = settings.server
   return {
-    logger: log.logger,
-    logController: log.logController,
+    // A pino instance, its request logging and the lazy req.log (server/logger.ts); or none.
+    ...log,
     trustProxy: buildTrustProxy(s.trustProxy),
     http: serverTimeouts(s),
     requestTimeout: s.requestTimeout,

@@ -104,6 +104,11 @@ export interface UserSettings {
     unhandledRejection?: 'exit' | 'log'
     /** With workers: a worker whose RSS passes this is replaced gracefully (a new one listens, then it drains). Default 0: never. */
     workerMaxMemory?: Size
+    /**
+     * A request taking longer than this is logged at 'warn' ("slow request"), so it shows
+     * even with logLevel 'warn'. 0: never. Default '1s'.
+     */
+    slowRequestTime?: Duration
   }
   /** Background services (apps/<app>/services.ts). */
   services?: {

@@ -148,6 +148,8 @@ export const settingsSchema = shape({
     handlerTimeout: duration(30_000),
     unhandledRejection: oneOf(['exit', 'log'] as const, 'exit'),
     workerMaxMemory: size(0),
+    // Logging (issue #19): a request slower than this is logged as a warning.
+    slowRequestTime: duration(1_000),
   }),
   services: shape({
     enabled: bool(true),
