@@ -5,8 +5,9 @@
 // The project is generated in a temporary folder (node_modules linked to this checkout) and
 // built with `tao build` once. Rounds are interleaved (tao, bare, bare, tao, ...); each start is
 // timed from spawn to the first 200 of one page, polled every 5 ms, and its CPU time up to
-// that answer is read from /proc. `--prof DIR` writes a `node --cpu-prof` of one tao boot.
-import { spawn } from 'node:child_process'
+// that answer is read from /proc. A third contender runs tao with its database on a server
+// (the embedded store in another process, as a mongod would be). `--prof DIR` writes a `node --cpu-prof` of one tao boot.
+import { fork, spawn } from 'node:child_process'
 import { readFileSync, rmSync } from 'node:fs'
 import { request } from 'node:http'
 import { createServer } from 'node:net'
@@ -71,13 +72,19 @@ export async function timeBoot (argv, { cwd, env = {}, port, path, timeout = 60_
   }
 }
 
-/** The two contenders of a boot comparison, for this bench and bench/compare-all.mjs. */
-export function bootContenders (project) {
+/**
+ * The contenders of a boot comparison, for this bench and bench/compare-all.mjs: tao (the
+ * project's default database, the embedded store in var/db) and bare Fastify; with
+ * `databaseUrl`, also tao with its database on a server (the production setup).
+ */
+export function bootContenders (project, { databaseUrl } = {}) {
+  const tao = (env = {}) => async () => {
+    const port = await freePort()
+    return await timeBoot([process.execPath, bin, 'start'], { cwd: project.root, env: { TAO_PORT: String(port), TAO_HOST: '127.0.0.1', ...env }, port, path: project.path })
+  }
   return {
-    tao: async () => {
-      const port = await freePort()
-      return await timeBoot([process.execPath, bin, 'start'], { cwd: project.root, env: { TAO_PORT: String(port), TAO_HOST: '127.0.0.1' }, port, path: project.path })
-    },
+    tao: tao(),
+    ...(databaseUrl ? { 'tao, database server': tao({ TAO_DATABASE_URL: databaseUrl }) } : {}),
     'bare fastify': async () => {
       const port = await freePort()
       return await timeBoot([process.execPath, project.bare, String(port)], { cwd: project.root, port, path: project.path })
@@ -106,16 +113,26 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       await timeBoot([process.execPath, `--cpu-prof-dir=${prof}`, bin, 'start'], { cwd: project.root, env: { TAO_PORT: String(port) }, port, path: project.path })
       console.log(`no profile is written on SIGKILL: run \`node --cpu-prof ${bin} start\` in ${project.root} and stop it with Ctrl-C`)
     }
-    const samples = await bootRounds(bootContenders(project), rounds)
+    // The embedded store in its own process stands for a MongoDB server.
+    const store = fork(fileURLToPath(new URL('./servers/embedded-store.mjs', import.meta.url)), [''], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] })
+    const databaseUrl = await new Promise((resolve) => store.once('message', (m) => resolve(m.url)))
+    let samples
+    try {
+      samples = await bootRounds(bootContenders(project, { databaseUrl }), rounds)
+    } finally {
+      store.kill('SIGTERM')
+    }
     console.log(`\nboot to first 200: ${project.apps}-app project (${project.routes} routes), ${rounds} interleaved rounds; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`)
     for (const [name, s] of Object.entries(samples)) {
       const ms = s.map((x) => x.ms)
       const cpu = s.map((x) => x.cpu).filter((x) => x !== null)
-      console.log(`  ${name.padEnd(14)} median ${median(ms).toFixed(0).padStart(5)} ms (${spread(ms, 0)} ms)   CPU ${cpu.length ? `${median(cpu).toFixed(0)} ms (${spread(cpu, 0)})` : 'n/a'}`)
+      console.log(`  ${name.padEnd(22)} median ${median(ms).toFixed(0).padStart(5)} ms (${spread(ms, 0)} ms)   CPU ${cpu.length ? `${median(cpu).toFixed(0)} ms (${spread(cpu, 0)})` : 'n/a'}`)
     }
-    const per = samples.tao.map((x, i) => x.ms / samples['bare fastify'][i].ms)
-    const perCpu = samples.tao.map((x, i) => x.cpu / samples['bare fastify'][i].cpu)
-    console.log(`  tao / bare: ${median(per).toFixed(2)}× wall (rounds ${spread(per, 2)}), ${median(perCpu).toFixed(2)}× CPU (${spread(perCpu, 2)}); goal ≤ 1.5×`)
+    for (const name of ['tao', 'tao, database server']) {
+      const per = samples[name].map((x, i) => x.ms / samples['bare fastify'][i].ms)
+      const perCpu = samples[name].map((x, i) => x.cpu / samples['bare fastify'][i].cpu)
+      console.log(`  ${name} / bare: ${median(per).toFixed(2)}× wall (rounds ${spread(per, 2)}), ${median(perCpu).toFixed(2)}× CPU (${spread(perCpu, 2)}); goal ≤ 1.5×`)
+    }
   } finally {
     if (process.argv.includes('--keep')) console.log(`kept ${project.root}`)
     else rmSync(project.root, { recursive: true, force: true })

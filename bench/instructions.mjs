@@ -12,6 +12,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { Agent, get } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 
 const arg = (name, def) => {
   const i = process.argv.indexOf(`--${name}`)
@@ -20,16 +21,17 @@ const arg = (name, def) => {
 const REQUESTS = arg('requests', 2000)
 const WARMUP = 5000
 
-if (spawnSync('valgrind', ['--version']).status !== 0) {
-  console.log('valgrind is not installed: skipped (apt-get install valgrind)')
-  process.exit(0)
-}
+/** True when valgrind is installed (the counts need it). */
+export const hasValgrind = () => spawnSync('valgrind', ['--version']).status === 0
 
-async function count (name, args = []) {
+/** Instructions per request of bench/servers/<name>.mjs (with `args`) on its /hello route. */
+export async function count (name, args = []) {
   const dir = mkdtempSync(join(tmpdir(), 'tao-callgrind-'))
   const server = new URL(`./servers/${name}.mjs`, import.meta.url).pathname
   const child = spawn('valgrind', ['--tool=callgrind', '--instr-atstart=no', `--callgrind-out-file=${dir}/out`,
-    process.execPath, '--import', 'tsx', server, ...args], { stdio: ['ignore', 'ignore', 'ignore', 'ipc'] })
+    // TurboFan on the main thread: on a busy machine background compile threads lag, so the
+    // counted requests would run in the interpreter for a varying while (counts varied by 40%).
+    process.execPath, '--no-concurrent-recompilation', '--import', 'tsx', server, ...args], { stdio: ['ignore', 'ignore', 'ignore', 'ipc'] })
   try {
     const url = await new Promise((resolve, reject) => {
       child.once('message', (m) => resolve(m.url))
@@ -56,25 +58,31 @@ async function count (name, args = []) {
   }
 }
 
-// A run now and then lands on a garbage collection or a deoptimization inside the counted
-// window: the median of RUNS runs of each server, interleaved, leaves those out.
-const RUNS = arg('runs', 3)
-// --logging: tao with the default logLevel 'info' (subject) against tao with logging off.
-const LOGGING = process.argv.includes('--logging')
-const [subject, baseline] = LOGGING
-  ? [{ label: 'tao, logLevel info', name: 'hello-tao', args: ['info'] }, { label: 'tao, logging off', name: 'hello-tao', args: [] }]
-  : [{ label: 'tao', name: 'hello-tao', args: [] }, { label: 'bare fastify', name: 'hello-fastify', args: [] }]
-const runs = { subject: [], baseline: [] }
-for (let i = 0; i < RUNS; i++) {
-  runs.subject.push(await count(subject.name, subject.args))
-  runs.baseline.push(await count(baseline.name, baseline.args))
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  if (!hasValgrind()) {
+    console.log('valgrind is not installed: skipped (apt-get install valgrind)')
+    process.exit(0)
+  }
+  // A run now and then lands on a garbage collection or a deoptimization inside the counted
+  // window: the median of RUNS runs of each server, interleaved, leaves those out.
+  const RUNS = arg('runs', 3)
+  // --logging: tao with the default logLevel 'info' (subject) against tao with logging off.
+  const LOGGING = process.argv.includes('--logging')
+  const [subject, baseline] = LOGGING
+    ? [{ label: 'tao, logLevel info', name: 'hello-tao', args: ['info'] }, { label: 'tao, logging off', name: 'hello-tao', args: [] }]
+    : [{ label: 'tao', name: 'hello-tao', args: [] }, { label: 'bare fastify', name: 'hello-fastify', args: [] }]
+  const runs = { subject: [], baseline: [] }
+  for (let i = 0; i < RUNS; i++) {
+    runs.subject.push(await count(subject.name, subject.args))
+    runs.baseline.push(await count(baseline.name, baseline.args))
+  }
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+  const a = median(runs.subject)
+  const b = median(runs.baseline)
+  const list = (xs) => xs.map((x) => Math.round(x).toLocaleString('en-US')).join(', ')
+  console.log(`\nhello JSON route, instructions per request (callgrind, ${REQUESTS} requests after ${WARMUP} warm-up; median of ${RUNS} runs)`)
+  console.log(`  runs: ${subject.label} ${list(runs.subject)}; ${baseline.label} ${list(runs.baseline)}`)
+  console.log(`  ${subject.label.padEnd(20)} ${Math.round(a).toLocaleString('en-US').padStart(8)}`)
+  console.log(`  ${baseline.label.padEnd(20)} ${Math.round(b).toLocaleString('en-US').padStart(8)}`)
+  console.log(`  ${subject.label} adds ${Math.round(a - b).toLocaleString('en-US')} instructions per request (${((a / b - 1) * 100).toFixed(1)}%)`)
 }
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
-const a = median(runs.subject)
-const b = median(runs.baseline)
-const list = (xs) => xs.map((x) => Math.round(x).toLocaleString('en-US')).join(', ')
-console.log(`\nhello JSON route, instructions per request (callgrind, ${REQUESTS} requests after ${WARMUP} warm-up; median of ${RUNS} runs)`)
-console.log(`  runs: ${subject.label} ${list(runs.subject)}; ${baseline.label} ${list(runs.baseline)}`)
-console.log(`  ${subject.label.padEnd(20)} ${Math.round(a).toLocaleString('en-US').padStart(8)}`)
-console.log(`  ${baseline.label.padEnd(20)} ${Math.round(b).toLocaleString('en-US').padStart(8)}`)
-console.log(`  ${subject.label} adds ${Math.round(a - b).toLocaleString('en-US')} instructions per request (${((a / b - 1) * 100).toFixed(1)}%)`)
