@@ -56,6 +56,20 @@ export class RequestLineController extends LogController {
 const FLUSH_MS = 100
 const BATCH_SIZE = 8 * 1024
 
+// One 'exit' listener for every buffer of the process (tests create many apps in one process):
+// weakly held, so an app that is gone is not kept alive for it.
+const buffers = new Set<WeakRef<() => void>>()
+let exitHooked = false
+
+function flushAtExit (flush: () => void): void {
+  if (!exitHooked) {
+    exitHooked = true
+    process.once('exit', () => { for (const b of buffers) b.deref()?.() })
+  }
+  for (const b of buffers) if (b.deref() === undefined) buffers.delete(b)
+  buffers.add(new WeakRef(flush))
+}
+
 /**
  * Standard output for JSON logs, buffered: lines go out 8 KB at a time (some fifty requests'
  * lines in one write(2), where writing each costs about as much as the rest of logging it), and
@@ -77,7 +91,7 @@ export function bufferedStdout (): DestinationStream & { flushSync (): void } {
     buffer = ''
     out.write(chunk)
   }
-  process.once('exit', flush)
+  flushAtExit(flush)
   return {
     write (line: string): void {
       buffer += line
