@@ -1,0 +1,50 @@
+import { BSON, Collection, Db, type CollectionOptions, type Document, type Filter, type FindOptions, type MongoClient } from 'mongodb'
+
+/** Reads a document by `_id` in this process (EmbeddedMongo.readById): bytes, null for none, undefined to use the wire. */
+export type ReadById = (db: string, collection: string, id: unknown) => Uint8Array | null | undefined
+
+const driverFindOne = Collection.prototype.findOne
+
+// Whether a findOne can be answered in this process: a filter `{ _id }` and no options.
+// Anything else (a projection, a session, a comment, timeouts...) goes through the driver.
+function byIdOnly (filter: unknown, options: unknown): filter is { _id: unknown } {
+  if (options !== undefined && (options === null || typeof options !== 'object' || Object.keys(options).length > 0)) return false
+  if (filter === null || typeof filter !== 'object') return false
+  for (const key in filter) if (key !== '_id') return false
+  return '_id' in filter
+}
+
+/**
+ * The `Db` of an app whose embedded store runs in its own process. It is the driver's `Db`
+ * in every way but one: `findOne({ _id })` without options (a page reading one document)
+ * reads the store directly instead of encoding a command, crossing a loopback socket twice
+ * and decoding the reply, which costs several times the rest of a small page. The bytes are
+ * the ones the wire would carry and are decoded with the collection's BSON options, as the
+ * driver's cursor decodes them, so the result is the same document. Whatever the store
+ * cannot answer that way (views, collations, operators, options) goes through the driver.
+ */
+export class LocalReadsDb extends Db {
+  readonly #findOne: Collection['findOne']
+
+  constructor (client: MongoClient, name: string, read: ReadById) {
+    // As MongoClient.db() makes it: the client's options are the database's defaults.
+    super(client, name, { ...client.options })
+    const dbName = this.databaseName
+    this.#findOne = async function findOne (this: Collection, filter?: Filter<Document>, options?: FindOptions): Promise<Document | null> {
+      if (byIdOnly(filter, options)) {
+        const bson = this.bsonOptions
+        const bytes = bson.raw === true ? undefined : read(dbName, this.collectionName, filter._id)
+        if (bytes === null) return null
+        if (bytes !== undefined) return BSON.deserialize(bytes, { ...bson, validation: { utf8: bson.enableUtf8Validation !== false } })
+      }
+      return await (driverFindOne.call(this, filter as Filter<Document>, options as FindOptions) as Promise<Document | null>)
+    } as Collection['findOne']
+  }
+
+  override collection<TSchema extends Document = Document> (name: string, options?: CollectionOptions): Collection<TSchema> {
+    const coll = super.collection<TSchema>(name, options)
+    // An own property: collections are made per call, and the driver's prototype stays untouched.
+    ;(coll as { findOne: unknown }).findOne = this.#findOne
+    return coll
+  }
+}
