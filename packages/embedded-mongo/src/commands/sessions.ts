@@ -7,7 +7,8 @@ import { isPlainObject } from '../engine/values.js'
 // Without authentication MongoDB's session uid is the SHA-256 of the empty user name.
 const NO_USER = new Binary(createHash('sha256').update('').digest(), 0)
 
-interface Session { id: Binary, lastUse: Date }
+// lastUse in milliseconds: a Date is made only when sessions are listed.
+interface Session { id: Binary, lastUse: number }
 
 /**
  * The logical sessions a server has seen (the `lsid` of each command), as `$listLocalSessions`
@@ -21,8 +22,8 @@ export class SessionRegistry {
     if (!isPlainObject(lsid) || !(lsid.id instanceof Binary)) return
     const key = lsid.id.toString('hex')
     const seen = this.#sessions.get(key)
-    if (seen !== undefined) seen.lastUse = new Date()
-    else this.#sessions.set(key, { id: lsid.id, lastUse: new Date() })
+    if (seen !== undefined) seen.lastUse = Date.now()
+    else this.#sessions.set(key, { id: lsid.id, lastUse: Date.now() })
   }
 
   /**
@@ -34,7 +35,7 @@ export class SessionRegistry {
     if (lsid.length === 30 && lsid[4] === 5 && lsid[5] === 0x69 && lsid[6] === 0x64 && lsid[7] === 0 && lsid[8] === 16 && lsid[9] === 0 && lsid[10] === 0 && lsid[11] === 0) {
       const seen = this.#sessions.get(Buffer.from(lsid.buffer, lsid.byteOffset + 13, 16).toString('hex'))
       if (seen !== undefined) {
-        seen.lastUse = new Date()
+        seen.lastUse = Date.now()
         return
       }
     }
@@ -48,7 +49,7 @@ export class SessionRegistry {
 
   /** The documents `$listLocalSessions` yields. */
   list (_spec: unknown): Document[] {
-    return [...this.#sessions.values()].map((s) => ({ _id: { id: s.id, uid: NO_USER }, lastUse: s.lastUse }))
+    return [...this.#sessions.values()].map((s) => ({ _id: { id: s.id, uid: NO_USER }, lastUse: new Date(s.lastUse) }))
   }
 }
 
