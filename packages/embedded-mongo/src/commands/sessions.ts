@@ -27,19 +27,21 @@ export class SessionRegistry {
   }
 
   /**
-   * Records the session of a command from its encoded `lsid` (the connection does not decode
-   * it): a session already seen is found by its id bytes without decoding anything.
+   * Records the session of a command from its encoded `lsid`, `bytes[start..end)` (the
+   * connection does not decode it): a session already seen is found by its id bytes without
+   * decoding anything.
    */
-  touchEncoded (lsid: Uint8Array): void {
+  touchEncoded (bytes: Buffer, start: number, end: number): void {
     // { id: <binary of 16 bytes> }: size, type 5, 'id', length 16, subtype, the 16 bytes.
-    if (lsid.length === 30 && lsid[4] === 5 && lsid[5] === 0x69 && lsid[6] === 0x64 && lsid[7] === 0 && lsid[8] === 16 && lsid[9] === 0 && lsid[10] === 0 && lsid[11] === 0) {
-      const seen = this.#sessions.get(Buffer.from(lsid.buffer, lsid.byteOffset + 13, 16).toString('hex'))
+    const at = start
+    if (end - start === 30 && bytes[at + 4] === 5 && bytes[at + 5] === 0x69 && bytes[at + 6] === 0x64 && bytes[at + 7] === 0 && bytes[at + 8] === 16 && bytes[at + 9] === 0 && bytes[at + 10] === 0 && bytes[at + 11] === 0) {
+      const seen = this.#sessions.get(bytes.toString('hex', at + 13, at + 29))
       if (seen !== undefined) {
         seen.lastUse = Date.now()
         return
       }
     }
-    this.touch(decode(lsid))
+    this.touch(decode(bytes.subarray(start, end)))
   }
 
   end (ids: unknown): void {
