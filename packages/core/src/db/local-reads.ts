@@ -5,6 +5,22 @@ export type ReadById = (db: string, collection: string, id: unknown) => Uint8Arr
 
 const driverFindOne = Collection.prototype.findOne
 
+// Collections without options kept per name (a page asks for the same few on every request),
+// up to this many names; the driver itself makes a new one per call.
+const MAX_KEPT = 1000
+
+// How each collection's documents are decoded: as its cursor decodes them.
+const decodeOptions = new WeakMap<Collection, BSON.DeserializeOptions>()
+function decodeOptionsOf (coll: Collection): BSON.DeserializeOptions {
+  let options = decodeOptions.get(coll)
+  if (options === undefined) {
+    const bson = coll.bsonOptions
+    options = { ...bson, validation: { utf8: bson.enableUtf8Validation !== false } }
+    decodeOptions.set(coll, options)
+  }
+  return options
+}
+
 // Whether a findOne can be answered in this process: a filter `{ _id }` and no options.
 // Anything else (a projection, a session, a comment, timeouts...) goes through the driver.
 function byIdOnly (filter: unknown, options: unknown): filter is { _id: unknown } {
@@ -25,6 +41,7 @@ function byIdOnly (filter: unknown, options: unknown): filter is { _id: unknown 
  */
 export class LocalReadsDb extends Db {
   readonly #findOne: Collection['findOne']
+  readonly #kept = new Map<string, Collection>()
 
   constructor (client: MongoClient, name: string, read: ReadById) {
     // As MongoClient.db() makes it: the client's options are the database's defaults.
@@ -32,19 +49,24 @@ export class LocalReadsDb extends Db {
     const dbName = this.databaseName
     this.#findOne = async function findOne (this: Collection, filter?: Filter<Document>, options?: FindOptions): Promise<Document | null> {
       if (byIdOnly(filter, options)) {
-        const bson = this.bsonOptions
-        const bytes = bson.raw === true ? undefined : read(dbName, this.collectionName, filter._id)
+        const bytes = this.bsonOptions.raw === true ? undefined : read(dbName, this.collectionName, filter._id)
         if (bytes === null) return null
-        if (bytes !== undefined) return BSON.deserialize(bytes, { ...bson, validation: { utf8: bson.enableUtf8Validation !== false } })
+        if (bytes !== undefined) return BSON.deserialize(bytes, decodeOptionsOf(this))
       }
       return await (driverFindOne.call(this, filter as Filter<Document>, options as FindOptions) as Promise<Document | null>)
     } as Collection['findOne']
   }
 
   override collection<TSchema extends Document = Document> (name: string, options?: CollectionOptions): Collection<TSchema> {
+    const kept = options === undefined ? this.#kept.get(name) : undefined
+    if (kept !== undefined) return kept as unknown as Collection<TSchema>
     const coll = super.collection<TSchema>(name, options)
-    // An own property: collections are made per call, and the driver's prototype stays untouched.
+    // An own property: the driver's prototype stays untouched.
     ;(coll as { findOne: unknown }).findOne = this.#findOne
+    if (options === undefined) {
+      if (this.#kept.size >= MAX_KEPT) this.#kept.clear()
+      this.#kept.set(name, coll as unknown as Collection)
+    }
     return coll
   }
 }
