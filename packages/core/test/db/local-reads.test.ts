@@ -44,20 +44,20 @@ test('findOne({ _id }) on app.db skips the wire and returns what the driver retu
     assert.notEqual(local, null)
   }
   assert.equal(await app.db.collection('samples').findOne({ _id: new ObjectId() }), null)
-  assert.equal(await app.db.collection('no_such_collection').findOne({ _id: 'x' }), null)
+  assert.equal(await app.db.collection('no_such_collection').findOne({ _id: 'x' as never }), null)
   // Four found, two missing, and the driver's four reads: only those used a connection.
   assert.equal(wire.count(), SAMPLES.length)
 })
 
 test('the collection\'s BSON options apply as in the driver (promoteLongs, promoteValues)', async (t) => {
   const app = await memoryApp(t)
-  await driverDb(app).collection('longs').insertOne({ _id: 1, big: Long.fromNumber(5), i: 3 })
+  await driverDb(app).collection('longs').insertOne({ _id: 1 as never, big: Long.fromNumber(5), i: 3 })
   for (const options of [{ promoteLongs: false }, { promoteValues: false }, { useBigInt64: true }]) {
-    const local = await app.db.collection('longs', options).findOne({ _id: 1 })
-    const driver = await driverDb(app).collection('longs', options).findOne({ _id: 1 })
+    const local = await app.db.collection('longs', options).findOne({ _id: 1 as never })
+    const driver = await driverDb(app).collection('longs', options).findOne({ _id: 1 as never })
     assert.deepEqual(local, driver, JSON.stringify(options))
   }
-  const raw = await app.db.collection('longs', { raw: true }).findOne({ _id: 1 })
+  const raw = await app.db.collection('longs', { raw: true }).findOne({ _id: 1 as never })
   assert.ok(Buffer.isBuffer(raw), 'raw: true returns the bytes, through the driver')
 })
 
