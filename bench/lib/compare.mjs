@@ -4,9 +4,12 @@
 import { fork } from 'node:child_process'
 import autocannon from 'autocannon'
 
-/** Starts `module` (a server script, with `args`) as a child; resolves { url, cpu(), stop() }. */
-export async function startServer (module, args = []) {
-  const child = fork(module, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: ['--import', 'tsx'] })
+/**
+ * Starts `module` (a server script, with `args`) as a child; resolves { url, cpu(), stop() }.
+ * With `quiet`, its stdout goes to /dev/null (servers that log every request).
+ */
+export async function startServer (module, args = [], { quiet = false } = {}) {
+  const child = fork(module, args, { stdio: ['ignore', quiet ? 'ignore' : 'inherit', 'inherit', 'ipc'], execArgv: ['--import', 'tsx'] })
   const url = await new Promise((resolve, reject) => {
     child.once('message', (m) => resolve(m.url))
     child.once('exit', (code) => reject(new Error(`${module} ${args.join(' ')} exited with ${code}`)))
@@ -24,7 +27,7 @@ function median (values) {
 
 /**
  * Runs `rounds` interleaved rounds of `duration` seconds against each server.
- * servers: { name: { module, args?, path? } } (path defaults to options.path). With `check`,
+ * servers: { name: { module, args?, path?, quiet? } } (path defaults to options.path). With `check`,
  * every server's first answer must pass `check(body, name)`, so all serve the same thing.
  * Returns { name: { rps, cpuUsPerReq, errors } }, medians over the rounds.
  */
@@ -34,7 +37,7 @@ export async function compare (servers, { path = '/', rounds = 5, duration = 3, 
   const results = Object.fromEntries(Object.keys(servers).map((n) => [n, { rps: [], cpu: [], errors: 0 }]))
   try {
     for (const [name, spec] of Object.entries(servers)) {
-      started[name] = await startServer(spec.module, spec.args)
+      started[name] = await startServer(spec.module, spec.args, { quiet: spec.quiet })
       if (check) {
         const res = await fetch(urlOf(name))
         const body = Buffer.from(await res.arrayBuffer())

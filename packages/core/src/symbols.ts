@@ -52,3 +52,6 @@ export const kRateLimits = Symbol('tao.rateLimits')
 export const kRedis = Symbol('tao.redis')
 /** A request's Db bound to its database deadline (db/deadline.ts), set on its first read of req.db. */
 export const kDbView = Symbol('tao.dbView')
+// boot (issue 19): compiles a model's validators at boot (models/define-model.ts); registered
+// like kModelDef, since models.ts may import another copy of @tao/core.
+export const kCompileModel = Symbol.for('tao.compileModel')

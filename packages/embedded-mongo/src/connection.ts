@@ -11,7 +11,7 @@ import type { CursorRegistry } from './engine/cursors.js'
 import type { Store } from './engine/store.js'
 import type { TtlMonitor } from './engine/ttl.js'
 import { isPlainObject } from './engine/values.js'
-import { MessageFramer, OP_MSG, OP_QUERY, ProtocolError, readHeader } from './wire/framing.js'
+import { MessageFramer, OP_MSG, OP_QUERY, ProtocolError } from './wire/framing.js'
 import { encodeOpMsg, MORE_TO_COME, parseOpMsg } from './wire/op-msg.js'
 import { encodeOpReply, parseOpQuery } from './wire/op-query.js'
 
@@ -35,20 +35,22 @@ export interface Request {
 }
 
 function parseRequest (msg: Buffer, state: ServerState): Request {
-  const header = readHeader(msg)
-  if (header.opCode === OP_MSG) {
+  // Only the opcode and the request id matter here: read them, not the whole header.
+  const opCode = msg.readInt32LE(12)
+  const requestId = msg.readInt32LE(4)
+  if (opCode === OP_MSG) {
     const req = parseOpMsg(msg)
-    const cmd = decodeCommand(req.body, (lsid) => { sessionsOf(state.store).touchEncoded(lsid) })
+    const cmd = decodeCommand(req.body, (bytes, start, end) => { sessionsOf(state.store).touchEncoded(bytes, start, end) })
     for (const [id, docs] of req.sequences) cmd[id] = docs.map(decode)
     return {
       cmd,
       db: typeof cmd.$db === 'string' ? cmd.$db : 'admin',
       moreToCome: (req.flags & MORE_TO_COME) !== 0,
       rawDocuments: (name) => req.sequences.get(name) ?? rawArrayField(req.body, name),
-      reply: (doc) => encodeOpMsg(state.nextRequestId(), header.requestId, doc),
+      reply: (doc) => encodeOpMsg(state.nextRequestId(), requestId, doc),
     }
   }
-  if (header.opCode === OP_QUERY) {
+  if (opCode === OP_QUERY) {
     const req = parseOpQuery(msg)
     let cmd = decode(req.query)
     if (isPlainObject(cmd.$query)) cmd = cmd.$query
@@ -57,11 +59,11 @@ function parseRequest (msg: Buffer, state: ServerState): Request {
       db: req.collection.split('.')[0] ?? 'admin',
       moreToCome: false,
       rawDocuments: () => undefined,
-      reply: (doc) => encodeOpReply(state.nextRequestId(), header.requestId, doc),
+      reply: (doc) => encodeOpReply(state.nextRequestId(), requestId, doc),
     }
   }
   // OP_COMPRESSED is never negotiated (hello advertises no compressors); legacy CRUD opcodes are gone from drivers.
-  throw new ProtocolError(`unsupported opcode ${header.opCode}`)
+  throw new ProtocolError(`unsupported opcode ${opCode}`)
 }
 
 /** A command run, its reply still to be sent: `durable` says a journal sync must come first. */

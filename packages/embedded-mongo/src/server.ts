@@ -3,6 +3,7 @@ import { resolve as resolvePath } from 'node:path'
 import { serveConnection, type ServerState } from './connection.js'
 import { debug } from './debug.js'
 import { CursorRegistry } from './engine/cursors.js'
+import { readById } from './engine/read-by-id.js'
 import { Store } from './engine/store.js'
 import { DEFAULT_TTL_SLEEP_SECS, TtlMonitor } from './engine/ttl.js'
 import { EmbeddedMongoError } from './errors.js'
@@ -34,6 +35,13 @@ export interface EmbeddedMongo {
   readonly port: number
   /** The data directory, absolute; undefined in memory mode. */
   readonly dir: string | undefined
+  /**
+   * For a client in the same process: the document a find by `_id` (limit 1) returns, as
+   * BSON bytes of its own, or null when there is none, read without the wire. Undefined when
+   * the find needs the wire (a view, a collation that applies to the `_id`, an `_id` that is
+   * an operator or a document) or the store is closed: send it through the driver then.
+   */
+  readById (db: string, collection: string, id: unknown): Uint8Array | null | undefined
   /** Stops listening, closes client connections, flushes the journal and releases the directory. */
   close (): Promise<void>
 }
@@ -131,5 +139,12 @@ export async function startEmbeddedMongo (options: EmbeddedMongoOptions = {}): P
     })()
     return await closing
   }
-  return { uri: `mongodb://${uriHost}:${port}/?directConnection=true`, host, port, dir, close }
+  return {
+    uri: `mongodb://${uriHost}:${port}/?directConnection=true`,
+    host,
+    port,
+    dir,
+    readById: (db, collection, id) => closing === undefined ? readById(store, db, collection, id) : undefined,
+    close,
+  }
 }

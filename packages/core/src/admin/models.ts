@@ -1,4 +1,4 @@
-import { defineModel } from '../models/define-model.js'
+import { defineLazyModel } from '../models/define-model.js'
 import { Type } from '../models/schema-types.js'
 
 /**
@@ -6,9 +6,9 @@ import { Type } from '../models/schema-types.js'
  * action, written by the admin's views (see audit.ts). A model like any other, so `tao models`,
  * migrations and the raw browser see it.
  */
-export const AdminLog = defineModel('admin:log', {
+export const AdminLog = defineLazyModel('admin:log', {
   collection: 'admin_log',
-  schema: Type.Object({
+  schema: () => Type.Object({
     _id: Type.Optional(Type.ObjectId()),
     at: Type.Date(),
     user: Type.Object({ id: Type.Union([Type.ObjectId(), Type.Null()]), username: Type.String() }),

@@ -1,4 +1,4 @@
-import { defineModel } from '../models/define-model.js'
+import { defineLazyModel } from '../models/define-model.js'
 import { Type } from '../models/index.js'
 import { GROUPS, SESSIONS, USERS } from './collections.js'
 
@@ -7,9 +7,9 @@ import { GROUPS, SESSIONS, USERS } from './collections.js'
  * which hash the password and keep `usernameKey` and `emailKey` (the case-insensitive unique
  * keys) in step; the admin and projects read and edit the other fields like any model.
  */
-export const User = defineModel('auth:users', {
+export const User = defineLazyModel('auth:users', {
   collection: USERS,
-  schema: Type.Object({
+  schema: () => Type.Object({
     _id: Type.Optional(Type.ObjectId()),
     username: Type.String({ minLength: 1, maxLength: 150, pattern: '^[\\p{L}\\p{N}_.@+-]+$', errorMessage: 'Letters, digits and @ . + - _ only (at most 150).' }),
     usernameKey: Type.String({ minLength: 1 }),
@@ -31,9 +31,9 @@ export const User = defineModel('auth:users', {
 })
 
 /** Groups of users (`auth_groups`): a member has the group's permissions. */
-export const Group = defineModel('auth:groups', {
+export const Group = defineLazyModel('auth:groups', {
   collection: GROUPS,
-  schema: Type.Object({
+  schema: () => Type.Object({
     _id: Type.Optional(Type.ObjectId()),
     name: Type.String({ minLength: 1, maxLength: 150 }),
     permissions: Type.Array(Type.String({ pattern: '^[a-z][a-z0-9_]*\\.[a-z0-9_]+$' }), { default: [] }),
@@ -42,9 +42,9 @@ export const Group = defineModel('auth:groups', {
 })
 
 /** Login records (`auth_sessions`): a session is logged in while its record exists. */
-export const LoginSession = defineModel('auth:sessions', {
+export const LoginSession = defineLazyModel('auth:sessions', {
   collection: SESSIONS,
-  schema: Type.Object({
+  schema: () => Type.Object({
     _id: Type.String({ minLength: 43, maxLength: 43 }),
     userId: Type.ObjectId(),
     createdAt: Type.Date(),

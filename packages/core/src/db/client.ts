@@ -6,6 +6,7 @@ import type { Settings } from '../settings/index.js'
 import { debugToolbarEnabled } from '../debug/enabled.js'
 import { databaseTarget, startEmbeddedStore, type DatabaseTarget } from './embedded.js'
 import { DbDeadline, DeadlineSlots } from './deadline.js'
+import { LocalReadsDb } from './local-reads.js'
 import { toTimeoutError, toUnavailableError } from './outage.js'
 import { describeHosts, redactUrl, scrubSecrets } from './url.js'
 
@@ -196,7 +197,9 @@ export class Database {
     }
     this.#store = store
     this.#client = client
-    this.#db = client.db(this.name)
+    // The store runs in this process: finds by _id skip the wire. Not while the debug
+    // toolbar monitors commands, which must see every query.
+    this.#db = this.#monitor ? client.db(this.name) : new LocalReadsDb(client, this.name, store.readById)
     this.#host = `the embedded store at ${store.host}:${store.port}`
     this.#log.info(dir === undefined
       ? `database: embedded store in memory (${store.uri}), database '${this.name}'; its data is lost when the process exits`

@@ -1,5 +1,5 @@
 import { join } from 'node:path'
-import { EmbeddedMongoError, embeddedErrorCodes, startEmbeddedMongo, type EmbeddedMongo } from '@tao/embedded-mongo'
+import type { EmbeddedMongo } from '@tao/embedded-mongo'
 import { taoError, type TaoErrorDetails } from '../errors/index.js'
 import type { Settings } from '../settings/index.js'
 
@@ -22,11 +22,37 @@ export function databaseTarget (settings: Settings): DatabaseTarget {
   return { kind: 'server', url }
 }
 
-const EMBEDDED_CODES = new Set<string>(embeddedErrorCodes)
+/**
+ * The embedded store's package, imported when a store starts: a project whose database is a
+ * MongoDB server never loads it (with its query engine, some 350 modules).
+ */
+let embedded: typeof import('@tao/embedded-mongo') | undefined
+let embeddedCodes: ReadonlySet<string> = new Set()
+let loading: Promise<typeof import('@tao/embedded-mongo')> | undefined
+
+/**
+ * Imports the embedded store's package (once). createApp awaits it before the server is built
+ * when the settings ask for the store: the import (a few hundred modules) must not run inside
+ * the onReady hook that starts the store, which Fastify's pluginTimeout bounds.
+ */
+export function loadEmbedded (): Promise<typeof import('@tao/embedded-mongo')> {
+  loading ??= import('@tao/embedded-mongo').then((m) => {
+    embedded = m
+    embeddedCodes = new Set<string>(m.embeddedErrorCodes)
+    return m
+  })
+  return loading
+}
+
+/** Imports the embedded store's package when `settings` use it; nothing for a MongoDB server. */
+export async function prepareDatabase (settings: Settings): Promise<void> {
+  if (databaseTarget(settings).kind === 'embedded') await loadEmbedded()
+}
 
 /** An EmbeddedMongoError as the TaoError with the same code and message; anything else unchanged. */
 export function fromEmbeddedError (err: unknown): unknown {
-  if (!(err instanceof EmbeddedMongoError) || !EMBEDDED_CODES.has(err.code)) return err
+  // Without the package loaded, no store ran in this process to throw one.
+  if (embedded === undefined || !(err instanceof embedded.EmbeddedMongoError) || !embeddedCodes.has(err.code)) return err
   return taoError(err.code, [err.message], { ...(err.details as TaoErrorDetails | undefined) }, { cause: err })
 }
 
@@ -36,7 +62,7 @@ export function fromEmbeddedError (err: unknown): unknown {
  */
 export async function startEmbeddedStore (dir: string | undefined, log?: (msg: string) => void): Promise<EmbeddedMongo> {
   try {
-    return await startEmbeddedMongo({ dir, log })
+    return await (await loadEmbedded()).startEmbeddedMongo({ dir, log })
   } catch (err) {
     throw fromEmbeddedError(err)
   }

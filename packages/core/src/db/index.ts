@@ -1,6 +1,6 @@
 export { databasePlugin, type DatabasePluginOptions } from './plugin.js'
 export { Database, type CommandListener } from './client.js'
-export { startSharedDatabase, databaseTarget, fromEmbeddedError, DATABASE_URL_ENV, type SharedDatabase, type DatabaseTarget } from './embedded.js'
+export { startSharedDatabase, databaseTarget, fromEmbeddedError, prepareDatabase, DATABASE_URL_ENV, type SharedDatabase, type DatabaseTarget } from './embedded.js'
 export { isDatabaseUnavailableError, toUnavailableError } from './outage.js'
 export { checkDatabase, type DatabaseCheck } from './checks.js'
 export { describeHosts, redactUrl, scrubSecrets } from './url.js'

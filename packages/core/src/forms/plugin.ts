@@ -1,6 +1,5 @@
 import fastifyCsrfProtection from '@fastify/csrf-protection'
 import fastifyFormbody from '@fastify/formbody'
-import fastifyMultipart from '@fastify/multipart'
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
 import fp from 'fastify-plugin'
 import { taoError } from '../errors/index.js'
@@ -71,6 +70,8 @@ async function formBodies (fastify: FastifyInstance, opts: FormsPluginOptions): 
   const maxBody = maxMultipartBody(limits)
   // @fastify/multipart adds an onRequest and an onResponse hook for every request of its
   // context: one more reason this context holds only the routes that take a body.
+  // Imported here: a project whose routes take no body never loads it (nor busboy).
+  const { default: fastifyMultipart } = await import('@fastify/multipart')
   await fastify.register(fastifyMultipart, { limits: busboyLimits(limits), throwFileSizeLimit: true })
 
   const readMultipart = function readMultipart (req: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {

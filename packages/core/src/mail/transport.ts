@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
-import { createTransport, type SendMailOptions, type Transporter } from 'nodemailer'
+import type { SendMailOptions, Transporter } from 'nodemailer'
 import { taoError } from '../errors/index.js'
 import type { Settings } from '../settings/index.js'
 import { outbox } from './outbox.js'
@@ -23,13 +23,36 @@ export function redactUrl (url: string): string {
   return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*):[^@/]*@/i, '$1:***@')
 }
 
-/** A transport that only builds the message (nodemailer's stream transport, buffered). */
-function builder (): Transporter {
-  return createTransport({ streamTransport: true, buffer: true, newline: 'unix' })
+/**
+ * A nodemailer transport made at the first mail: nodemailer is imported then, not at boot (it
+ * is some forty modules, and most requests and many projects send no mail).
+ */
+class LazyTransport {
+  #transport: Promise<Transporter> | undefined
+  #made: Transporter | undefined
+  readonly #options: Parameters<typeof import('nodemailer').createTransport>[0]
+
+  constructor (options: Parameters<typeof import('nodemailer').createTransport>[0]) {
+    this.#options = options
+  }
+
+  get (): Promise<Transporter> {
+    this.#transport ??= import('nodemailer').then(({ createTransport }) => (this.#made = createTransport(this.#options)))
+    return this.#transport
+  }
+
+  close (): void {
+    this.#made?.close()
+  }
 }
 
-async function build (t: Transporter, message: SendMailOptions): Promise<string> {
-  const info = await t.sendMail(message) as { message: Buffer }
+/** A transport that only builds the message (nodemailer's stream transport, buffered). */
+function builder (): LazyTransport {
+  return new LazyTransport({ streamTransport: true, buffer: true, newline: 'unix' })
+}
+
+async function build (t: LazyTransport, message: SendMailOptions): Promise<string> {
+  const info = await (await t.get()).sendMail(message) as { message: Buffer }
   return info.message.toString('utf8')
 }
 
@@ -75,6 +98,6 @@ export function buildMailBackend (settings: Pick<Settings, 'debug' | 'mail' | 'r
   }
   if (parsed.protocol !== 'smtp:' && parsed.protocol !== 'smtps:') throw taoError('TAO_ERR_MAIL_URL_INVALID', [redactUrl(url), `the scheme ${parsed.protocol} is not smtp: or smtps:`])
   // One pooled connection per process, opened at the first mail.
-  const t = createTransport(`${url}${url.includes('?') ? '&' : '?'}pool=true`)
-  return { name: 'smtp', async send (m) { await t.sendMail(m) }, close () { t.close() } }
+  const t = new LazyTransport(`${url}${url.includes('?') ? '&' : '?'}pool=true`)
+  return { name: 'smtp', async send (m) { await (await t.get()).sendMail(m) }, close () { t.close() } }
 }

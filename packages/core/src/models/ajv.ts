@@ -1,10 +1,10 @@
-import { Ajv, type Options, type Plugin } from 'ajv'
-import formatsModule from 'ajv-formats'
+import { createRequire } from 'node:module'
+import type { Ajv, Options, Plugin } from 'ajv'
 import { bsonTypeOf, isBsonValue } from './schema-types.js'
 
-// ajv-formats is CommonJS with `exports.default`: under NodeNext the default import is the
-// module object, whose callable is the module itself at run time.
-const addFormats = formatsModule as unknown as Plugin<unknown>
+// Ajv and ajv-formats (some 80 modules) are loaded when a model first validates, not at boot:
+// Fastify loads its own Ajv only when a route has a schema, and addTaoKeywords needs none.
+const require = createRequire(import.meta.url)
 
 /**
  * Teaches an Ajv instance tao's keywords: `taoType` (an ObjectId or Date instance) and
@@ -26,7 +26,10 @@ export function addTaoKeywords (ajv: Ajv): Ajv {
 }
 
 function build (options: Options): Ajv {
-  const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, strictTypes: false, strictRequired: false, ...options })
+  // ajv-formats is CommonJS: require() gives the plugin function itself.
+  const addFormats = require('ajv-formats') as Plugin<unknown>
+  const { Ajv: AjvClass } = require('ajv') as typeof import('ajv')
+  const ajv = new AjvClass({ allErrors: true, verbose: true, strict: true, strictTypes: false, strictRequired: false, ...options })
   addFormats(ajv)
   return addTaoKeywords(ajv)
 }

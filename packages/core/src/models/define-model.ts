@@ -2,7 +2,7 @@ import type { CollationOptions, Db, Document } from 'mongodb'
 import type { Static, TSchema } from 'typebox'
 import { taoError } from '../errors/index.js'
 import { appNameProblem } from '../names/index.js'
-import { kModelDef } from '../symbols.js'
+import { kCompileModel, kModelDef } from '../symbols.js'
 import { ModelCollection } from './collection.js'
 import type { Form } from '../forms/define-form.js'
 import { buildModelForm, type ModelFormOptions } from './model-form.js'
@@ -54,27 +54,36 @@ export class Model<S extends TSchema = TSchema, T extends Document = Static<S> &
   readonly key: string
   readonly collectionName: string
   /** The TypeBox schema (plain JSON Schema plus `taoType`), for introspection: forms, the admin. */
-  readonly schema: S
+  get schema (): S {
+    this.#schema ??= checkedSchema(this.name, this.#makeSchema!())
+    return this.#schema
+  }
+
   readonly indexes: readonly ModelIndex[]
   readonly [kModelDef] = true
-  readonly #validator: Validator<T>
+  #schema: S | undefined
+  readonly #makeSchema: (() => S) | undefined
+  #validator: Validator<T> | undefined
   readonly #collections = new WeakMap<Db, ModelCollection<T>>()
 
-  constructor (name: string, options: ModelOptions<S>) {
+  constructor (name: string, options: ModelOptions<S> | LazyModelOptions<S>) {
     const [app = '', key = '', ...rest] = name.split(':')
     const keyProblem = MODEL_KEY.test(key) ? null : 'the model part must be a lowercase identifier (a-z, 0-9, _; starting with a letter)'
     const problem = rest.length > 0 || key === '' ? "it must look like 'app:model'" : appNameProblem(app) ?? keyProblem
     if (problem) throw taoError('TAO_ERR_MODEL_DEFINITION', [name, problem])
-    if ((options?.schema as { type?: unknown } | undefined)?.type !== 'object') {
-      throw taoError('TAO_ERR_MODEL_DEFINITION', [name, 'its schema must be a Type.Object({ ... })'])
-    }
     this.name = name
     this.app = app
     this.key = key
     this.collectionName = options.collection ?? `${app}_${key}`
-    this.schema = options.schema
+    if (typeof options?.schema === 'function') this.#makeSchema = options.schema
+    else this.#schema = checkedSchema(name, options?.schema)
     this.indexes = Object.freeze((options.indexes ?? []).map((i) => Object.freeze({ ...i })))
-    this.#validator = new Validator<T>(options.schema)
+  }
+
+  // Made on first use ([kCompileModel] at boot for the project's models).
+  get #checker (): Validator<T> {
+    this.#validator ??= new Validator<T>(this.schema)
+    return this.#validator
   }
 
   /**
@@ -93,12 +102,17 @@ export class Model<S extends TSchema = TSchema, T extends Document = Static<S> &
     return collection
   }
 
+  /** Compiles the validators now (loadModels does it at boot; otherwise on first use). */
+  [kCompileModel] (): void {
+    this.#checker.compile()
+  }
+
   /**
    * Checks a document against the schema: whole (defaults filled in) or `partial` (only the
    * fields given). Never throws.
    */
   validate (doc: unknown, opts: ValidateOptions = {}): ValidationResult<T> {
-    return this.#validator.check(doc, opts)
+    return this.#checker.check(doc, opts)
   }
 
   /**
@@ -106,7 +120,7 @@ export class Model<S extends TSchema = TSchema, T extends Document = Static<S> &
    * @throws TAO_ERR_MODEL_INVALID with `details.fields` (path → sentence).
    */
   assertValid (doc: unknown, opts: ValidateOptions = {}): T {
-    const result = this.#validator.check(doc, opts)
+    const result = this.#checker.check(doc, opts)
     if (!result.ok) throw invalid(this.name, result.errors)
     return result.value
   }
@@ -117,7 +131,7 @@ export class Model<S extends TSchema = TSchema, T extends Document = Static<S> &
    * @throws TAO_ERR_MODEL_INVALID
    */
   assertValidPaths (values: Record<string, unknown>): void {
-    const errors = this.#validator.checkPaths(values)
+    const errors = this.#checker.checkPaths(values)
     if (Object.keys(errors).length > 0) throw invalid(this.name, errors)
   }
 
@@ -136,8 +150,15 @@ export class Model<S extends TSchema = TSchema, T extends Document = Static<S> &
 
   /** The top-level fields the schema requires. */
   get requiredFields (): readonly string[] {
-    return this.#validator.required
+    return this.#checker.required
   }
+}
+
+function checkedSchema<S extends TSchema> (name: string, schema: S | undefined): S {
+  if ((schema as { type?: unknown } | undefined)?.type !== 'object') {
+    throw taoError('TAO_ERR_MODEL_DEFINITION', [name, 'its schema must be a Type.Object({ ... })'])
+  }
+  return schema!
 }
 
 function invalid (model: string, fields: FieldErrors) {
@@ -157,6 +178,20 @@ function invalid (model: string, fields: FieldErrors) {
  * @see docs/reference/models.md
  */
 export function defineModel<S extends TSchema> (name: string, options: ModelOptions<S>): Model<S> {
+  return new Model<S>(name, options)
+}
+
+/**
+ * Options of a built-in app's model whose schema is built on first use: the auth and admin
+ * models are imported with @tao/core, and building their schemas would load TypeBox (some
+ * 370 modules) at every boot, whether those apps are on or not. Internal to @tao/core.
+ */
+export interface LazyModelOptions<S extends TSchema> extends Omit<ModelOptions<S>, 'schema'> {
+  schema: () => S
+}
+
+/** {@link defineModel} for the built-in apps, with the schema built on first use. */
+export function defineLazyModel<S extends TSchema> (name: string, options: LazyModelOptions<S>): Model<S> {
   return new Model<S>(name, options)
 }
 

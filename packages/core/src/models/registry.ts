@@ -2,6 +2,7 @@ import { pathToFileURL } from 'node:url'
 import { findModule } from '../apps/discover.js'
 import type { AppRegistry } from '../apps/index.js'
 import { taoError } from '../errors/index.js'
+import { kCompileModel } from '../symbols.js'
 import { isModel, type Model } from './define-model.js'
 
 async function importModels (file: string): Promise<Record<string, unknown>> {
@@ -41,6 +42,8 @@ export async function loadModels (registry: AppRegistry): Promise<ReadonlyMap<st
       }
       if (seen.has(model.name)) throw taoError('TAO_ERR_MODEL_MODULE_INVALID', [file, `two models are named '${model.name}'`], { file, app: app.name })
       seen.add(model.name)
+      // At boot, so that a schema Ajv refuses fails the start, not the first request.
+      if (typeof model[kCompileModel] === 'function') model[kCompileModel]()
     }
     return models
   }))

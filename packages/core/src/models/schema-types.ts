@@ -1,5 +1,20 @@
+import { createRequire } from 'node:module'
 import { Binary, Decimal128, Long, ObjectId } from 'mongodb'
-import { Type as TypeBox, type TSchema, type TUnsafe } from 'typebox'
+import type { Type as TypeBoxType, TSchema, TUnsafe } from 'typebox'
+
+type TypeBoxBuilder = typeof TypeBoxType
+const require = createRequire(import.meta.url)
+let typebox: TypeBoxBuilder | undefined
+
+/**
+ * TypeBox's builder, loaded on first use. The `typebox` package is some 370 modules, a tenth
+ * of a second of every boot; a project whose modules build no schema never needs it. Node
+ * loads it through require(), which returns the same module instance as `import`.
+ */
+function typeBox (): TypeBoxBuilder {
+  typebox ??= (require('typebox') as { Type: TypeBoxBuilder }).Type
+  return typebox
+}
 
 /**
  * The BSON types a schema can require, checked by the `taoType` keyword tao adds to Ajv:
@@ -18,27 +33,27 @@ export interface BsonTypeOptions {
 
 /** A schema for a `mongodb` ObjectId instance; forms coerce a 24-hex string into one. */
 export function ObjectIdType (options: BsonTypeOptions = {}): TUnsafe<ObjectId> {
-  return TypeBox.Unsafe<ObjectId>({ ...options, taoType: 'objectId' })
+  return typeBox().Unsafe<ObjectId>({ ...options, taoType: 'objectId' })
 }
 
 /** A schema for a `Date` instance (a valid one); forms coerce `YYYY-MM-DD` and ISO strings into one. */
 export function DateType (options: BsonTypeOptions = {}): TUnsafe<Date> {
-  return TypeBox.Unsafe<Date>({ ...options, taoType: 'date' })
+  return typeBox().Unsafe<Date>({ ...options, taoType: 'date' })
 }
 
 /** A schema for a `Decimal128` (exact decimals: prices). */
 export function Decimal128Type (options: BsonTypeOptions = {}): TUnsafe<Decimal128> {
-  return TypeBox.Unsafe<Decimal128>({ ...options, taoType: 'decimal128' })
+  return typeBox().Unsafe<Decimal128>({ ...options, taoType: 'decimal128' })
 }
 
 /** A schema for a `Long` (64-bit integer). */
 export function LongType (options: BsonTypeOptions = {}): TUnsafe<Long> {
-  return TypeBox.Unsafe<Long>({ ...options, taoType: 'long' })
+  return typeBox().Unsafe<Long>({ ...options, taoType: 'long' })
 }
 
 /** A schema for a `Binary` (bytes stored in the document). */
 export function BinaryType (options: BsonTypeOptions = {}): TUnsafe<Binary> {
-  return TypeBox.Unsafe<Binary>({ ...options, taoType: 'binary' })
+  return typeBox().Unsafe<Binary>({ ...options, taoType: 'binary' })
 }
 
 const CLASSES = { objectId: ObjectId, decimal128: Decimal128, long: Long, binary: Binary } as const
@@ -63,12 +78,30 @@ export function isBsonValue (type: TaoBsonType, value: unknown): boolean {
  *   const schema = Type.Object({ _id: Type.Optional(Type.ObjectId()), at: Type.Date(), title: Type.String() })
  * @see docs/reference/models.md
  */
-export const Type: typeof TypeBox & {
+export const Type: TypeBoxBuilder & {
   ObjectId: typeof ObjectIdType
   Date: typeof DateType
   Decimal128: typeof Decimal128Type
   Long: typeof LongType
   Binary: typeof BinaryType
-} = Object.freeze({ ...TypeBox, ObjectId: ObjectIdType, Date: DateType, Decimal128: Decimal128Type, Long: LongType, Binary: BinaryType })
+} = lazyBuilder({ ObjectId: ObjectIdType, Date: DateType, Decimal128: Decimal128Type, Long: LongType, Binary: BinaryType })
+
+/** `extras` over TypeBox's builder, which is loaded at the first read of one of its members; read-only. */
+function lazyBuilder<E extends object> (extras: E): TypeBoxBuilder & E {
+  const own = (key: string | symbol): boolean => Object.hasOwn(extras, key)
+  const value = (key: string | symbol): unknown => own(key) ? (extras as Record<string | symbol, unknown>)[key] : (typeBox() as unknown as Record<string | symbol, unknown>)[key]
+  const readOnly = (): boolean => false
+  return new Proxy({}, {
+    get: (_target, key) => value(key),
+    has: (_target, key) => own(key) || key in typeBox(),
+    ownKeys: () => [...new Set([...Reflect.ownKeys(typeBox()), ...Reflect.ownKeys(extras)])],
+    getOwnPropertyDescriptor: (_target, key) => own(key) || Object.hasOwn(typeBox(), key)
+      ? { value: value(key), writable: false, enumerable: true, configurable: true }
+      : undefined,
+    set: readOnly,
+    defineProperty: readOnly,
+    deleteProperty: readOnly,
+  }) as TypeBoxBuilder & E
+}
 
 export type { TSchema }

@@ -36,20 +36,28 @@ function schemaAt (schema: Schema, path: string): Schema | undefined {
  */
 export class Validator<T> {
   readonly schema: TSchema
-  readonly #whole: ValidateFunction
-  readonly #partial: ValidateFunction
+  // Compiled on first use (compile() at boot for the project's models): Ajv takes tens of
+  // milliseconds per schema, and models a project never uses (the built-in apps' when they are
+  // off) must not cost every boot.
+  #whole: ValidateFunction | undefined
+  #partial: ValidateFunction | undefined
   // Only paths the schema describes are kept: a finite set, whatever paths callers send.
   readonly #paths = new Map<string, ValidateFunction>()
 
   constructor (schema: TSchema) {
     this.schema = schema
-    this.#whole = wholeAjv().compile(schema as Schema)
-    this.#partial = partialAjv().compile(withoutRequired(schema as Schema))
+  }
+
+  /** Compiles both validators now (they are otherwise compiled on first use). */
+  compile (): void {
+    this.#whole ??= wholeAjv().compile(this.schema as Schema)
+    this.#partial ??= partialAjv().compile(withoutRequired(this.schema as Schema))
   }
 
   /** Checks a document (defaults filled in when whole); one plain sentence per bad field. */
   check (doc: unknown, opts: ValidateOptions = {}): ValidationResult<T> {
-    const fn = opts.partial ? this.#partial : this.#whole
+    this.compile()
+    const fn = (opts.partial ? this.#partial : this.#whole)!
     if (fn(doc)) return { ok: true, value: doc as T }
     return { ok: false, errors: fieldErrorsOf(fn.errors) }
   }

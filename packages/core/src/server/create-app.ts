@@ -4,7 +4,7 @@ import Fastify, { type FastifyHttpOptions, type FastifyInstance } from 'fastify'
 import { adminPlugin } from '../admin/plugin.js'
 import { loadApps } from '../apps/index.js'
 import { authPlugin, installAuth } from '../auth/plugin.js'
-import { databasePlugin } from '../db/index.js'
+import { databasePlugin, prepareDatabase } from '../db/index.js'
 import { installMail } from '../mail/index.js'
 import { debugPlugin, debugToolbarEnabled, withLogCapture } from '../debug/index.js'
 import { docsPlugin } from '../docs/index.js'
@@ -51,8 +51,8 @@ export interface CreateAppOptions {
 function fastifyOptions (settings: Settings, log: LoggerSetup): FastifyHttpOptions<Server> {
   const s = settings.server
   return {
-    logger: log.logger,
-    logController: log.logController,
+    // A pino instance, its request logging and the lazy req.log (server/logger.ts); or none.
+    ...log,
     trustProxy: buildTrustProxy(s.trustProxy),
     http: serverTimeouts(s),
     requestTimeout: s.requestTimeout,
@@ -95,6 +95,8 @@ export async function createApp (opts: CreateAppOptions = {}): Promise<TaoApp> {
 
   // Under the toolbar only, the logger also keeps each request's lines for its Logging panel.
   const log = debugToolbarEnabled(settings) ? withLogCapture(await buildLogger(settings)) : await buildLogger(settings)
+  // The embedded store's package, only when the settings use it (a MongoDB server: never).
+  await prepareDatabase(settings)
   const fastify = Fastify(fastifyOptions(settings, log))
   const app = new TaoApp(fastify, settings, registry, reverser, services, models)
   // Root context: what every request goes through, static files included.

@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
 import { isAbsolute, join, resolve } from 'node:path'
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { Youch } from 'youch'
 import { isTaoError } from '../errors/index.js'
 import { isSecretName, MASK, maskedHeaders, maskedSettings } from '../debug/mask.js'
 import type { Settings } from '../settings/index.js'
@@ -35,6 +34,8 @@ function templateExcerpt (file: string, line: number, root: string): string | nu
  * page's own CSP allows exactly those.
  */
 export async function renderDevErrorPage (err: Error, req: FastifyRequest, reply: FastifyReply, settings: Settings): Promise<string> {
+  // Imported here: only debug error pages need Youch, production boots never load it.
+  const { Youch } = await import('youch')
   const youch = new Youch()
   youch.useTransformer((error) => {
     for (const frame of error.frames) {

@@ -120,6 +120,11 @@ export interface UserSettings {
      * on the hello route (see docs/deployment.md), so `true` there is a choice. false: the line names the requests in flight only.
      */
     crashContext?: boolean | 'auto'
+    /**
+     * A request taking longer than this is logged at 'warn' ("slow request"), so it shows
+     * even with logLevel 'warn'. 0: never. Default '1s'.
+     */
+    slowRequestTime?: Duration
   }
   /** Background services (apps/<app>/services.ts). */
   services?: {

@@ -160,6 +160,8 @@ export const settingsSchema = shape({
     workerMaxMemory: size(0),
     // Whether a crash's log line names the route that started the failing code (issue #12).
     crashContext: either(oneOf(['auto'] as const, 'auto'), bool(false), "true, false or 'auto'"),
+    // Logging (issue #19): a request slower than this is logged as a warning.
+    slowRequestTime: duration(1_000),
   }),
   services: shape({
     enabled: bool(true),

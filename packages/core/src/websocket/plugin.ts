@@ -1,4 +1,4 @@
-import fastifyWebsocket, { type WebsocketPluginOptions as FastifyWebsocketOptions } from '@fastify/websocket'
+import type { WebsocketPluginOptions as FastifyWebsocketOptions } from '@fastify/websocket'
 import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify'
 import fp from 'fastify-plugin'
 import type { WebSocket, WebSocketServer } from 'ws'
@@ -57,6 +57,8 @@ function asArray<T> (value: T | T[] | undefined): T[] {
 async function websocket (fastify: FastifyInstance, opts: WebsocketPluginOptions): Promise<void> {
   const routes = opts.routes.filter((r) => r.kind === 'ws')
   if (routes.length === 0) return
+  // Imported only by projects with websocket routes (it brings duplexify and readable-stream).
+  const { default: fastifyWebsocket } = await import('@fastify/websocket')
   const { websocket: limits } = opts.settings
   // The same allowedHosts rule as the Host check, so a page's own origin is always allowed.
   const hosts = buildHostMatcher(opts.settings.allowedHosts, developmentDefaults(opts.settings))

@@ -59,6 +59,13 @@ const TYPE_STRING = 0x02
 const TYPE_INT32 = 0x10
 const TYPE_INT64 = 0x12
 
+// The fixed names of a cursor reply, encoded once (type byte, name, NUL).
+const CURSOR = Buffer.from('\x03cursor\0', 'latin1')
+const BATCH_NAMES = { firstBatch: Buffer.from('\x04firstBatch\0', 'latin1'), nextBatch: Buffer.from('\x04nextBatch\0', 'latin1') }
+const ID = Buffer.from(`${String.fromCharCode(TYPE_INT64)}id\0`, 'latin1')
+const NS = Buffer.from(`${String.fromCharCode(TYPE_STRING)}ns\0`, 'latin1')
+const OK = Buffer.from([TYPE_INT32, 0x6f, 0x6b, 0, 1, 0, 0, 0])
+
 /**
  * A cursor reply `{ cursor: { <batchName>: [...], id, ns }, ok: 1 }` around encoded documents,
  * written in one pass into one buffer: every find answers with one, so it avoids the
@@ -66,43 +73,37 @@ const TYPE_INT64 = 0x12
  */
 export function cursorReply (batchName: 'firstBatch' | 'nextBatch', docs: Uint8Array[], cursor: { id: Long, ns: string }): Buffer {
   const nsLength = Buffer.byteLength(cursor.ns, 'utf8')
+  const batch = BATCH_NAMES[batchName]
   let arraySize = 5
   for (let i = 0; i < docs.length; i++) arraySize += 1 + indexName(i).length + (docs[i] as Uint8Array).length
-  const innerSize = 4 + (1 + batchName.length + 1 + arraySize) + (1 + 3 + 8) + (1 + 3 + 4 + nsLength + 1) + 1
-  const size = 4 + (1 + 7 + innerSize) + (1 + 3 + 4) + 1
+  const innerSize = 4 + (batch.length + arraySize) + (ID.length + 8) + (NS.length + 4 + nsLength + 1) + 1
+  const size = 4 + (CURSOR.length + innerSize) + OK.length + 1
   const out = Buffer.allocUnsafe(size)
   let at = out.writeInt32LE(size, 0)
-  out[at++] = TYPE_DOCUMENT
-  at += out.write('cursor\0', at, 'latin1')
-  at = out.writeInt32LE(innerSize, at)
-  out[at++] = TYPE_ARRAY
-  at += out.write(batchName, at, 'latin1')
-  out[at++] = 0
-  at = out.writeInt32LE(arraySize, at)
+  out.set(CURSOR, at)
+  at = out.writeInt32LE(innerSize, at + CURSOR.length)
+  out.set(batch, at)
+  at = out.writeInt32LE(arraySize, at + batch.length)
   for (let i = 0; i < docs.length; i++) {
     out[at++] = TYPE_DOCUMENT
     const name = indexName(i)
-    name.copy(out, at)
+    out.set(name, at)
     at += name.length
     const doc = docs[i] as Uint8Array
     out.set(doc, at)
     at += doc.length
   }
   out[at++] = 0
-  out[at++] = TYPE_INT64
-  at += out.write('id\0', at, 'latin1')
-  at = out.writeInt32LE(cursor.id.low, at)
+  out.set(ID, at)
+  at = out.writeInt32LE(cursor.id.low, at + ID.length)
   at = out.writeInt32LE(cursor.id.high, at)
-  out[at++] = TYPE_STRING
-  at += out.write('ns\0', at, 'latin1')
-  at = out.writeInt32LE(nsLength + 1, at)
-  at += out.write(cursor.ns, at, 'utf8')
+  out.set(NS, at)
+  at = out.writeInt32LE(nsLength + 1, at + NS.length)
+  at += out.write(cursor.ns, at, nsLength, 'utf8')
   out[at++] = 0
   out[at++] = 0
-  out[at++] = TYPE_INT32
-  at += out.write('ok\0', at, 'latin1')
-  at = out.writeInt32LE(1, at)
-  out[at] = 0
+  out.set(OK, at)
+  out[at + OK.length] = 0
   return out
 }
 

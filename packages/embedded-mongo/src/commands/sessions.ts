@@ -7,7 +7,8 @@ import { isPlainObject } from '../engine/values.js'
 // Without authentication MongoDB's session uid is the SHA-256 of the empty user name.
 const NO_USER = new Binary(createHash('sha256').update('').digest(), 0)
 
-interface Session { id: Binary, lastUse: Date }
+// lastUse in milliseconds: a Date is made only when sessions are listed.
+interface Session { id: Binary, lastUse: number }
 
 /**
  * The logical sessions a server has seen (the `lsid` of each command), as `$listLocalSessions`
@@ -21,24 +22,26 @@ export class SessionRegistry {
     if (!isPlainObject(lsid) || !(lsid.id instanceof Binary)) return
     const key = lsid.id.toString('hex')
     const seen = this.#sessions.get(key)
-    if (seen !== undefined) seen.lastUse = new Date()
-    else this.#sessions.set(key, { id: lsid.id, lastUse: new Date() })
+    if (seen !== undefined) seen.lastUse = Date.now()
+    else this.#sessions.set(key, { id: lsid.id, lastUse: Date.now() })
   }
 
   /**
-   * Records the session of a command from its encoded `lsid` (the connection does not decode
-   * it): a session already seen is found by its id bytes without decoding anything.
+   * Records the session of a command from its encoded `lsid`, `bytes[start..end)` (the
+   * connection does not decode it): a session already seen is found by its id bytes without
+   * decoding anything.
    */
-  touchEncoded (lsid: Uint8Array): void {
+  touchEncoded (bytes: Buffer, start: number, end: number): void {
     // { id: <binary of 16 bytes> }: size, type 5, 'id', length 16, subtype, the 16 bytes.
-    if (lsid.length === 30 && lsid[4] === 5 && lsid[5] === 0x69 && lsid[6] === 0x64 && lsid[7] === 0 && lsid[8] === 16 && lsid[9] === 0 && lsid[10] === 0 && lsid[11] === 0) {
-      const seen = this.#sessions.get(Buffer.from(lsid.buffer, lsid.byteOffset + 13, 16).toString('hex'))
+    const at = start
+    if (end - start === 30 && bytes[at + 4] === 5 && bytes[at + 5] === 0x69 && bytes[at + 6] === 0x64 && bytes[at + 7] === 0 && bytes[at + 8] === 16 && bytes[at + 9] === 0 && bytes[at + 10] === 0 && bytes[at + 11] === 0) {
+      const seen = this.#sessions.get(bytes.toString('hex', at + 13, at + 29))
       if (seen !== undefined) {
-        seen.lastUse = new Date()
+        seen.lastUse = Date.now()
         return
       }
     }
-    this.touch(decode(lsid))
+    this.touch(decode(bytes.subarray(start, end)))
   }
 
   end (ids: unknown): void {
@@ -48,7 +51,7 @@ export class SessionRegistry {
 
   /** The documents `$listLocalSessions` yields. */
   list (_spec: unknown): Document[] {
-    return [...this.#sessions.values()].map((s) => ({ _id: { id: s.id, uid: NO_USER }, lastUse: s.lastUse }))
+    return [...this.#sessions.values()].map((s) => ({ _id: { id: s.id, uid: NO_USER }, lastUse: new Date(s.lastUse) }))
   }
 }
 

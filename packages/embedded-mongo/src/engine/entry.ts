@@ -30,7 +30,12 @@ function forgetDecoded (): void {
  */
 export class Entry {
   readonly id: string
-  readonly raw: Uint8Array
+  // The bytes are kept as their buffer (a slab or a snapshot file, shared by many documents)
+  // and an offset: a Uint8Array view per document would cost about 90 bytes of heap each.
+  readonly #buffer: ArrayBufferLike
+  readonly #at: number
+  /** The document's size in bytes. */
+  readonly size: number
   /** Position in natural order: kept by a new version of the document, new for a new document. */
   readonly seq: number
   #obj: Document | undefined
@@ -38,7 +43,9 @@ export class Entry {
 
   constructor (id: string, raw: Uint8Array, obj: Document | undefined, budget: DecodedBudget, seq: number) {
     this.id = id
-    this.raw = raw
+    this.#buffer = raw.buffer
+    this.#at = raw.byteOffset
+    this.size = raw.length
     this.seq = seq
     if (budget.used + raw.length <= DECODED_BYTES) {
       budget.used += raw.length
@@ -47,6 +54,11 @@ export class Entry {
     } else if (obj !== undefined) {
       this.#hold(obj)
     }
+  }
+
+  /** The encoded document, as stored and sent to clients: never to be modified. */
+  get raw (): Uint8Array {
+    return new Uint8Array(this.#buffer, this.#at, this.size)
   }
 
   /** Whether `obj` is at hand without decoding. */
@@ -81,6 +93,6 @@ export class Entry {
   /** Gives the entry's share of the budget back, once it is no longer stored. */
   release (): void {
     if (this.#kept === undefined) return
-    this.#kept.used = Math.max(0, this.#kept.used - this.raw.length)
+    this.#kept.used = Math.max(0, this.#kept.used - this.size)
   }
 }

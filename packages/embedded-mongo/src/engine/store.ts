@@ -140,6 +140,6 @@ export function indexSpecs (coll: Collection): Document[] {
 /** Bytes a collection's documents take, for `dbStats`/`collStats`-style answers. */
 export function dataSize (coll: Collection): number {
   let size = 0
-  for (const entry of coll.docs.values()) size += entry.raw.length
+  for (const entry of coll.docs.values()) size += entry.size
   return size
 }

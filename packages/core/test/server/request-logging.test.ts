@@ -1,0 +1,59 @@
+// Issue 19 point 3: production logs one JSON line per request (method, path, status, time,
+// request id), 5xx at 'error' with the stack, slow requests at 'warn' whatever the level, and
+// a line still buffered when the process exits is written.
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { fixture, startTao } from '../process/helpers.js'
+
+interface Line { level: number, msg: string, reqId?: string, method?: string, url?: string, statusCode?: number, responseTime?: number, slow?: boolean, step?: string, err?: { stack: string } }
+
+const root = fixture('logging')
+const lines = (output: string): Line[] => output.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Line)
+
+test("logLevel 'info': one line per request, no 'incoming request', errors with their stack", async () => {
+  const server = await startTao(['start', '--port', '0'], root, { TAO_LOG_LEVEL: 'info' })
+  for (const path of ['/', '/missing', '/fail', '/log']) await (await fetch(server.address + path)).arrayBuffer()
+  assert.equal(await server.stop(), 0)
+  const all = lines(server.output())
+  const requests = all.filter((l) => l.url !== undefined)
+  assert.deepEqual(requests.map((l) => [l.method, l.url, l.statusCode, l.msg]), [
+    ['GET', '/', 200, 'request completed'],
+    ['GET', '/missing', 404, 'request completed'],
+    ['GET', '/fail', 500, 'request errored'],
+    ['GET', '/log', 200, 'request completed'],
+  ])
+  for (const l of requests) {
+    assert.match(l.reqId ?? '', /\S/)
+    assert.equal(typeof l.responseTime, 'number')
+  }
+  assert.equal(new Set(requests.map((l) => l.reqId)).size, 4, 'a request id per request')
+  assert.equal(all.filter((l) => /incoming request|not found/i.test(l.msg)).length, 0)
+  const failed = requests[2]!
+  assert.equal(failed.level, 50)
+  const stack = all.find((l) => l.err !== undefined)
+  assert.equal(stack?.reqId, failed.reqId)
+  assert.match(stack?.err?.stack ?? '', /the handler failed/)
+  // req.log carries the request id of its request.
+  const inside = all.find((l) => l.step === 'inside')
+  assert.equal(inside?.reqId, requests[3]!.reqId)
+})
+
+test("logLevel 'warn': ordinary requests are not logged, slow ones and errors are", async () => {
+  const server = await startTao(['start', '--port', '0'], root, { TAO_LOG_LEVEL: 'warn' })
+  for (const path of ['/', '/slow', '/fail']) await (await fetch(server.address + path)).arrayBuffer()
+  assert.equal(await server.stop(), 0)
+  const requests = lines(server.output()).filter((l) => l.url !== undefined)
+  assert.deepEqual(requests.map((l) => [l.url, l.level, l.msg]), [
+    ['/slow', 40, 'slow request'],
+    ['/fail', 50, 'request errored'],
+  ])
+  assert.equal(requests[0]!.slow, true)
+  assert.ok(requests[0]!.responseTime! >= 200)
+})
+
+test('a line still in the buffer when the process exits is written', async () => {
+  const server = await startTao(['start', '--port', '0'], root, { TAO_LOG_LEVEL: 'info' })
+  await fetch(server.address + '/exit').catch(() => {})
+  assert.equal(await server.exited, 0)
+  assert.ok(lines(server.output()).some((l) => l.msg === 'last words'), server.output())
+})
