@@ -1,5 +1,5 @@
 import { format } from 'node:util'
-import type { LoggerSetup } from '../server/logger.js'
+import type { LoggerOptions } from 'pino'
 import { currentRecord, keep, since } from './collector.js'
 
 const LEVELS: Record<number, string> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' }
@@ -21,25 +21,20 @@ function messageOf (args: unknown[]): string {
 }
 
 /**
- * The logger setup with pino's `logMethod` hook added: each line written while a request's
- * code runs is also kept in that request's toolbar record. Used by createApp only when the
- * toolbar runs (debug): the logger of a production server has no hook.
+ * pino's `logMethod` hook: each line written while a request's code runs is also kept in that
+ * request's toolbar record. Given to buildLogger by createApp only when the toolbar runs
+ * (debug): the logger of a production server has no hook.
  */
-export function withLogCapture (setup: LoggerSetup): LoggerSetup {
-  if (setup.logger === false) return setup
-  const logger = {
-    ...setup.logger,
-    hooks: {
-      logMethod (this: unknown, args: unknown[], method: (...a: unknown[]) => void, level: number) {
-        const record = currentRecord.getStore()
-        if (record !== undefined) {
-          // Log text shares the record's text budget with command text: the history stays small.
-          const msg = record.textBudget > 0 ? messageOf(args) : '(text not kept: the request\'s budget for text was spent)'
-          if (keep(record, record.logs, { level: LEVELS[level] ?? String(level), at: since(record), msg })) record.textBudget -= msg.length
-        }
-        method.apply(this, args)
-      },
+export function logCaptureHooks (): NonNullable<LoggerOptions['hooks']> {
+  return {
+    logMethod (this: unknown, args: unknown[], method: (...a: unknown[]) => void, level: number) {
+      const record = currentRecord.getStore()
+      if (record !== undefined) {
+        // Log text shares the record's text budget with command text: the history stays small.
+        const msg = record.textBudget > 0 ? messageOf(args) : '(text not kept: the request\'s budget for text was spent)'
+        if (keep(record, record.logs, { level: LEVELS[level] ?? String(level), at: since(record), msg })) record.textBudget -= msg.length
+      }
+      method.apply(this, args)
     },
   }
-  return { ...setup, logger }
 }

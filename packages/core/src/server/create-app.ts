@@ -6,7 +6,7 @@ import { loadApps } from '../apps/index.js'
 import { authPlugin, installAuth } from '../auth/plugin.js'
 import { databasePlugin, prepareDatabase } from '../db/index.js'
 import { installMail } from '../mail/index.js'
-import { debugPlugin, debugToolbarEnabled, withLogCapture } from '../debug/index.js'
+import { debugPlugin, debugToolbarEnabled, logCaptureHooks } from '../debug/index.js'
 import { docsPlugin } from '../docs/index.js'
 import { addTaoKeywords, formatRouteValidation, loadModels } from '../models/index.js'
 import { modelIndexesPlugin } from '../migrations/index.js'
@@ -94,7 +94,7 @@ export async function createApp (opts: CreateAppOptions = {}): Promise<TaoApp> {
   const models = await loadModels(registry)
 
   // Under the toolbar only, the logger also keeps each request's lines for its Logging panel.
-  const log = debugToolbarEnabled(settings) ? withLogCapture(await buildLogger(settings)) : await buildLogger(settings)
+  const log = await buildLogger(settings, debugToolbarEnabled(settings) ? logCaptureHooks() : undefined)
   // The embedded store's package, only when the settings use it (a MongoDB server: never).
   await prepareDatabase(settings)
   const fastify = Fastify(fastifyOptions(settings, log))

@@ -1,5 +1,5 @@
 import { LogController, type FastifyBaseLogger, type FastifyReply, type FastifyRequest } from 'fastify'
-import { pino, type DestinationStream } from 'pino'
+import { pino, type DestinationStream, type LoggerOptions } from 'pino'
 import type { Settings } from '../settings/index.js'
 import { JsonRequestController, lazyChildLogger } from './request-log.js'
 
@@ -110,10 +110,12 @@ export function bufferedStdout (): DestinationStream & { flushSync (): void } {
  * coloured on a terminal, synchronously so that a crash loses nothing; pino-pretty is imported
  * only then. Either way `req.log` is made only when something logs through it.
  */
-export async function buildLogger (settings: Settings): Promise<LoggerSetup> {
+export async function buildLogger (settings: Settings, hooks?: LoggerOptions['hooks']): Promise<LoggerSetup> {
   if (settings.logLevel === 'silent') return { logger: false }
+  // `hooks`: pino's, e.g. the debug toolbar's capture of each request's lines (debug only).
+  const options: LoggerOptions = hooks === undefined ? { level: settings.logLevel } : { level: settings.logLevel, hooks }
   if (resolveLogFormat(settings) === 'json') {
-    const log = pino({ level: settings.logLevel }, bufferedStdout())
+    const log = pino(options, bufferedStdout())
     return { loggerInstance: log, logController: new JsonRequestController(log, settings.server.slowRequestTime), childLoggerFactory: lazyChildLogger }
   }
   const { PinoPretty } = await import('pino-pretty')
@@ -123,5 +125,5 @@ export async function buildLogger (settings: Settings): Promise<LoggerSetup> {
     translateTime: 'SYS:HH:MM:ss',
     ignore: 'pid,hostname,reqId',
   })
-  return { loggerInstance: pino({ level: settings.logLevel }, stream), logController: new RequestLineController(), childLoggerFactory: lazyChildLogger }
+  return { loggerInstance: pino(options, stream), logController: new RequestLineController(), childLoggerFactory: lazyChildLogger }
 }
