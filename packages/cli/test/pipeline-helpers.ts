@@ -1,19 +1,12 @@
 // The showcase's pipeline as three real `tao start` processes on free ports of 127.0.0.1, for
 // pipeline.test.ts (websocket level) and pipeline.slow.test.ts (a real browser).
-import { once } from 'node:events'
-import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { startTao, type Server } from './helpers.js'
+import { freePort } from '../../core/test/support/ports.js'
 
 export const showcase = fileURLToPath(new URL('../../../examples/showcase', import.meta.url))
 
-export async function freePort (): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  const { port } = server.address() as { port: number }
-  await new Promise((resolve) => server.close(resolve))
-  return port
-}
+export { freePort }
 
 export interface Pipeline {
   site: Server

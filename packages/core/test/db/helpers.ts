@@ -1,5 +1,4 @@
 import { mkdtempSync, rmSync, symlinkSync, copyFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -28,15 +27,7 @@ export async function notesApp (root: string = notesFixture, settings: UserSetti
   return await createApp({ root, env: {}, settings: { logLevel: 'silent', ...settings } })
 }
 
-/** A TCP port that was free a moment ago (for servers that must come back on the same port). */
-export async function freePort (): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const address = server.address()
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  if (typeof address !== 'object' || address === null) throw new Error('no port')
-  return address.port
-}
+export { freePort } from '../support/ports.js'
 
 /** Polls `check` until it returns true, at most `timeout` ms. */
 export async function until (check: () => Promise<boolean>, timeout = 20_000, what = 'condition'): Promise<void> {

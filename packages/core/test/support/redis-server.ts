@@ -3,9 +3,10 @@
 // with a message saying so when redis-server is not installed, never silently.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
-import { createServer, connect } from 'node:net'
+import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { freePort } from './ports.js'
 
 /** Where redis-server is: TAO_TEST_REDIS_SERVER, /usr/bin/redis-server, or the PATH. */
 export const redisServerBin: string | null = ((): string | null => {
@@ -38,17 +39,7 @@ export interface RedisServer {
   stop: () => Promise<void>
 }
 
-/** A free TCP port on 127.0.0.1 (the OS picks it; there is a small race, as with any such helper). */
-export async function freePort (): Promise<number> {
-  return await new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => resolve(port))
-    })
-  })
-}
+export { freePort }
 
 /** Resolves once something accepts connections at the address (polling every 20 ms, 10 s at most). */
 async function reachable (address: { port: number } | { path: string }, timeout = 10_000): Promise<void> {

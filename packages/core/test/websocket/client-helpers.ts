@@ -1,18 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
-import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { within } from './helpers.js'
 
-/** A port free on 127.0.0.1 right now (the kernel's choice, released at once). */
-export async function freePort (): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  const { port } = server.address() as { port: number }
-  await new Promise((resolve) => server.close(resolve))
-  return port
-}
+export { freePort } from '../support/ports.js'
 
 /** A ws server in this process that records connections and messages, closed by `stop()`. */
 export interface Peer {
