@@ -5,6 +5,7 @@ import { isTaoError, taoError } from '../errors/index.js'
 import type { AppRegistry } from '../apps/index.js'
 import { kErrorPages } from '../symbols.js'
 import { escapeHtml, prefersJson } from './negotiate.js'
+import { lingerOnClose } from './linger.js'
 import { renderDevErrorPage } from './dev-error-page.js'
 import type { Settings } from '../settings/index.js'
 
@@ -103,8 +104,12 @@ async function errorPages (fastify: FastifyInstance, opts: ErrorsOptions): Promi
     const code = typeof errCode === 'string' && (isTaoError(err) || errCode.startsWith('FST_')) ? errCode : undefined
     reply.code(status)
     // Answered before the body was read (a 413 on Content-Length, a cut upload): close the
-    // connection after the answer, or Node would read the rest to keep it alive.
-    if (req.raw.complete === false) reply.header('connection', 'close')
+    // connection after the answer, or Node would read the rest to keep it alive; a lingering
+    // close, so that the client still writing reads the answer instead of a reset.
+    if (req.raw.complete === false) {
+      reply.header('connection', 'close')
+      lingerOnClose(req.raw)
+    }
     // A 503 that knows when to come back (a database outage) says so, as does a 429 (a rate limit).
     const retryAfter = isTaoError(err) ? err.details.retryAfter : undefined
     if ((status === 503 || status === 429) && typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter))

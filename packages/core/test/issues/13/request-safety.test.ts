@@ -4,6 +4,7 @@
 // bad header values set by handlers. No answer may be Node's error text, a path or a hang.
 import assert from 'node:assert/strict'
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
@@ -146,6 +147,32 @@ describe('bodies: refused at the limit, before reading when declared too large',
     assert.ok(res.writtenBeforeAnswer < 24 * 1024 * 1024, `${res.writtenBeforeAnswer} bytes written before the answer`)
     await new Promise((resolve) => setTimeout(resolve, 200))
     assert.deepEqual(uploadsLeft(), [])
+  })
+
+  test('a client that writes on after the 413 and reads it later still gets it: a lingering close, not a reset', async () => {
+    // Declared within the form limits; the file part passes maxFileSize. The client reads
+    // nothing until it wrote more: with a plain close, the server's kernel answers those bytes
+    // with a reset, which drops the 413 before the client reads it.
+    const part = Buffer.concat([Buffer.from(partHead), Buffer.alloc(1_200_000, 0x61)])
+    const answer = await new Promise<{ text: string, error: string | undefined }>((resolve) => {
+      const socket = connect(port, '127.0.0.1')
+      const got: Buffer[] = []
+      let error: string | undefined
+      socket.pause()
+      socket.on('connect', () => {
+        socket.write(`POST /upload HTTP/1.1\r\nHost: localhost:${port}\r\nAccept: application/json\r\nContent-Type: multipart/form-data; boundary=${boundary}\r\nContent-Length: 2000000\r\n\r\n`)
+        socket.write(part)
+        setTimeout(() => {
+          socket.write(Buffer.alloc(200_000, 0x61))
+          setTimeout(() => socket.resume(), 200)
+        }, 300)
+      })
+      socket.on('data', (c: Buffer) => got.push(c))
+      socket.on('error', (e: NodeJS.ErrnoException) => { error = e.code })
+      socket.on('close', () => resolve({ text: Buffer.concat(got).toString('latin1'), error }))
+    })
+    assert.match(answer.text, /^HTTP\/1\.1 413 /, `no answer read (${answer.error ?? 'no error'})`)
+    assert.match(answer.text, /TAO_ERR_FORM_FILE_TOO_LARGE/)
   })
 
   test('a multipart Content-Length above what the form limits allow is a 413 before any byte is read', async () => {
