@@ -34,11 +34,17 @@ export const DEADLINE_SLOT_MS = 25
 interface Slot {
   readonly end: number
   readonly controller: AbortController
-  /** Rejects with the signal's reason when it aborts. */
-  readonly expired: Promise<never>
+  /**
+   * The rejections of the operations still running under this slot, called when it aborts.
+   * An operation leaves as soon as it settles: racing each one against a promise that lives
+   * until the slot fires (seconds) kept every request's continuation reachable that long, so
+   * requests were promoted to the old generation and a database page spent its time in the
+   * collector.
+   */
+  readonly waiters: Set<(reason: Error) => void>
+  /** Why it aborted, once it has. */
+  reason: Error | null
 }
-
-const ignore = (): void => {}
 
 /**
  * The abort signals of database deadlines, shared by the requests whose deadlines end in the
@@ -62,17 +68,15 @@ export class DeadlineSlots {
     if (slots === undefined) this.#slots.set(ms, slots = new Map())
     let slot = slots.get(end)
     if (slot === undefined) {
-      let expire: (reason: Error) => void = ignore
-      const expired = new Promise<never>((_resolve, reject) => { expire = reject })
-      expired.catch(ignore)
-      const created: Slot = { end, controller: new AbortController(), expired }
+      const created: Slot = { end, controller: new AbortController(), waiters: new Set(), reason: null }
       const of = slots
       of.set(end, created)
       setTimeout(() => {
         of.delete(end)
-        const reason = this.#reason(ms)
+        const reason = created.reason = this.#reason(ms)
         created.controller.abort(reason)
-        expire(reason)
+        for (const reject of created.waiters) reject(reason)
+        created.waiters.clear()
       }, end - now).unref()
       slot = created
     }
@@ -127,10 +131,25 @@ export class DbDeadline {
    * for server selection again), so the promise is raced with the deadline too.
    */
   guard<R> (result: R): R {
-    if (result instanceof Promise) return Promise.race([result, (this.#slot as Slot).expired]) as R
+    if (result instanceof Promise) return raceSlot(result, this.#slot as Slot) as R
     if (isCursor(result)) return guardCursor(result, this) as R
     return result
   }
+}
+
+/** `operation`, or the slot's reason if the slot aborts first. */
+function raceSlot<T> (operation: Promise<T>, slot: Slot): Promise<T> {
+  if (slot.reason !== null) return Promise.reject(slot.reason)
+  return new Promise<T>((resolve, reject) => {
+    slot.waiters.add(reject)
+    operation.then((value) => {
+      slot.waiters.delete(reject)
+      resolve(value)
+    }, (err: unknown) => {
+      slot.waiters.delete(reject)
+      reject(err)
+    })
+  })
 }
 
 function isCursor (value: unknown): value is object {
