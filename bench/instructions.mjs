@@ -24,8 +24,8 @@ const WARMUP = 5000
 /** True when valgrind is installed (the counts need it). */
 export const hasValgrind = () => spawnSync('valgrind', ['--version']).status === 0
 
-/** Instructions per request of bench/servers/<name>.mjs (with `args`) on its /hello route. */
-export async function count (name, args = []) {
+/** Instructions per request of bench/servers/<name>.mjs (with `args`) on its `path` (/hello). */
+export async function count (name, args = [], path = '/hello') {
   const dir = mkdtempSync(join(tmpdir(), 'tao-callgrind-'))
   const server = new URL(`./servers/${name}.mjs`, import.meta.url).pathname
   const child = spawn('valgrind', ['--tool=callgrind', '--instr-atstart=no', `--callgrind-out-file=${dir}/out`,
@@ -38,7 +38,7 @@ export async function count (name, args = []) {
       child.once('exit', (code) => reject(new Error(`${name} exited with ${code}`)))
     })
     const agent = new Agent({ keepAlive: true, maxSockets: 1 })
-    const once = () => new Promise((resolve, reject) => get(`${url}/hello`, { agent }, (res) => { res.resume(); res.on('end', resolve) }).on('error', reject))
+    const once = () => new Promise((resolve, reject) => get(`${url}${path}`, { agent }, (res) => { res.resume(); res.on('end', resolve) }).on('error', reject))
     const control = (...args) => execFileSync('callgrind_control', [...args, String(child.pid)], { stdio: 'ignore' })
     for (let i = 0; i < WARMUP; i++) await once()
     control('-i', 'on')
