@@ -6,12 +6,13 @@ import assert from 'node:assert/strict'
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { request as httpsRequest } from 'node:https'
-import { connect, createServer } from 'node:net'
+import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { after, before, test } from 'node:test'
 import { WebSocket } from 'ws'
+import { freePort } from '../../core/test/support/ports.js'
 import { startTao, tao, until, type Server } from './helpers.js'
 
 const NGINX = ['/usr/sbin/nginx', '/usr/bin/nginx', '/usr/local/sbin/nginx'].find((p) => existsSync(p))
@@ -27,15 +28,6 @@ let tlsPort = 0
 let server: Server | undefined
 let nginx: ChildProcess | undefined
 let nginxLog = ''
-
-function freePort (): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number }
-      probe.close(() => resolve(port))
-    }).on('error', reject)
-  })
-}
 
 const APP_ROUTES = `import { route, ws } from '@tao/core'
 import * as views from './views.js'
