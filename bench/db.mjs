@@ -1,5 +1,5 @@
 // Database benchmarks (not part of `npm test`). Build first (`npx tsc -b`), then:
-//   node --import tsx bench/db.mjs [--seconds 2] [--rounds 5] [--only cpu|driver|http] [--cpu-prof]
+//   node --import tsx bench/db.mjs [--seconds 2] [--rounds 5] [--only cpu|floor|driver|http] [--cpu-prof]
 // 1. The official driver on the embedded store, the store in its own process as a mongod
 //    would be: insertOne/s and findOne({ _id })/s, one operation at a time and 16 in flight, in
 //    memory and on disk (every acknowledged write is fsynced), with the store's own CPU time per
@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
-import { MongoClient } from 'mongodb'
+import { MongoClient, ObjectId } from 'mongodb'
 
 const arg = (name, def) => {
   const i = process.argv.indexOf(`--${name}`)
@@ -27,6 +27,7 @@ const PROFILE = process.argv.includes('--cpu-prof')
 const MAX_OPS = 200_000
 const fixture = fileURLToPath(new URL('../packages/core/test/fixtures/db-notes', import.meta.url))
 const storeServer = fileURLToPath(new URL('./servers/embedded-store.mjs', import.meta.url))
+const cannedServer = fileURLToPath(new URL('./servers/canned-mongo.mjs', import.meta.url))
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 const fmt = (n) => Math.round(n).toLocaleString('en-US').padStart(9)
@@ -44,10 +45,10 @@ async function rate (op, concurrency) {
   return { ops: done, seconds: (performance.now() - start) / 1000 }
 }
 
-/** The store in a child process; resolves { uri, cpu(), stop() }. */
-async function startStore (dir) {
+/** The store (or another server script) in a child process; resolves { uri, cpu(), stop() }. */
+async function startStore (dir, script = storeServer) {
   const execArgv = [...(PROFILE ? ['--cpu-prof', '--cpu-prof-dir', fileURLToPath(new URL('./profiles', import.meta.url))] : [])]
-  const child = fork(storeServer, [dir ?? ''], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv })
+  const child = fork(script, [dir ?? ''], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv })
   const uri = await new Promise((resolve, reject) => {
     child.once('message', (m) => resolve(m.url))
     child.once('exit', (code) => reject(new Error(`the store exited with ${code}`)))
@@ -67,8 +68,10 @@ async function driverRound (dir) {
   const out = {}
   const measure = async (name, op, concurrency) => {
     const before = await store.cpu()
+    const driverBefore = process.cpuUsage()
     const { ops, seconds } = await rate(op, concurrency)
-    out[name] = { rate: ops / seconds, cpuUs: (await store.cpu() - before) / ops }
+    const driver = process.cpuUsage(driverBefore)
+    out[name] = { rate: ops / seconds, cpuUs: (await store.cpu() - before) / ops, driverUs: (driver.user + driver.system) / ops }
   }
   try {
     // Finds run against a collection of a fixed size, whatever the inserts added elsewhere.
@@ -133,6 +136,42 @@ async function ownCpuBench () {
   console.log(`store's own CPU per findOne({ _id }) (in process, no sockets, ${N.toLocaleString('en-US')} finds per round): ${median(rounds).toFixed(2)} us (${spread(rounds, 2)})`)
 }
 
+/**
+ * The floor: the driver's findOne against a server that answers every message with a reply
+ * built once (bench/servers/canned-mongo.mjs). Whatever the store does, the driver cannot go
+ * faster than this on this machine; its CPU per op is the driver's own cost.
+ */
+async function floorBench () {
+  const rounds = { 1: [], 16: [] }
+  const cpus = { 1: [], 16: [] }
+  const drivers = { 1: [], 16: [] }
+  for (let round = 0; round < ROUNDS; round++) {
+    const server = await startStore(undefined, cannedServer)
+    const client = await new MongoClient(server.uri, { maxPoolSize: 20 }).connect()
+    try {
+      const coll = client.db('bench').collection('lookup')
+      const id = new ObjectId()
+      await rate(() => coll.findOne({ _id: id }), 16) // warm-up
+      for (const concurrency of [1, 16]) {
+        const before = await server.cpu()
+        const driverBefore = process.cpuUsage()
+        const { ops, seconds } = await rate(() => coll.findOne({ _id: id }), concurrency)
+        const driver = process.cpuUsage(driverBefore)
+        rounds[concurrency].push(ops / seconds)
+        cpus[concurrency].push((await server.cpu() - before) / ops)
+        drivers[concurrency].push((driver.user + driver.system) / ops)
+      }
+    } finally {
+      await client.close()
+      await server.stop()
+    }
+  }
+  for (const concurrency of [1, 16]) {
+    const rates = rounds[concurrency]
+    console.log(`floor  findOne   ${String(concurrency).padEnd(2)} in flight  ops/s ${fmt(median(rates))} (${spread(rates)})   server CPU/op ${median(cpus[concurrency]).toFixed(1).padStart(5)} us   driver CPU/op ${median(drivers[concurrency]).toFixed(1).padStart(5)} us`)
+  }
+}
+
 async function driverBench () {
   const dir = mkdtempSync(join(tmpdir(), 'tao-bench-db-'))
   const results = { memory: [], disk: [] }
@@ -150,7 +189,8 @@ async function driverBench () {
     for (const name of Object.keys(rounds[0])) {
       const rates = rounds.map((r) => r[name].rate)
       const cpus = rounds.map((r) => r[name].cpuUs)
-      console.log(`${mode.padEnd(6)} ${name} in flight  ops/s ${fmt(median(rates))} (${spread(rates)})   store CPU/op ${median(cpus).toFixed(1).padStart(5)} us (${spread(cpus, 1)})`)
+      const drivers = rounds.map((r) => r[name].driverUs)
+      console.log(`${mode.padEnd(6)} ${name} in flight  ops/s ${fmt(median(rates))} (${spread(rates)})   store CPU/op ${median(cpus).toFixed(1).padStart(5)} us (${spread(cpus, 1)})   driver CPU/op ${median(drivers).toFixed(1).padStart(5)} us`)
     }
   }
 }
@@ -206,6 +246,10 @@ if (process.argv[2] === 'serve') {
 } else {
   console.log(`node ${process.version}, ${SECONDS} s per measurement, ${ROUNDS} rounds; medians (min-max)\n`)
   if (ONLY === '' || ONLY === 'driver' || ONLY === 'cpu') await ownCpuBench()
+  if (ONLY === '' || ONLY === 'driver' || ONLY === 'floor') {
+    console.log('Official driver -> a server answering canned replies in its own process (the floor)')
+    await floorBench()
+  }
   if (ONLY === '' || ONLY === 'driver') {
     console.log(`Official driver -> embedded store in its own process (${LOOKUP_DOCS.toLocaleString('en-US')} documents to find)`)
     await driverBench()
