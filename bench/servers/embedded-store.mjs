@@ -16,9 +16,13 @@ const openCpuMs = (cpu.user + cpu.system) / 1000
 process.on('message', (m) => {
   if (m === 'rss') {
     const { rss, heapUsed, arrayBuffers } = process.memoryUsage()
-    // With --expose-gc, also the RSS once garbage is collected: what the store holds.
+    // With --expose-gc, also the RSS once garbage is collected: what the store holds. Buffers
+    // are freed by a sweeper after the collection, hence the wait and the second one.
     globalThis.gc?.()
-    process.send({ rss, heapUsed, arrayBuffers, rssAfterGc: process.memoryUsage().rss, openMs, openCpuMs })
+    setTimeout(() => {
+      globalThis.gc?.()
+      process.send({ rss, heapUsed, arrayBuffers, rssAfterGc: process.memoryUsage().rss, openMs, openCpuMs })
+    }, 200)
   }
 })
 announce(store.uri)
