@@ -18,10 +18,19 @@ const message = (doc) => {
 }
 const helloDoc = {
   // No topologyVersion: with one, the driver's monitor would stream hello and expect each reply to wait.
-  helloOk: true, isWritablePrimary: true, ismaster: true,
-  maxBsonObjectSize: 16777216, maxMessageSizeBytes: 48000000, maxWriteBatchSize: 100000,
-  localTime: new Date(), logicalSessionTimeoutMinutes: 30, connectionId: 1,
-  minWireVersion: 0, maxWireVersion: 25, readOnly: false, ok: 1,
+  helloOk: true,
+  isWritablePrimary: true,
+  ismaster: true,
+  maxBsonObjectSize: 16777216,
+  maxMessageSizeBytes: 48000000,
+  maxWriteBatchSize: 100000,
+  localTime: new Date(),
+  logicalSessionTimeoutMinutes: 30,
+  connectionId: 1,
+  minWireVersion: 0,
+  maxWireVersion: 25,
+  readOnly: false,
+  ok: 1,
 }
 const hello = message(helloDoc)
 // The driver's first handshake is a legacy OP_QUERY; it is answered with an OP_REPLY.
