@@ -7,6 +7,8 @@
 //    and min-max over the rounds. --cpu-prof writes the store's CPU profiles to bench/profiles.
 // 2. HTTP requests/s of a page that reads one document next to a page that touches no
 //    database: same server process, interleaved rounds, medians.
+// The floor: the same driver finds against a server answering canned replies
+// (bench/servers/canned-mongo.mjs), in rounds interleaved with the store's; --only floor runs it alone.
 // Every measurement is bounded in time and count.
 import { fork, spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -137,49 +139,42 @@ async function ownCpuBench () {
 }
 
 /**
- * The floor: the driver's findOne against a server that answers every message with a reply
- * built once (bench/servers/canned-mongo.mjs). Whatever the store does, the driver cannot go
- * faster than this on this machine; its CPU per op is the driver's own cost.
+ * The floor: one round of the driver's findOne against a server that answers every message
+ * with a reply built once (bench/servers/canned-mongo.mjs). Whatever the store does, the
+ * driver cannot go faster than this on this machine; its CPU per op is the driver's own cost.
  */
-async function floorBench () {
-  const rounds = { 1: [], 16: [] }
-  const cpus = { 1: [], 16: [] }
-  const drivers = { 1: [], 16: [] }
-  for (let round = 0; round < ROUNDS; round++) {
-    const server = await startStore(undefined, cannedServer)
-    const client = await new MongoClient(server.uri, { maxPoolSize: 20 }).connect()
-    try {
-      const coll = client.db('bench').collection('lookup')
-      const id = new ObjectId()
-      await rate(() => coll.findOne({ _id: id }), 16) // warm-up
-      for (const concurrency of [1, 16]) {
-        const before = await server.cpu()
-        const driverBefore = process.cpuUsage()
-        const { ops, seconds } = await rate(() => coll.findOne({ _id: id }), concurrency)
-        const driver = process.cpuUsage(driverBefore)
-        rounds[concurrency].push(ops / seconds)
-        cpus[concurrency].push((await server.cpu() - before) / ops)
-        drivers[concurrency].push((driver.user + driver.system) / ops)
-      }
-    } finally {
-      await client.close()
-      await server.stop()
+async function floorRound () {
+  const server = await startStore(undefined, cannedServer)
+  const client = await new MongoClient(server.uri, { maxPoolSize: 20 }).connect()
+  const out = {}
+  try {
+    const coll = client.db('bench').collection('lookup')
+    const id = new ObjectId()
+    await rate(() => coll.findOne({ _id: id }), 16) // warm-up
+    for (const concurrency of [1, 16]) {
+      const before = await server.cpu()
+      const driverBefore = process.cpuUsage()
+      const { ops, seconds } = await rate(() => coll.findOne({ _id: id }), concurrency)
+      const driver = process.cpuUsage(driverBefore)
+      out[`findOne   ${concurrency}`] = { rate: ops / seconds, cpuUs: (await server.cpu() - before) / ops, driverUs: (driver.user + driver.system) / ops }
     }
+  } finally {
+    await client.close()
+    await server.stop()
   }
-  for (const concurrency of [1, 16]) {
-    const rates = rounds[concurrency]
-    console.log(`floor  findOne   ${String(concurrency).padEnd(2)} in flight  ops/s ${fmt(median(rates))} (${spread(rates)})   server CPU/op ${median(cpus[concurrency]).toFixed(1).padStart(5)} us   driver CPU/op ${median(drivers[concurrency]).toFixed(1).padStart(5)} us`)
-  }
+  return out
 }
 
 async function driverBench () {
   const dir = mkdtempSync(join(tmpdir(), 'tao-bench-db-'))
-  const results = { memory: [], disk: [] }
+  const results = ONLY === 'floor' ? { floor: [] } : { floor: [], memory: [], disk: [] }
   try {
+    // Rounds interleave the floor and the store, so both meet the same load on a shared machine.
     for (let round = 0; round < ROUNDS; round++) {
-      for (const mode of round % 2 === 0 ? ['memory', 'disk'] : ['disk', 'memory']) {
+      const modes = Object.keys(results)
+      for (const mode of round % 2 === 0 ? modes : modes.reverse()) {
         rmSync(join(dir, 'data'), { recursive: true, force: true })
-        results[mode].push(await driverRound(mode === 'disk' ? join(dir, 'data') : undefined))
+        results[mode].push(await (mode === 'floor' ? floorRound() : driverRound(mode === 'disk' ? join(dir, 'data') : undefined)))
       }
     }
   } finally {
@@ -190,8 +185,13 @@ async function driverBench () {
       const rates = rounds.map((r) => r[name].rate)
       const cpus = rounds.map((r) => r[name].cpuUs)
       const drivers = rounds.map((r) => r[name].driverUs)
-      console.log(`${mode.padEnd(6)} ${name} in flight  ops/s ${fmt(median(rates))} (${spread(rates)})   store CPU/op ${median(cpus).toFixed(1).padStart(5)} us (${spread(cpus, 1)})   driver CPU/op ${median(drivers).toFixed(1).padStart(5)} us`)
+      console.log(`${mode.padEnd(6)} ${name} in flight  ops/s ${fmt(median(rates))} (${spread(rates)})   ${mode === 'floor' ? 'server' : 'store '} CPU/op ${median(cpus).toFixed(1).padStart(5)} us (${spread(cpus, 1)})   driver CPU/op ${median(drivers).toFixed(1).padStart(5)} us`)
     }
+  }
+  for (const mode of ['memory', 'disk']) {
+    if (results[mode] === undefined) continue
+    const ratios = results[mode].map((r, i) => r['findOne   16'].rate / results.floor[i]['findOne   16'].rate)
+    console.log(`${mode} findOne 16 in flight against the floor of the same round: ${median(ratios).toFixed(2)}x (${spread(ratios, 2)})`)
   }
 }
 
@@ -247,11 +247,7 @@ if (process.argv[2] === 'serve') {
   console.log(`node ${process.version}, ${SECONDS} s per measurement, ${ROUNDS} rounds; medians (min-max)\n`)
   if (ONLY === '' || ONLY === 'driver' || ONLY === 'cpu') await ownCpuBench()
   if (ONLY === '' || ONLY === 'driver' || ONLY === 'floor') {
-    console.log('Official driver -> a server answering canned replies in its own process (the floor)')
-    await floorBench()
-  }
-  if (ONLY === '' || ONLY === 'driver') {
-    console.log(`Official driver -> embedded store in its own process (${LOOKUP_DOCS.toLocaleString('en-US')} documents to find)`)
+    console.log(`Official driver -> embedded store in its own process (${LOOKUP_DOCS.toLocaleString('en-US')} documents to find), and -> a server answering canned replies (the floor)`)
     await driverBench()
   }
   if (ONLY === '' || ONLY === 'http') {
