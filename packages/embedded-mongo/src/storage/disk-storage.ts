@@ -74,7 +74,9 @@ export class DiskStorage {
       // 2. Appends go to the newest journal.
       const gen = Math.max(snapGen, ...gens)
       const file = journalFile(dir, gen)
-      const writer = new JournalWriter(openSync(file, 'a'), file, 0)
+      // The journal's size counts what it held before the restart: otherwise a store restarted
+      // often would let it grow by a threshold per start before compacting.
+      const writer = new JournalWriter(openSync(file, 'a'), file, journalBytes)
       fsyncDir(dir)
       const storage = new DiskStorage(dir, store, lock, writer, gen, snapshot?.size ?? 0, options)
       store.attach(writer)
