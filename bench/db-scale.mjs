@@ -154,7 +154,7 @@ async function main () {
     const updSecs = (performance.now() - t2) / 1000
     const after = dirBytes(dir)
     const rss = await store.stats()
-    console.log(`${UPDATES.toLocaleString('en-US')} updates in ${updSecs.toFixed(1)} s (${Math.round(UPDATES / updSecs).toLocaleString('en-US')}/s, 16 in flight): journal max ${MB(maxJournal)}, directory max ${MB(maxTotal)} = ${(maxTotal / dataSize).toFixed(2)}x the BSON size, ${compactions} compaction(s) seen; at the end journal ${MB(after.journal)}, directory ${MB(after.total)}; RSS ${MB(rss.rss)} = ${(rss.rss / dataSize).toFixed(2)}x, after a full GC ${MB(rss.rssAfterGc)} = ${(rss.rssAfterGc / dataSize).toFixed(2)}x`)
+    console.log(`${UPDATES.toLocaleString('en-US')} updates in ${updSecs.toFixed(1)} s (${Math.round(UPDATES / updSecs).toLocaleString('en-US')}/s, 16 in flight): journal max ${MB(maxJournal)}, directory max ${MB(maxTotal)} = ${(maxTotal / dataSize).toFixed(2)}x the BSON size, ${compactions} compaction(s) seen; at the end journal ${MB(after.journal)}, directory ${MB(after.total)}; RSS ${MB(rss.rss)} = ${(rss.rss / dataSize).toFixed(2)}x (V8 heap used ${MB(rss.heapUsed)}, buffers ${MB(rss.arrayBuffers)}), after a full GC ${MB(rss.rssAfterGc)} = ${(rss.rssAfterGc / dataSize).toFixed(2)}x`)
     await client.close()
   } finally {
     await store.stop()
