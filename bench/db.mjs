@@ -1,5 +1,5 @@
 // Database benchmarks (not part of `npm test`). Build first (`npx tsc -b`), then:
-//   node --import tsx bench/db.mjs [--seconds 2] [--rounds 5] [--only cpu|driver|http] [--cpu-prof]
+//   node --import tsx bench/db.mjs [--seconds 2] [--rounds 5] [--only cpu|floor|driver|http] [--cpu-prof]
 // 1. The official driver on the embedded store, the store in its own process as a mongod
 //    would be: insertOne/s and findOne({ _id })/s, one operation at a time and 16 in flight, in
 //    memory and on disk (every acknowledged write is fsynced), with the store's own CPU time per
@@ -7,6 +7,8 @@
 //    and min-max over the rounds. --cpu-prof writes the store's CPU profiles to bench/profiles.
 // 2. HTTP requests/s of a page that reads one document next to a page that touches no
 //    database: same server process, interleaved rounds, medians.
+// The floor: the same driver finds against a server answering canned replies
+// (bench/servers/canned-mongo.mjs), in rounds interleaved with the store's; --only floor runs it alone.
 // Every measurement is bounded in time and count.
 import { fork, spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -14,7 +16,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
-import { MongoClient } from 'mongodb'
+import { MongoClient, ObjectId } from 'mongodb'
 
 const arg = (name, def) => {
   const i = process.argv.indexOf(`--${name}`)
@@ -27,6 +29,7 @@ const PROFILE = process.argv.includes('--cpu-prof')
 const MAX_OPS = 200_000
 const fixture = fileURLToPath(new URL('../packages/core/test/fixtures/db-notes', import.meta.url))
 const storeServer = fileURLToPath(new URL('./servers/embedded-store.mjs', import.meta.url))
+const cannedServer = fileURLToPath(new URL('./servers/canned-mongo.mjs', import.meta.url))
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 const fmt = (n) => Math.round(n).toLocaleString('en-US').padStart(9)
@@ -44,10 +47,10 @@ async function rate (op, concurrency) {
   return { ops: done, seconds: (performance.now() - start) / 1000 }
 }
 
-/** The store in a child process; resolves { uri, cpu(), stop() }. */
-async function startStore (dir) {
+/** The store (or another server script) in a child process; resolves { uri, cpu(), stop() }. */
+async function startStore (dir, script = storeServer) {
   const execArgv = [...(PROFILE ? ['--cpu-prof', '--cpu-prof-dir', fileURLToPath(new URL('./profiles', import.meta.url))] : [])]
-  const child = fork(storeServer, [dir ?? ''], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv })
+  const child = fork(script, [dir ?? ''], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv })
   const uri = await new Promise((resolve, reject) => {
     child.once('message', (m) => resolve(m.url))
     child.once('exit', (code) => reject(new Error(`the store exited with ${code}`)))
@@ -67,8 +70,10 @@ async function driverRound (dir) {
   const out = {}
   const measure = async (name, op, concurrency) => {
     const before = await store.cpu()
+    const driverBefore = process.cpuUsage()
     const { ops, seconds } = await rate(op, concurrency)
-    out[name] = { rate: ops / seconds, cpuUs: (await store.cpu() - before) / ops }
+    const driver = process.cpuUsage(driverBefore)
+    out[name] = { rate: ops / seconds, cpuUs: (await store.cpu() - before) / ops, driverUs: (driver.user + driver.system) / ops }
   }
   try {
     // Finds run against a collection of a fixed size, whatever the inserts added elsewhere.
@@ -133,14 +138,43 @@ async function ownCpuBench () {
   console.log(`store's own CPU per findOne({ _id }) (in process, no sockets, ${N.toLocaleString('en-US')} finds per round): ${median(rounds).toFixed(2)} us (${spread(rounds, 2)})`)
 }
 
+/**
+ * The floor: one round of the driver's findOne against a server that answers every message
+ * with a reply built once (bench/servers/canned-mongo.mjs). Whatever the store does, the
+ * driver cannot go faster than this on this machine; its CPU per op is the driver's own cost.
+ */
+async function floorRound () {
+  const server = await startStore(undefined, cannedServer)
+  const client = await new MongoClient(server.uri, { maxPoolSize: 20 }).connect()
+  const out = {}
+  try {
+    const coll = client.db('bench').collection('lookup')
+    const id = new ObjectId()
+    await rate(() => coll.findOne({ _id: id }), 16) // warm-up
+    for (const concurrency of [1, 16]) {
+      const before = await server.cpu()
+      const driverBefore = process.cpuUsage()
+      const { ops, seconds } = await rate(() => coll.findOne({ _id: id }), concurrency)
+      const driver = process.cpuUsage(driverBefore)
+      out[`findOne   ${concurrency}`] = { rate: ops / seconds, cpuUs: (await server.cpu() - before) / ops, driverUs: (driver.user + driver.system) / ops }
+    }
+  } finally {
+    await client.close()
+    await server.stop()
+  }
+  return out
+}
+
 async function driverBench () {
   const dir = mkdtempSync(join(tmpdir(), 'tao-bench-db-'))
-  const results = { memory: [], disk: [] }
+  const results = ONLY === 'floor' ? { floor: [] } : { floor: [], memory: [], disk: [] }
   try {
+    // Rounds interleave the floor and the store, so both meet the same load on a shared machine.
     for (let round = 0; round < ROUNDS; round++) {
-      for (const mode of round % 2 === 0 ? ['memory', 'disk'] : ['disk', 'memory']) {
+      const modes = Object.keys(results)
+      for (const mode of round % 2 === 0 ? modes : modes.reverse()) {
         rmSync(join(dir, 'data'), { recursive: true, force: true })
-        results[mode].push(await driverRound(mode === 'disk' ? join(dir, 'data') : undefined))
+        results[mode].push(await (mode === 'floor' ? floorRound() : driverRound(mode === 'disk' ? join(dir, 'data') : undefined)))
       }
     }
   } finally {
@@ -150,8 +184,14 @@ async function driverBench () {
     for (const name of Object.keys(rounds[0])) {
       const rates = rounds.map((r) => r[name].rate)
       const cpus = rounds.map((r) => r[name].cpuUs)
-      console.log(`${mode.padEnd(6)} ${name} in flight  ops/s ${fmt(median(rates))} (${spread(rates)})   store CPU/op ${median(cpus).toFixed(1).padStart(5)} us (${spread(cpus, 1)})`)
+      const drivers = rounds.map((r) => r[name].driverUs)
+      console.log(`${mode.padEnd(6)} ${name} in flight  ops/s ${fmt(median(rates))} (${spread(rates)})   ${mode === 'floor' ? 'server' : 'store '} CPU/op ${median(cpus).toFixed(1).padStart(5)} us (${spread(cpus, 1)})   driver CPU/op ${median(drivers).toFixed(1).padStart(5)} us`)
     }
+  }
+  for (const mode of ['memory', 'disk']) {
+    if (results[mode] === undefined) continue
+    const ratios = results[mode].map((r, i) => r['findOne   16'].rate / results.floor[i]['findOne   16'].rate)
+    console.log(`${mode} findOne 16 in flight against the floor of the same round: ${median(ratios).toFixed(2)}x (${spread(ratios, 2)})`)
   }
 }
 
@@ -206,8 +246,8 @@ if (process.argv[2] === 'serve') {
 } else {
   console.log(`node ${process.version}, ${SECONDS} s per measurement, ${ROUNDS} rounds; medians (min-max)\n`)
   if (ONLY === '' || ONLY === 'driver' || ONLY === 'cpu') await ownCpuBench()
-  if (ONLY === '' || ONLY === 'driver') {
-    console.log(`Official driver -> embedded store in its own process (${LOOKUP_DOCS.toLocaleString('en-US')} documents to find)`)
+  if (ONLY === '' || ONLY === 'driver' || ONLY === 'floor') {
+    console.log(`Official driver -> embedded store in its own process (${LOOKUP_DOCS.toLocaleString('en-US')} documents to find), and -> a server answering canned replies (the floor)`)
     await driverBench()
   }
   if (ONLY === '' || ONLY === 'http') {

@@ -1,6 +1,8 @@
 // The embedded store alone in its own process, as a mongod would be: argv[2] is the data
 // directory ('' for memory). Announces its URI and the time it took to open (loading a data
-// directory included, wall and CPU time), and answers 'cpu' like the HTTP bench servers and 'rss' with its memory use.
+// directory included, wall and CPU time), and answers 'cpu' like the HTTP bench servers, 'rss'
+// with its memory use and 'gc' with its collections since the last 'gc'.
+import { PerformanceObserver } from 'node:perf_hooks'
 import { announce } from '../lib/serve.mjs'
 
 // TAO_BENCH_STORE: another build of the store (a file URL), to compare it with this one.
@@ -13,12 +15,26 @@ const store = await startEmbeddedMongo({ dir })
 const openMs = performance.now() - start
 const cpu = process.cpuUsage(cpuStart)
 const openCpuMs = (cpu.user + cpu.system) / 1000
+// The store's garbage collections since the last 'gc' message: how many, their pauses.
+let pauses = []
+new PerformanceObserver((list) => { for (const e of list.getEntries()) pauses.push(e.duration) }).observe({ entryTypes: ['gc'] })
 process.on('message', (m) => {
+  if (m === 'gc') {
+    // Observers hear of a collection a little after it: let the pending ones arrive first.
+    setTimeout(() => {
+      process.send({ gc: { count: pauses.length, totalMs: pauses.reduce((a, b) => a + b, 0), maxMs: Math.max(0, ...pauses) } })
+      pauses = []
+    }, 50)
+  }
   if (m === 'rss') {
     const { rss, heapUsed, arrayBuffers } = process.memoryUsage()
-    // With --expose-gc, also the RSS once garbage is collected: what the store holds.
+    // With --expose-gc, also the RSS once garbage is collected: what the store holds. Buffers
+    // are freed by a sweeper after the collection, hence the wait and the second one.
     globalThis.gc?.()
-    process.send({ rss, heapUsed, arrayBuffers, rssAfterGc: process.memoryUsage().rss, openMs, openCpuMs })
+    setTimeout(() => {
+      globalThis.gc?.()
+      process.send({ rss, heapUsed, arrayBuffers, rssAfterGc: process.memoryUsage().rss, openMs, openCpuMs })
+    }, 200)
   }
 })
 announce(store.uri)

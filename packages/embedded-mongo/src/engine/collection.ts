@@ -69,7 +69,7 @@ export class Collection {
       index.remove(old.id, index.keysOf(old.obj), old.seq)
       index.add(old.id, k, old.seq)
     }
-    old.release()
+    old.release(this.#decoded)
     const entry = new Entry(old.id, storedCopy(raw), obj, this.#decoded, old.seq)
     this.docs.set(old.id, entry)
     this.#log({ op: 'put', ns: this.ns, raw })
@@ -81,15 +81,25 @@ export class Collection {
     for (const index of this.indexes.values()) index.remove(entry.id, index.keysOf(obj), entry.seq)
     this.#idOrder?.delete([obj._id, entry.seq])
     this.docs.delete(entry.id)
-    entry.release()
+    entry.release(this.#decoded)
     this.#log({ op: 'del', ns: this.ns, id: obj._id })
+  }
+
+  /**
+   * Takes over a document of a collection renamed to this one: its share of the decoded
+   * budget and its place in natural order come along (later inserts come after it).
+   */
+  adopt (entry: Entry): void {
+    this.docs.set(entry.id, entry)
+    if (entry.kept) this.#decoded.used += entry.size
+    if (entry.seq >= this.#seq) this.#seq = entry.seq + 1
   }
 
   /** Stores a document read back from disk; indexes are rebuilt once loading is done. */
   load (raw: Uint8Array): void {
     const id = objectIdKey(raw) ?? valueKey(decodeId(raw))
     const old = this.docs.get(id)
-    old?.release()
+    old?.release(this.#decoded)
     // A new version keeps its place in natural order, as the Map keeps the key's.
     this.docs.set(id, new Entry(id, raw, undefined, this.#decoded, old?.seq ?? this.#seq++))
     this.#idOrder = undefined
@@ -98,7 +108,7 @@ export class Collection {
   /** Removes a document by `_id` while loading from disk. */
   unload (id: unknown): void {
     const key = valueKey(id)
-    this.docs.get(key)?.release()
+    this.docs.get(key)?.release(this.#decoded)
     this.docs.delete(key)
     this.#idOrder = undefined
   }

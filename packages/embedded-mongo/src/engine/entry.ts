@@ -32,6 +32,8 @@ export class Entry {
   readonly id: string
   // The bytes are kept as their buffer (a slab or a snapshot file, shared by many documents)
   // and an offset: a Uint8Array view per document would cost about 90 bytes of heap each.
+  // The offset is stored as ~offset (negative) for an entry counted in its collection's
+  // budget: a field of its own would cost 8 bytes on each of a million entries.
   readonly #buffer: ArrayBufferLike
   readonly #at: number
   /** The document's size in bytes. */
@@ -39,26 +41,30 @@ export class Entry {
   /** Position in natural order: kept by a new version of the document, new for a new document. */
   readonly seq: number
   #obj: Document | undefined
-  readonly #kept: DecodedBudget | undefined
 
   constructor (id: string, raw: Uint8Array, obj: Document | undefined, budget: DecodedBudget, seq: number) {
     this.id = id
     this.#buffer = raw.buffer
-    this.#at = raw.byteOffset
     this.size = raw.length
     this.seq = seq
     if (budget.used + raw.length <= DECODED_BYTES) {
       budget.used += raw.length
-      this.#kept = budget
+      this.#at = ~raw.byteOffset
       this.#obj = obj ?? decode(raw)
-    } else if (obj !== undefined) {
-      this.#hold(obj)
+    } else {
+      this.#at = raw.byteOffset
+      if (obj !== undefined) Entry.#hold(this, obj)
     }
   }
 
   /** The encoded document, as stored and sent to clients: never to be modified. */
   get raw (): Uint8Array {
-    return new Uint8Array(this.#buffer, this.#at, this.size)
+    return new Uint8Array(this.#buffer, this.#at < 0 ? ~this.#at : this.#at, this.size)
+  }
+
+  /** Whether the entry is counted in its collection's budget of decoded documents. */
+  get kept (): boolean {
+    return this.#at < 0
   }
 
   /** Whether `obj` is at hand without decoding. */
@@ -67,7 +73,7 @@ export class Entry {
   }
 
   get obj (): Document {
-    return this.#obj ?? this.#hold(decode(this.raw))
+    return this.#obj ?? Entry.#hold(this, decode(this.raw))
   }
 
   /**
@@ -78,21 +84,23 @@ export class Entry {
     return this.#obj ?? decode(this.raw)
   }
 
-  #hold (obj: Document): Document {
+  // Static, not an instance method: a class with private instance methods gives every
+  // instance one more field (its brand).
+  static #hold (entry: Entry, obj: Document): Document {
     if (decodedNow.length === 0) queueMicrotask(forgetDecoded)
-    decodedNow.push(this)
-    this.#obj = obj
+    decodedNow.push(entry)
+    entry.#obj = obj
     return obj
   }
 
   /** Drops the decoded form of an entry past the budget. */
   forget (): void {
-    if (this.#kept === undefined) this.#obj = undefined
+    if (this.#at >= 0) this.#obj = undefined
   }
 
-  /** Gives the entry's share of the budget back, once it is no longer stored. */
-  release (): void {
-    if (this.#kept === undefined) return
-    this.#kept.used = Math.max(0, this.#kept.used - this.size)
+  /** Gives the entry's share of `budget` (its collection's) back, once it is no longer stored. */
+  release (budget: DecodedBudget): void {
+    if (this.#at >= 0) return
+    budget.used = Math.max(0, budget.used - this.size)
   }
 }

@@ -90,7 +90,7 @@ export class Store {
     }
     this.drop(fromDb, fromName, false)
     const moved = this.create(toDb, toName, coll.options, coll.uuid, false)
-    for (const entry of coll.docs.values()) moved.docs.set(entry.id, entry)
+    for (const entry of coll.docs.values()) moved.adopt(entry)
     for (const index of coll.indexes.values()) moved.loadIndex(index.spec)
     moved.rebuildIndexes()
     if (log) this.#log({ op: 'rename', ns: from, to })

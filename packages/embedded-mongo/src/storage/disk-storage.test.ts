@@ -75,6 +75,30 @@ describe('storage/disk-storage', () => {
     await reopened.close()
   })
 
+  it('counts the journal written before a restart towards compaction', async () => {
+    const first = new Store()
+    const before = DiskStorage.open(dir, first, { compactBytes: 1 << 30 })
+    const coll = first.ensure('d', 'c')
+    for (let i = 0; i < 10; i++) coll.insert({ _id: i, pad: 'p'.repeat(100) })
+    await before.close()
+    const journal = readdirSync(dir).find((f) => f.startsWith('journal-'))
+    const size = statSync(join(dir, journal ?? '')).size
+    assert.ok(size > 1000 && size < 2048, `journal of ${size} bytes`)
+
+    // Below the threshold at the start; a few more writes pass it, counting the older bytes.
+    const second = new Store()
+    const after = DiskStorage.open(dir, second, { compactBytes: 2048 })
+    assert.deepEqual(readdirSync(dir).filter((f) => f.startsWith('journal-')), [journal])
+    const again = second.ensure('d', 'c')
+    for (let i = 10; i < 20; i++) {
+      again.insert({ _id: i, pad: 'p'.repeat(100) })
+      await after.writer.sync()
+    }
+    await after.close()
+    assert.ok(readdirSync(dir).includes('snapshot.tdb'), 'no compaction ran')
+    assert.notDeepEqual(readdirSync(dir).filter((f) => f.startsWith('journal-')), [journal])
+  })
+
   it('recovers from a compaction interrupted before the snapshot was renamed', async () => {
     const store = new Store()
     const storage = DiskStorage.open(dir, store)

@@ -1,4 +1,4 @@
-import { closeSync, copyFileSync, mkdirSync, openSync, readdirSync, readFileSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs'
+import { closeSync, copyFileSync, mkdirSync, openSync, readdirSync, statSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { debug } from '../debug.js'
 import type { Store } from '../engine/store.js'
@@ -6,7 +6,7 @@ import { EmbeddedMongoError, USE_ANOTHER_DATABASE } from '../errors.js'
 import { fsyncDir, journalFile, journalGeneration } from './files.js'
 import { JournalWriter } from './journal-writer.js'
 import { acquireLock, type DirLock } from './lock.js'
-import { decodeRecord, eachRecord } from './records.js'
+import { decodeRecord, eachRecordOfFile } from './records.js'
 import { readSnapshot, writeSnapshot } from './snapshot.js'
 
 /** Tuning for tests; the defaults suit development databases. */
@@ -74,7 +74,9 @@ export class DiskStorage {
       // 2. Appends go to the newest journal.
       const gen = Math.max(snapGen, ...gens)
       const file = journalFile(dir, gen)
-      const writer = new JournalWriter(openSync(file, 'a'), file, 0)
+      // The journal's size counts what it held before the restart: otherwise a store restarted
+      // often would let it grow by a threshold per start before compacting.
+      const writer = new JournalWriter(openSync(file, 'a'), file, journalBytes)
       fsyncDir(dir)
       const storage = new DiskStorage(dir, store, lock, writer, gen, snapshot?.size ?? 0, options)
       store.attach(writer)
@@ -142,13 +144,13 @@ export class DiskStorage {
 
 // Applies one journal file; a bad tail (a write torn by a crash) is cut off. Returns its valid size.
 function replayJournal (file: string, store: Store, log: (msg: string) => void): number {
-  const buf = readFileSync(file)
-  const scan = eachRecord(buf, (payload) => {
+  const scan = eachRecordOfFile(file, (payload) => {
     const record = decodeRecord(payload)
     if (record.op !== 'header' && record.op !== 'end') store.apply(record)
   })
-  if (scan.validLength < buf.length) {
-    const dropped = buf.length - scan.validLength
+  const size = statSync(file).size
+  if (scan.validLength < size) {
+    const dropped = size - scan.validLength
     if (scan.damaged) {
       const aside = `${file}.damaged-${Date.now()}`
       copyFileSync(file, aside)

@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import { BSON, UUID } from 'bson'
-import { decodeRecord, encodeRecord, scanRecords } from './records.js'
+import { decodeRecord, eachRecordOfFile, encodeRecord, scanRecords } from './records.js'
 
 describe('storage/records', () => {
   const uuid = new UUID()
@@ -43,5 +46,30 @@ describe('storage/records', () => {
     const scan = scanRecords(bytes)
     assert.equal(scan.payloads.length, 1)
     assert.equal(scan.damaged, true)
+  })
+
+  it('reads a file in chunks as it reads the whole buffer: records across chunk ends, larger than a chunk, a torn tail, damage', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tao-records-'))
+    try {
+      const records = Array.from({ length: 40 }, (_, i) => encodeRecord({ op: 'put', ns: 'd.c', raw: Buffer.from(BSON.serialize({ _id: i, pad: 'p'.repeat((i * 37) % 300) })) }))
+      const whole = Buffer.concat(records)
+      const damaged = Buffer.from(whole)
+      const at = (records[0] as Buffer).length + (records[1] as Buffer).length + 12
+      damaged[at] = (damaged[at] ?? 0) ^ 1
+      const file = join(dir, 'journal')
+      for (const bytes of [whole, whole.subarray(0, whole.length - 5), damaged]) {
+        writeFileSync(file, bytes)
+        const expected = scanRecords(bytes)
+        for (const chunk of [16, 64, 100, 1000, 1 << 20]) {
+          const payloads: Buffer[] = []
+          const scan = eachRecordOfFile(file, (p) => payloads.push(Buffer.from(p)), chunk)
+          assert.deepEqual({ validLength: scan.validLength, damaged: scan.damaged }, { validLength: expected.validLength, damaged: expected.damaged }, `chunk ${chunk}`)
+          assert.deepEqual(payloads, expected.payloads.map((p) => Buffer.from(p)), `chunk ${chunk}`)
+        }
+      }
+      assert.equal(scanRecords(damaged).damaged, true)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })

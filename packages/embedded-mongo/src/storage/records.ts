@@ -1,3 +1,4 @@
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs'
 import { crc32 } from 'node:zlib'
 import type { Binary, Document } from 'bson'
 import { decode, encode, storedCopy } from '../bson/codec.js'
@@ -114,6 +115,64 @@ export function eachRecord (buf: Buffer, each: (payload: Buffer) => void): Omit<
     at += FRAME_HEADER + payload.length
   }
   return { validLength: at, damaged: false }
+}
+
+// Bytes of a record file read at a time by eachRecordOfFile.
+const READ_CHUNK = 4 << 20
+
+/**
+ * {@link eachRecord} over a file read a few megabytes at a time: replaying a journal as large
+ * as the snapshot (about the data's size) then never holds the whole file, whose documents
+ * are copied out anyway. Payloads are views of a buffer that later reads do not reuse.
+ * `chunk` is the read size (tests lower it to cross chunk boundaries often).
+ */
+export function eachRecordOfFile (file: string, each: (payload: Buffer) => void, chunk = READ_CHUNK): Omit<Scan, 'payloads'> {
+  const fd = openSync(file, 'r')
+  try {
+    const size = fstatSync(fd).size
+    let pos = 0
+    while (pos < size) {
+      // A chunk from the next record on, grown to hold that record whole if it is larger.
+      let length = Math.min(chunk, size - pos)
+      if (length >= FRAME_HEADER) {
+        const header = Buffer.allocUnsafe(4)
+        readSync(fd, header, 0, 4, pos)
+        length = Math.min(size - pos, Math.max(length, FRAME_HEADER + header.readUInt32LE(0)))
+      }
+      const buf = Buffer.allocUnsafe(length)
+      readAllSync(fd, buf, pos)
+      let at = 0
+      for (;;) {
+        const payload = recordAt(buf, at)
+        if (payload === undefined) break
+        each(payload)
+        at += FRAME_HEADER + payload.length
+      }
+      // A record cut by the chunk's end is read whole with the next chunk. Anything else
+      // (a record cut by the file's end, a failed checksum) ends the valid part.
+      const rest = buf.length - at
+      const cutByChunk = at > 0 && pos + length < size &&
+        (rest < FRAME_HEADER || pos + at + FRAME_HEADER + buf.readUInt32LE(at) <= size)
+      if (rest === 0 || cutByChunk) {
+        pos += at
+        continue
+      }
+      const tail = Buffer.allocUnsafe(size - pos - at)
+      readAllSync(fd, tail, pos + at)
+      return { validLength: pos + at, damaged: validRecordAfter(tail, 0) }
+    }
+    return { validLength: pos, damaged: false }
+  } finally {
+    closeSync(fd)
+  }
+}
+
+function readAllSync (fd: number, buf: Buffer, position: number): void {
+  for (let done = 0; done < buf.length;) {
+    const n = readSync(fd, buf, done, buf.length - done, position + done)
+    if (n === 0) throw new RangeError(`unexpected end of file at byte ${position + done}`)
+    done += n
+  }
 }
 
 /** Reads framed records up to the first bad one (a torn write, or damage). */

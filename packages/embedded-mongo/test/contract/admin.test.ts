@@ -93,6 +93,17 @@ describe('contract: commands, find-and-modify, counting, administration', () => 
     await assert.rejects(moved.insertOne({ k: 1 }), (err: MongoServerError) => err.code === 11000)
   })
 
+  it('a document inserted after a rename comes after the moved ones, also among equal index keys', async () => {
+    const c = db.collection('rename_order_before')
+    await c.createIndex({ k: 1 })
+    await c.insertMany([{ _id: 'a' as never, k: 1 }, { _id: 'b' as never, k: 1 }])
+    await c.rename('rename_order_after')
+    const moved = db.collection('rename_order_after')
+    await moved.insertMany([{ _id: 'c' as never, k: 1 }, { _id: 'd' as never, k: 1 }])
+    const ids = async (cursor: { toArray: () => Promise<Array<{ _id: unknown }>> }): Promise<unknown[]> => (await cursor.toArray()).map((d) => d._id)
+    assert.deepEqual(await ids(moved.find({ k: { $gte: 0 } }).sort({ k: 1 })), ['a', 'b', 'c', 'd'])
+  })
+
   it('listDatabases shows the database; dropDatabase removes it', async () => {
     const other = env.client.db(`${db.databaseName}_other`)
     await other.collection('x').insertOne({})
