@@ -6,7 +6,7 @@ import { isTaoError, TaoError, taoError } from '../errors/index.js'
 import { compileSource, compilerFingerprint } from './compile.js'
 import { TemplateGlobals } from './context.js'
 import { renderError, syntaxError } from './errors.js'
-import { budget } from './guards.js'
+import { budget, checkPollution, pollution } from './guards.js'
 import { TemplateLoader, type TemplateSource } from './loader.js'
 import { PrecompiledTemplates, sourceHash, templateFiles, type PrecompiledTemplate } from './precompiled.js'
 import { TaoTemplate } from './template.js'
@@ -277,6 +277,7 @@ export class TemplateEngine {
     const prev = this.globals.enter(req, reply)
     const { remaining, limit } = budget
     budget.remaining = budget.limit = this.#maxOutput
+    const guarded = checkPollution()
     let out: string | null
     try {
       out = tmpl.render(context)
@@ -285,6 +286,7 @@ export class TemplateEngine {
     } finally {
       budget.remaining = remaining
       budget.limit = limit
+      pollution.possible = guarded
       this.globals.leave(prev)
     }
     if (typeof out !== 'string') throw taoError('TAO_ERR_TEMPLATE_ASYNC', [this.loader.display(tmpl.path)])
