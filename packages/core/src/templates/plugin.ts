@@ -50,7 +50,8 @@ async function templates (fastify: FastifyInstance, opts: TemplatesPluginOptions
     registry: opts.registry,
     cache: settings.templates.cache === true,
     maxOutput: settings.templates.maxOutput,
-    precompiled: opts.modulesRoot ?? null,
+    // Only a build output (modules elsewhere than the project) holds compiled templates.
+    precompiled: opts.modulesRoot !== undefined && opts.modulesRoot !== settings.root ? opts.modulesRoot : null,
   })
   const g = engine.globals
   const tao = { owner: "tao's templates" }
