@@ -40,7 +40,7 @@ export function writePrecompiled (outDir: string, fingerprint: string, templates
   const manifest: Manifest = { format: FORMAT, fingerprint, templates: {} }
   for (const t of templates) {
     manifest.templates[t.hash] = t.file
-    writeFileSync(join(dir, `${t.hash}.cjs`), `// ${t.file.replace(/[\r\n]/g, ' ')}: compiled by tao build\nmodule.exports = function () {\n${t.code}\n}\n`)
+    writeFileSync(join(dir, `${t.hash}.cjs`), `// ${t.file.replace(/[\r\n\u2028\u2029]/g, ' ')}: compiled by tao build\nmodule.exports = function () {\n${t.code}\n}\n`)
   }
   writeFileSync(join(dir, MANIFEST), JSON.stringify(manifest, null, 1) + '\n')
 }

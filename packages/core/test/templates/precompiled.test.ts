@@ -18,7 +18,10 @@ const FEATURES = `{% from "blog:macros" import price %}{% import "blog:macros" a
 {% macro row(v) %}<td>{{ v }}</td>{% endmacro %}{{ row("<td>") }}{{ caller_free | default("none") }}
 `
 
-const { root, cleanup } = tempProject('templates-apps', { 'apps/shop/templates/features.html': FEATURES })
+const { root, cleanup } = tempProject('templates-apps', {
+  'apps/shop/templates/features.html': FEATURES,
+  'apps/shop/templates/fails.html': '{% extends "blog:layout" %}\n{% block main %}\n<p>{{ nothing() }}</p>{% endblock %}\n',
+})
 const build = join(root, 'build')
 after(cleanup)
 
@@ -37,6 +40,11 @@ async function renders (app: TaoApp): Promise<Record<string, string>> {
   }
   out.features = app.render('shop:features', { items: ['<a>', 'b'] })
   out.override = app.render('tao:hello')
+  try {
+    app.render('shop:fails')
+  } catch (err) {
+    out.fails = `${(err as { code: string }).code} ${(err as Error).message}`
+  }
   return out
 }
 
@@ -65,6 +73,7 @@ test('after a build no template is compiled: every page and feature comes from t
   try {
     assert.deepEqual(await renders(app), expected)
     assert.match(expected.features!, /\[&lt;i&gt;\]/, 'the cache tag, autoescaped inside')
+    assert.match(expected.fails!, /^TAO_ERR_TEMPLATE_RENDER .*apps\/shop\/templates\/fails\.html.*line 3/, 'render errors name the file and line')
     assert.match(expected.features!, /<raw>&lt;e&gt;UP/)
     assert.match(expected.features!, /1\/2:&lt;a&gt;2\/2:b\./)
     assert.match(expected.features!, /<b>5 EUR<\/b><b>6 EUR<\/b>&lt;y&gt;<y>A!\n<td>&lt;td&gt;<\/td>none/)
