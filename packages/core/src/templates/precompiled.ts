@@ -76,7 +76,13 @@ export class PrecompiledTemplates {
     if (this.#known.size === 0) return null
     const hash = sourceHash(src)
     if (!this.#known.has(hash)) return null
-    return load(join(this.#dir, `${hash}.cjs`))
+    try {
+      return load(join(this.#dir, `${hash}.cjs`))
+    } catch {
+      // A module removed or damaged since the build: compiling the source gives the same template.
+      this.#known.delete(hash)
+      return null
+    }
   }
 }
 

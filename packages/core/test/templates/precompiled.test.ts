@@ -3,7 +3,7 @@
 // feature renders the same as when compiled in process, an edited template is compiled again,
 // and a template that does not compile fails the build naming its file and line.
 import assert from 'node:assert/strict'
-import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { after, before, test } from 'node:test'
 import { buildTemplates, isTaoError, type TaoApp } from '@tao/core'
@@ -126,6 +126,26 @@ test('a build made by another compiler (other Nunjucks, post-pass or tags) is no
   } finally {
     await app.close()
     writeFileSync(manifestFile, text)
+  }
+})
+
+test('a compiled module removed or damaged since the build: that template is compiled, the page is the same', async () => {
+  const dir = join(build, '.tao-templates')
+  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { templates: Record<string, string> }
+  const hashOf = (suffix: string) => Object.entries(manifest.templates).find(([, file]) => file.endsWith(suffix))![0]
+  const [gone, damaged] = [join(dir, `${hashOf('blog/templates/macros.html')}.cjs`), join(dir, `${hashOf('blog/templates/layout.html')}.cjs`)]
+  const texts = [readFileSync(gone, 'utf8'), readFileSync(damaged, 'utf8')] as const
+  rmSync(gone)
+  writeFileSync(damaged, 'module.exports = function () { return {')
+  const app = await projectApp(root, { modulesRoot: build })
+  try {
+    assert.equal(`${(await app.inject('/shop/page')).statusCode}`, '200')
+    assert.deepEqual(await renders(app), expected)
+    assert.equal(stats(app).compiled, 2)
+  } finally {
+    await app.close()
+    writeFileSync(gone, texts[0])
+    writeFileSync(damaged, texts[1])
   }
 })
 
