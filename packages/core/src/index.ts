@@ -58,3 +58,5 @@ export { createRedisTransport, type RedisTransport, type RedisTransportOptions, 
 export type { Redis } from 'ioredis'
 // debug toolbar and boot error page (issue 21)
 export { renderBootErrorPage, findUserPlace, type BootErrorPage, type CodePlace } from './server/index.js'
+// templates compiled ahead of time by `tao build` (issue 19)
+export { buildTemplates } from './templates/index.js'

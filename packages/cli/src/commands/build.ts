@@ -3,7 +3,7 @@ import { rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import type { Command } from 'commander'
-import { taoError } from '@tao/core'
+import { buildTemplates, createApp, isTaoError, taoError } from '@tao/core'
 import { BUILD_MARKER } from '../project.js'
 import { findProject } from '../paths.js'
 import { generateTypes } from './types.js'
@@ -16,6 +16,28 @@ function tscPath (root: string): string {
     } catch {}
   }
   throw new Error('TypeScript is not installed; run `npm install -D typescript` in the project.')
+}
+
+/**
+ * Compiles every template into build/.tao-templates/ with the app `tao start` will run (same
+ * tags and filters). A template that does not compile fails the build (TAO_ERR_TEMPLATE_SYNTAX,
+ * naming the file and line). When the app cannot be created here (settings that need the
+ * production environment), the build goes on without them: `tao start` compiles them.
+ */
+async function compileTemplates (root: string, out: string): Promise<number> {
+  let app
+  try {
+    app = await createApp({ root, modulesRoot: out, settings: { logLevel: 'silent' } })
+  } catch (err) {
+    const reason = isTaoError(err) ? `${err.code}: ${err.message}` : String((err as Error)?.message ?? err)
+    process.stderr.write(`tao build: templates not compiled ahead of time (the app could not be created: ${reason}); \`tao start\` will compile them\n`)
+    return 0
+  }
+  try {
+    return buildTemplates(app, out)
+  } finally {
+    await app.close()
+  }
 }
 
 /** `tao build`: type-check and compile the project to build/, for `tao start` without a loader. */
@@ -35,7 +57,8 @@ export function registerBuild (program: Command): void {
         process.stdout.write('type-check passed\n')
         return
       }
+      const templates = await compileTemplates(root, out)
       writeFileSync(join(out, BUILD_MARKER), JSON.stringify({ builtAt: new Date().toISOString() }) + '\n')
-      process.stdout.write('built into build/; `tao start` now runs the compiled JavaScript\n')
+      process.stdout.write(`built into build/ (${templates} templates compiled); \`tao start\` now runs the compiled JavaScript\n`)
     })
 }

@@ -118,7 +118,7 @@ export async function createApp (opts: CreateAppOptions = {}): Promise<TaoApp> {
   // Static files: a sibling context, so they never run session, CSRF or database code.
   await fastify.register(staticPlugin, { settings, registry })
   // Templates: reply.render, app.render and project error pages (decorations only, no hook).
-  await fastify.register(templatesPlugin, { settings, registry, reverser })
+  await fastify.register(templatesPlugin, { settings, registry, reverser, modulesRoot })
   // Languages: catalogs read once, req.locale, t() and the formatting filters (decorations only).
   await fastify.register(i18nPlugin, { settings, registry })
   // Rate limits, then the cache (issue #18): stores chosen once (Redis when configured). Both arm

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto'
+import { createRequire } from 'node:module'
 import nunjucks from 'nunjucks'
 
 /** What a compiled template module returns: `root`, and `b_<name>` per block. */
@@ -35,6 +37,10 @@ const LOOP_BINDINGS = new RegExp([
  */
 const LOOP_VARIABLE = /(?<![\w$.])frame\.set\("([A-Za-z_$][\w$]*)", (t_\d+)\);/g
 
+const SET_LOOP = 'runtime.setLoop(frame, $1, $2);'
+const SET_VARIABLE = 'frame.variables["$1"] = $2;'
+const POST_PASS = createHash('sha256').update([LOOP_BINDINGS.source, SET_LOOP, LOOP_VARIABLE.source, SET_VARIABLE].join('\0')).digest('hex').slice(0, 12)
+
 /**
  * The compiled source of a template, with the post-pass applied: same behaviour, less work
  * per iteration (see the patterns above).
@@ -42,8 +48,21 @@ const LOOP_VARIABLE = /(?<![\w$.])frame\.set\("([A-Za-z_$][\w$]*)", (t_\d+)\);/g
 export function compileSource (src: string, env: CompilerEnv, path: string): string {
   const code = (nunjucks as unknown as { compiler: Compiler }).compiler.compile(src, env.asyncFilters, env.extensionsList, path, env.opts)
   return code
-    .replace(LOOP_BINDINGS, 'runtime.setLoop(frame, $1, $2);')
-    .replace(LOOP_VARIABLE, 'frame.variables["$1"] = $2;')
+    .replace(LOOP_BINDINGS, SET_LOOP)
+    .replace(LOOP_VARIABLE, SET_VARIABLE)
+}
+
+let nunjucksVersion: string | undefined
+
+/**
+ * What the compiled code of a template depends on besides its text: the Nunjucks compiler, this
+ * post-pass and the custom tags the environment parses (`{% cache %}`). Code compiled under
+ * another fingerprint (a build made by another tao) is not used.
+ */
+export function compilerFingerprint (env: CompilerEnv): string {
+  nunjucksVersion ??= (createRequire(import.meta.url)('nunjucks/package.json') as { version: string }).version
+  const tags = (env.extensionsList as Array<{ __name?: string }>).map((e) => e.__name ?? '?').sort().join(',')
+  return `nunjucks ${nunjucksVersion}; post-pass ${POST_PASS}; tags ${tags}; async filters ${env.asyncFilters.join(',')}`
 }
 
 /** Compiles `src` to its functions (root and blocks). @throws Nunjucks's lexer and parser errors */

@@ -77,3 +77,19 @@ test('without caching, a file is read on every render but compiled again only wh
   assert.notEqual(dev.template('dev'), first)
   assert.equal(dev.render('dev', { n: 2 }), 'two 2')
 })
+
+test('pollution of Object.prototype is seen by the next render, made by assignment or defineProperty, and forgotten when removed', () => {
+  write('templates/polluted.html', '[{{ x }}|{{ o.x }}|{{ "x" in o }}|{{ o.own }}]')
+  const proto = Object.prototype as Record<string, unknown>
+  const render = () => engine.render('polluted', { o: { own: 1 } })
+  assert.equal(render(), '[||false|1]')
+  for (const pollute of [() => { proto.x = 'P' }, () => Object.defineProperty(proto, 'x', { value: 'P', configurable: true })]) {
+    pollute()
+    try {
+      assert.equal(render(), '[||false|1]')
+    } finally {
+      delete proto.x
+    }
+  }
+  assert.equal(render(), '[||false|1]')
+})

@@ -10,11 +10,29 @@ import { escapeHtml } from './escape.js'
 const BUILTIN = new Set<PropertyKey>(Reflect.ownKeys(Object.prototype))
 
 /**
+ * Whether Object.prototype may have gained properties since start. Outside a render it is
+ * assumed (every lookup is checked); {@link checkPollution}, called as each render starts,
+ * clears it while Object.prototype has exactly the keys it had at start, so the render's
+ * lookups skip the check (most of a render's guard cost).
+ */
+export const pollution = { possible: true }
+
+/** Sets {@link pollution} for the render starting now; returns the previous value, to restore. */
+export function checkPollution (): boolean {
+  const prev = pollution.possible
+  // A polluting assignment adds a key; replacing a built-in one is not pollution (see isPolluted).
+  pollution.possible = Reflect.ownKeys(Object.prototype).length !== BUILTIN.size
+  return prev
+}
+
+/**
  * True when `obj[key]` would come from a property added to Object.prototype after start
  * (prototype pollution): templates then see undefined, so `{% if user.is_admin %}` cannot be
- * made true by a pollution bug elsewhere. Costs one `in` check on names that are not polluted.
+ * made true by a pollution bug elsewhere. Costs one `in` check on names that are not polluted,
+ * and nothing in a render that started with Object.prototype as it was at start.
  */
 export function isPolluted (obj: unknown, key: unknown): boolean {
+  if (!pollution.possible) return false
   if ((typeof key !== 'string' && typeof key !== 'symbol') || !(key in Object.prototype) || BUILTIN.has(key)) return false
   let o: unknown = Object(obj)
   while (o !== null && o !== Object.prototype) {

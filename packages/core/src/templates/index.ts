@@ -5,3 +5,4 @@ export {
   addTemplateGlobal, addTemplateContext, TemplateGlobals,
   type TemplateContextProvider, type TemplateContextOptions, type TemplateNameOptions,
 } from './context.js'
+export { buildTemplates } from './build.js'

@@ -55,6 +55,12 @@ export class TemplateLoader {
     return this.#dirs.get(dir)
   }
 
+  /** The real path of every templates folder that exists: the project's, then each app's. */
+  folders (): string[] {
+    const dirs = [this.#projectDir, ...this.#registry.apps.map((a) => join(a.dir, 'templates'))].map((d) => this.#realDir(d))
+    return [...new Set(dirs.filter((d) => d !== null))]
+  }
+
   /**
    * Every file `name` may live in, in lookup order.
    * @throws TAO_ERR_NAME_INVALID for a malformed name; TAO_ERR_APP_NOT_FOUND for an unknown app.

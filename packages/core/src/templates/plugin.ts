@@ -30,6 +30,8 @@ export interface TemplatesPluginOptions {
   settings: Settings
   registry: AppRegistry
   reverser: Reverser
+  /** Where the project's compiled modules live: a `tao build` output holds compiled templates too. */
+  modulesRoot?: string
 }
 
 const NO_MESSAGES: readonly unknown[] = Object.freeze([])
@@ -43,7 +45,14 @@ const noCsrfField = (): ReturnType<typeof markSafe> => markSafe('')
  */
 async function templates (fastify: FastifyInstance, opts: TemplatesPluginOptions): Promise<void> {
   const { settings, reverser } = opts
-  const engine = new TemplateEngine({ root: settings.root, registry: opts.registry, cache: settings.templates.cache === true, maxOutput: settings.templates.maxOutput })
+  const engine = new TemplateEngine({
+    root: settings.root,
+    registry: opts.registry,
+    cache: settings.templates.cache === true,
+    maxOutput: settings.templates.maxOutput,
+    // Only a build output (modules elsewhere than the project) holds compiled templates.
+    precompiled: opts.modulesRoot !== undefined && opts.modulesRoot !== settings.root ? opts.modulesRoot : null,
+  })
   const g = engine.globals
   const tao = { owner: "tao's templates" }
   const files = fastify[kStaticFiles]
