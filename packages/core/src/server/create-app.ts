@@ -125,7 +125,7 @@ export async function createApp (opts: CreateAppOptions = {}): Promise<TaoApp> {
   // their per-route hooks with onRoute, so routes without `rateLimit` or `cache` get none; a
   // route with both counts the request before its cache answers.
   const stores = selectStores(settings, fastify[kRedis])
-  await fastify.register(rateLimitPlugin, { counters: stores.counters, store: stores.countersKind, prefix: settings.redis.prefix })
+  await fastify.register(rateLimitPlugin, { counters: stores.counters, store: stores.countersKind, prefix: settings.redis.prefix, routeLimits: registry.routes.some((r) => r.options.rateLimit !== undefined) })
   await fastify.register(cachePlugin, { settings, registry, backend: stores.cache, ready: stores.ready })
   // Mail: the backend of settings.mail.url, built once (sendMail()).
   installMail(fastify, settings)
