@@ -1,6 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
-import type { IntlMessageFormat } from 'intl-messageformat'
 import { messageFormatClass } from './message-format.js'
 import type { AppRegistry } from '../apps/index.js'
 import { taoError } from '../errors/index.js'
