@@ -48,8 +48,9 @@ export interface CreateAppOptions {
   env?: NodeJS.ProcessEnv
 }
 
-function fastifyOptions (settings: Settings, log: LoggerSetup): FastifyHttpOptions<Server> {
+function fastifyOptions (settings: Settings, setup: LoggerSetup): FastifyHttpOptions<Server> {
   const s = settings.server
+  const { root: _root, requestLine: _line, ...log } = setup as Partial<Extract<LoggerSetup, { root: unknown }>>
   return {
     // A pino instance, its request logging and the lazy req.log (server/logger.ts); or none.
     ...log,
@@ -98,6 +99,11 @@ export async function createApp (opts: CreateAppOptions = {}): Promise<TaoApp> {
   // The embedded store's package, only when the settings use it (a MongoDB server: never).
   await prepareDatabase(settings)
   const fastify = Fastify(fastifyOptions(settings, log))
+  if ('root' in log) {
+    // JSON logs: the request line comes from the first root onSend hook (server/request-log.ts).
+    fastify.log = log.root
+    fastify.addHook('onSend', log.requestLine)
+  }
   const app = new TaoApp(fastify, settings, registry, reverser, services, models)
   // Root context: what every request goes through, static files included.
   // tao's welcome page answers `/` from the not-found handler while no route of the project does.
