@@ -6,8 +6,10 @@ import { fixtureApp } from '../kernel/helpers.js'
 
 test('a boot makes no Intl.DisplayNames; the first page that lists the languages does', async () => {
   const Original = Intl.DisplayNames
+  // Intl's members are writable at run time; TypeScript types them read-only.
+  const intl = Intl as { DisplayNames: typeof Intl.DisplayNames }
   let made = 0
-  Intl.DisplayNames = class extends Original {
+  intl.DisplayNames = class extends Original {
     constructor (...args: ConstructorParameters<typeof Original>) {
       super(...args)
       made++
@@ -26,6 +28,6 @@ test('a boot makes no Intl.DisplayNames; the first page that lists the languages
       await app.close()
     }
   } finally {
-    Intl.DisplayNames = Original
+    intl.DisplayNames = Original
   }
 })
