@@ -65,6 +65,17 @@ test('tao start of a build loads no TypeScript loader and no .ts module', async 
   assert.deepEqual(modules.filter(loader), [])
 })
 
+// Issue 19 point 2: what a project does not use is not loaded at boot. This project has no
+// websocket routes or clients, no Redis, no message catalogs, no rate-limited route and boots
+// without error, so none of these packages (with their own modules) may be resolved.
+const UNUSED = ['ioredis', 'ws', 'youch', 'intl-messageformat', '@fastify/rate-limit', '@fastify/websocket', '@fastify/multipart', 'nodemailer', 'marked', 'typebox']
+
+test('tao start loads no package the project does not use', async () => {
+  const modules = await resolvedBy([])
+  const loaded = UNUSED.filter((name) => modules.some((u) => u.includes(`/node_modules/${name}/`)))
+  assert.deepEqual(loaded, [])
+})
+
 test('tao start --source does load tsx (the check above can fail)', async () => {
   const modules = await resolvedBy(['--source'])
   assert.ok(modules.some((u) => u.includes('/node_modules/tsx/')), 'tsx was resolved')

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
-import { IntlMessageFormat } from 'intl-messageformat'
+import { messageFormatClass } from './message-format.js'
 import type { AppRegistry } from '../apps/index.js'
 import { taoError } from '../errors/index.js'
 
@@ -55,7 +55,7 @@ function readCatalog (file: string, root: string): Record<string, string> {
 function checkMessage (file: string, key: string, text: string, lang: string): void {
   try {
     // eslint-disable-next-line no-new
-    new IntlMessageFormat(text, lang)
+    new (messageFormatClass())(text, lang)
   } catch (err) {
     throw taoError('TAO_ERR_I18N_CATALOG_INVALID', [file, key, `it is not an ICU message: ${(err as Error).message}`], { file })
   }

@@ -1,4 +1,5 @@
-import { IntlMessageFormat } from 'intl-messageformat'
+import type { IntlMessageFormat } from 'intl-messageformat'
+import { messageFormatClass } from './message-format.js'
 import nunjucks from 'nunjucks'
 import type { CatalogMessages, Catalogs } from './catalogs.js'
 
@@ -85,7 +86,7 @@ export class Translator {
       const { text } = this.lookup(lang, key)
       // Formatted in the requested language (numbers, dates, plural rules), whatever catalog
       // the text came from. Tags are text: markup is the translator's, not a formatting hook.
-      fmt = new IntlMessageFormat(text, lang, this.#formats, { ignoreTag: true })
+      fmt = new (messageFormatClass())(text, lang, this.#formats, { ignoreTag: true })
       if (this.#compiled.size >= MAX_COMPILED) this.#compiled.delete(this.#compiled.keys().next().value!)
       this.#compiled.set(id, fmt)
     }

@@ -1,4 +1,3 @@
-import fastifyRateLimit from '@fastify/rate-limit'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { AttemptStore } from '../auth/throttle.js'
@@ -21,6 +20,8 @@ export interface RateLimitPluginOptions {
   store: 'memory' | 'redis'
   /** settings.redis.prefix: counters live under `<prefix>rl:`. */
   prefix: string
+  /** Whether a route declares `rateLimit`: without one, @fastify/rate-limit is not even imported. */
+  routeLimits: boolean
 }
 
 /**
@@ -34,6 +35,9 @@ async function rateLimit (fastify: FastifyInstance, opts: RateLimitPluginOptions
   const namespace = `${opts.prefix}rl:`
   const onError = throttledReporter(fastify.log, `rate limits (${opts.store})`)
   fastify.decorate(kRateLimits, Object.freeze({ store: opts.store, counters: opts.counters, namespace, onError }))
+  if (!opts.routeLimits) return
+  // Imported only when a route declares a limit (its own modules and ip-address's, some 20).
+  const { default: fastifyRateLimit } = await import('@fastify/rate-limit')
   // The store reports its own failures, then lets @fastify/rate-limit skip the limit (skipOnError).
   const counters: AttemptStore = {
     peek: (key) => opts.counters.peek(key).catch((err: unknown) => { onError(err, 'hit', key); throw err }),

@@ -1,10 +1,14 @@
+import { createRequire } from 'node:module'
 import { debuglog } from 'node:util'
 import type { FastifyBaseLogger } from 'fastify'
-import { Redis } from 'ioredis'
+import type { Redis } from 'ioredis'
 import { taoError, type TaoError } from '../errors/index.js'
 import { describeRedis, parseRedisUrl } from './url.js'
 
 const debug = debuglog('tao:redis')
+// ioredis (CommonJS, some 40 modules) is required when a first client is made: @tao/core's entry
+// exports this module, and a project without Redis should not load it at boot.
+const require = createRequire(import.meta.url)
 
 /** Longest pause between two reconnection attempts. */
 const MAX_BACKOFF_MS = 2_000
@@ -40,7 +44,8 @@ export function createRedisClient (url: string, opts: RedisClientOptions): Redis
   const target = parseRedisUrl(url)
   if (target === null) throw taoError('TAO_ERR_REDIS_URL_INVALID', [`the Redis connection '${opts.name}'`])
   const where = describeRedis(url)
-  const client = new Redis({
+  const { Redis: RedisClient } = require('ioredis') as typeof import('ioredis')
+  const client = new RedisClient({
     ...target,
     connectionName: `tao:${opts.name}`,
     lazyConnect: true,

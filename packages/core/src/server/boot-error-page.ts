@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
 import { isAbsolute, join, relative, sep } from 'node:path'
-import { Youch } from 'youch'
 import { isTaoError } from '../errors/index.js'
 import { FRAMEWORK_FRAME } from './dev-error-page.js'
 
@@ -76,6 +75,8 @@ export interface BootErrorPage {
  */
 export async function renderBootErrorPage (err: unknown, root: string): Promise<BootErrorPage> {
   const place = findUserPlace(err, root)
+  // Youch (and its highlighter) is imported only when a boot fails, not by every boot.
+  const { Youch } = await import('youch')
   const youch = new Youch()
   youch.useTransformer((error) => {
     for (const frame of error.frames) {

@@ -48,8 +48,9 @@ export interface CreateAppOptions {
   env?: NodeJS.ProcessEnv
 }
 
-function fastifyOptions (settings: Settings, log: LoggerSetup): FastifyHttpOptions<Server> {
+function fastifyOptions (settings: Settings, setup: LoggerSetup): FastifyHttpOptions<Server> {
   const s = settings.server
+  const { root: _root, requestLine: _line, ...log } = setup as Partial<Extract<LoggerSetup, { root: unknown }>>
   return {
     // A pino instance, its request logging and the lazy req.log (server/logger.ts); or none.
     ...log,
@@ -98,6 +99,11 @@ export async function createApp (opts: CreateAppOptions = {}): Promise<TaoApp> {
   // The embedded store's package, only when the settings use it (a MongoDB server: never).
   await prepareDatabase(settings)
   const fastify = Fastify(fastifyOptions(settings, log))
+  if ('root' in log) {
+    // JSON logs: the request line comes from the first root onSend hook (server/request-log.ts).
+    fastify.log = log.root
+    fastify.addHook('onSend', log.requestLine)
+  }
   const app = new TaoApp(fastify, settings, registry, reverser, services, models)
   // Root context: what every request goes through, static files included.
   // tao's welcome page answers `/` from the not-found handler while no route of the project does.
@@ -125,7 +131,7 @@ export async function createApp (opts: CreateAppOptions = {}): Promise<TaoApp> {
   // their per-route hooks with onRoute, so routes without `rateLimit` or `cache` get none; a
   // route with both counts the request before its cache answers.
   const stores = selectStores(settings, fastify[kRedis])
-  await fastify.register(rateLimitPlugin, { counters: stores.counters, store: stores.countersKind, prefix: settings.redis.prefix })
+  await fastify.register(rateLimitPlugin, { counters: stores.counters, store: stores.countersKind, prefix: settings.redis.prefix, routeLimits: registry.routes.some((r) => r.options.rateLimit !== undefined) })
   await fastify.register(cachePlugin, { settings, registry, backend: stores.cache, ready: stores.ready })
   // Mail: the backend of settings.mail.url, built once (sendMail()).
   installMail(fastify, settings)

@@ -1,7 +1,7 @@
-import { LogController, type FastifyBaseLogger, type FastifyReply, type FastifyRequest } from 'fastify'
-import { pino, type DestinationStream, type LoggerOptions } from 'pino'
+import { LogController, type FastifyBaseLogger, type FastifyReply, type FastifyRequest, type onSendHookHandler } from 'fastify'
+import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino'
 import type { Settings } from '../settings/index.js'
-import { JsonRequestController, lazyChildLogger } from './request-log.js'
+import { JsonRequestController, jsonRequestLine, lazyChildLogger, lazyChildLoggerOf } from './request-log.js'
 
 /** A static file is logged in pretty mode only when it fails or takes longer than this. */
 const SLOW_STATIC_MS = 500
@@ -13,6 +13,14 @@ export type LoggerSetup =
     loggerInstance: FastifyBaseLogger
     logController: LogController
     childLoggerFactory: typeof lazyChildLogger
+  }
+  | {
+    // JSON: Fastify without a logger of its own (no per-response listeners); createApp sets
+    // `fastify.log` to `root` and adds `requestLine` as the first root onSend hook.
+    logController: LogController
+    childLoggerFactory: typeof lazyChildLogger
+    root: Logger
+    requestLine: onSendHookHandler
   }
 
 /** 'pretty' or 'json': `logFormat` itself, or for 'auto' pretty in debug, JSON otherwise. */
@@ -116,7 +124,7 @@ export async function buildLogger (settings: Settings, hooks?: LoggerOptions['ho
   const options: LoggerOptions = hooks === undefined ? { level: settings.logLevel } : { level: settings.logLevel, hooks }
   if (resolveLogFormat(settings) === 'json') {
     const log = pino(options, bufferedStdout())
-    return { loggerInstance: log, logController: new JsonRequestController(log, settings.server.slowRequestTime), childLoggerFactory: lazyChildLogger }
+    return { root: log, requestLine: jsonRequestLine(log, settings.server.slowRequestTime), logController: new JsonRequestController(log), childLoggerFactory: lazyChildLoggerOf(log) }
   }
   const { PinoPretty } = await import('pino-pretty')
   const stream = PinoPretty({

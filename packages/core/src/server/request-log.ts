@@ -1,45 +1,57 @@
-import { LogController, type FastifyBaseLogger, type FastifyReply, type FastifyRequest } from 'fastify'
+import { LogController, type FastifyBaseLogger, type FastifyReply, type FastifyRequest, type onSendHookHandler } from 'fastify'
 import { pino, type Bindings, type ChildLoggerOptions, type DestinationStream, type Level, type Logger } from 'pino'
 
 const INFO = 30
 
 /**
- * Production request logging (JSON): one line per request when it completes, where Fastify
- * writes two (`incoming request`, `request completed`) with nested `req` and `res` objects:
+ * Production request logging (JSON): one line per request, where Fastify writes two
+ * (`incoming request`, `request completed`) with nested `req` and `res` objects:
  *   {"level":30,...,"reqId":"req-1","method":"GET","url":"/blog/","statusCode":200,"responseTime":1.2,"msg":"request completed"}
- * A 5xx is logged at `error` (its stack first, by defaultErrorLog), a request slower than
- * settings.server.slowRequestTime at `warn`: both show even when logLevel is 'warn'.
+ * A 5xx is logged at `error` (its stack first, by the controller's defaultErrorLog), a request
+ * slower than settings.server.slowRequestTime at `warn`: both show even when logLevel is 'warn'.
+ *
+ * The line is written by a root `onSend` hook, when the response is handed to Node, not on its
+ * 'finish' event: with a logger, Fastify adds 'finish' and 'error' listeners and two clocks to
+ * every response for that, which cost more than the line itself (about half of the default
+ * logging's instructions on the hello route). So Fastify runs without a logger of its own;
+ * `fastify.log` is set to the pino logger, `req.log` is a {@link RequestLogger}, and
+ * `responseTime` runs from routing (when the RequestLogger is made) to `onSend`: it leaves out
+ * the time the client takes to read the body.
  */
+export function jsonRequestLine (log: Logger, slowMs: number): onSendHookHandler {
+  const l = log as unknown as Record<symbol, unknown>
+  const stream = l[pino.symbols.streamSym] as DestinationStream
+  return function requestLine (req, reply, payload, done) {
+    const statusCode = reply.statusCode
+    const start = (req.log as unknown as { start?: number }).start
+    const responseTime = start === undefined ? 0 : Math.round((performance.now() - start) * 100) / 100
+    if (statusCode >= 500 || (slowMs > 0 && responseTime >= slowMs)) {
+      const line = { reqId: req.id, method: req.method, url: req.url, statusCode, responseTime }
+      if (statusCode >= 500) log.error(line, 'request errored')
+      else log.warn({ ...line, slow: true }, 'slow request')
+    } else if (log.levelVal <= INFO) {
+      // The common line, written as pino would write it (same keys, same order, pino's own
+      // "pid" and "hostname" bindings) without its generic serializer: on a small route,
+      // pino's per-call work costs more than the request's other logging together.
+      stream.write(`{"level":30,"time":${Date.now()}${l[pino.symbols.chindingsSym] as string},"reqId":${JSON.stringify(req.id)},"method":${JSON.stringify(req.method)},"url":${JSON.stringify(req.url)},"statusCode":${statusCode},"responseTime":${responseTime},"msg":"request completed"}\n`)
+    }
+    done(null, payload)
+  }
+}
+
+/** Fastify's log controller under {@link jsonRequestLine}: the line is the hook's. */
 export class JsonRequestController extends LogController {
   readonly #log: Logger
-  readonly #slowMs: number
 
-  constructor (log: Logger, slowMs: number) {
+  constructor (log: Logger) {
     super()
     this.#log = log
-    this.#slowMs = slowMs
   }
 
   override incomingRequest (): void {}
 
-  override requestCompleted (error: Error | null | undefined, req: FastifyRequest, reply: FastifyReply): void {
-    const statusCode = reply.statusCode
-    const responseTime = Math.round(reply.elapsedTime * 100) / 100
-    if (error || statusCode >= 500 || (this.#slowMs > 0 && responseTime >= this.#slowMs)) {
-      const line = { reqId: req.id, method: req.method, url: req.url, statusCode, responseTime }
-      if (error || statusCode >= 500) this.#log.error(line, 'request errored')
-      else this.#log.warn({ ...line, slow: true }, 'slow request')
-      return
-    }
-    const log = this.#log
-    if (log.levelVal > INFO) return
-    // The common line, written as pino would write it (same keys, same order, pino's own
-    // "pid" and "hostname" bindings) without its generic serializer: on a small route,
-    // pino's per-call work costs more than the request's other logging together.
-    const l = log as unknown as Record<symbol, unknown>
-    const stream = l[pino.symbols.streamSym] as DestinationStream
-    stream.write(`{"level":30,"time":${Date.now()}${l[pino.symbols.chindingsSym] as string},"reqId":${JSON.stringify(req.id)},"method":${JSON.stringify(req.method)},"url":${JSON.stringify(req.url)},"statusCode":${statusCode},"responseTime":${responseTime},"msg":"request completed"}\n`)
-  }
+  // Called only where a route has onResponse hooks: the onSend hook wrote the line already.
+  override requestCompleted (): void {}
 
   override defaultErrorLog (error: Error, req: FastifyRequest, reply: FastifyReply): void {
     // 4xx: the request line says it. 5xx: the stack, before the line.
@@ -56,6 +68,8 @@ export class JsonRequestController extends LogController {
  * writing the request line itself.
  */
 class RequestLogger {
+  /** When routing made it (performance.now()): the start of the JSON line's responseTime. */
+  readonly start = performance.now()
   readonly #parent: Logger
   readonly #bindings: Bindings
   readonly #options: ChildLoggerOptions
@@ -116,4 +130,12 @@ class RequestLogger {
 /** Fastify's childLoggerFactory: a {@link RequestLogger} instead of a pino child per request. */
 export function lazyChildLogger (logger: FastifyBaseLogger, bindings: Bindings, options: ChildLoggerOptions): FastifyBaseLogger {
   return new RequestLogger(logger as unknown as Logger, bindings, options) as unknown as FastifyBaseLogger
+}
+
+/**
+ * The childLoggerFactory of a Fastify without a logger of its own ({@link jsonRequestLine}):
+ * Fastify passes its null logger, the RequestLogger is made over `root`.
+ */
+export function lazyChildLoggerOf (root: Logger): typeof lazyChildLogger {
+  return (_null, bindings, options) => new RequestLogger(root, bindings, options) as unknown as FastifyBaseLogger
 }

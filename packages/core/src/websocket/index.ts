@@ -4,7 +4,7 @@ export { createClusterTransport, type RelayMessage, type IpcProcess } from './cl
 export { originHost } from './origin.js'
 export { websocketPlugin, type WebsocketPluginOptions } from './plugin.js'
 export { closeSockets, GOING_AWAY } from './shutdown.js'
-export { TaoSocket, type SocketConfig } from './socket.js'
+export type { TaoSocket, SocketConfig } from './socket.js'
 export { createMemoryTransport, resolveTransport, type ChannelTransport, type ChannelPayload, type ChannelHandler, type TransportRedis } from './transport.js'
 export { createRedisTransport, type RedisTransport, type RedisTransportOptions, type RedisTransportStats } from './redis-transport.js'
 export { upgradeGuardPlugin } from './upgrade-guard.js'

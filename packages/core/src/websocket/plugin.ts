@@ -8,8 +8,7 @@ import type { Settings } from '../settings/index.js'
 import { kSocketConfig, kSocketFail, kSocketHeartbeat, kSocketLog } from '../symbols.js'
 import { buildHostMatcher, buildOriginPolicy, developmentDefaults } from '../security/index.js'
 import { originHost } from './origin.js'
-import { closeSockets } from './shutdown.js'
-import { TaoSocket, type SocketConfig } from './socket.js'
+import type { SocketConfig, TaoSocket } from './socket.js'
 
 /** Options of {@link websocketPlugin}. */
 export interface WebsocketPluginOptions {
@@ -59,6 +58,8 @@ async function websocket (fastify: FastifyInstance, opts: WebsocketPluginOptions
   if (routes.length === 0) return
   // Imported only by projects with websocket routes (it brings duplexify and readable-stream).
   const { default: fastifyWebsocket } = await import('@fastify/websocket')
+  // ws too: TaoSocket extends its WebSocket class.
+  const [{ TaoSocket }, { closeSockets }] = await Promise.all([import('./socket.js'), import('./shutdown.js')])
   const { websocket: limits } = opts.settings
   // The same allowedHosts rule as the Host check, so a page's own origin is always allowed.
   const hosts = buildHostMatcher(opts.settings.allowedHosts, developmentDefaults(opts.settings))

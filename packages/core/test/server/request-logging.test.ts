@@ -57,3 +57,16 @@ test('a line still in the buffer when the process exits is written', async () =>
   assert.equal(await server.exited, 0)
   assert.ok(lines(server.output()).some((l) => l.msg === 'last words'), server.output())
 })
+
+// The line is written from an onSend hook: with logging on, a response gets no 'finish' or
+// 'error' listener more than with logging off (Fastify's, for its own request line, cost more
+// than the line).
+test('logging adds no listener to a response', async () => {
+  const counts: Record<string, unknown> = {}
+  for (const level of ['info', 'silent']) {
+    const server = await startTao(['start', '--port', '0'], root, { TAO_LOG_LEVEL: level })
+    counts[level] = await (await fetch(server.address + '/listeners')).json()
+    assert.equal(await server.stop(), 0)
+  }
+  assert.deepEqual(counts.info, counts.silent)
+})

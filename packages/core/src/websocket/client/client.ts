@@ -1,12 +1,22 @@
+import { createRequire } from 'node:module'
 import { debuglog } from 'node:util'
 import type { FastifyBaseLogger } from 'fastify'
-import { WebSocket, type RawData } from 'ws'
+import type { RawData, WebSocket } from 'ws'
 import { taoError } from '../../errors/index.js'
 import { describeError } from '../../services/timing.js'
 import type { ChannelData } from '../channels.js'
 import { Heartbeat } from './heartbeat.js'
 import { reconnectDelay, resolveClientOptions, type ResolvedClientOptions, type WebsocketClientOptions } from './options.js'
 import { encode, SendQueue, type Outgoing } from './send-queue.js'
+
+// ws (CommonJS) is required when a client first connects: @tao/core's entry exports this
+// class, and a project without websocket clients should not load ws at boot.
+const require = createRequire(import.meta.url)
+
+/** ws's readyState values (CONNECTING, OPEN, CLOSED). */
+const CONNECTING = 0
+const OPEN = 1
+const CLOSED = 3
 
 /** Where a client is: opening its first connection, open, between attempts, or stopped for good. */
 export type ClientState = 'connecting' | 'open' | 'reconnecting' | 'closed'
@@ -151,7 +161,7 @@ export class WebsocketClient {
     this.#queue.clear()
     for (const w of this.#waiters.splice(0)) w.reject(taoError('TAO_ERR_WS_CLIENT_CLOSED', [this.url]))
     const ws = this.#ws
-    if (!ws || ws.readyState === WebSocket.CLOSED) {
+    if (!ws || ws.readyState === CLOSED) {
       this.#closed = Promise.resolve()
       return this.#closed
     }
@@ -159,7 +169,7 @@ export class WebsocketClient {
       const cut = setTimeout(() => ws.terminate(), CLOSE_TIMEOUT)
       ws.once('close', () => { clearTimeout(cut); resolve() })
     })
-    if (ws.readyState === WebSocket.CONNECTING) ws.terminate()
+    if (ws.readyState === CONNECTING) ws.terminate()
     else ws.close(code, reason)
     return this.#closed
   }
@@ -167,7 +177,8 @@ export class WebsocketClient {
   #connect (): void {
     if (this.#state === 'closed') return
     const { url, connectTimeout, maxMessageSize } = this.#opts
-    const ws = new WebSocket(url, this.#handlers.protocols, {
+    const { WebSocket: Socket } = require('ws') as typeof import('ws')
+    const ws = new Socket(url, this.#handlers.protocols, {
       headers: this.#handlers.headers,
       handshakeTimeout: connectTimeout,
       maxPayload: maxMessageSize,
@@ -249,7 +260,7 @@ export class WebsocketClient {
   // A socket that began closing (the peer's close frame is in) takes nothing more: what is
   // sent then waits in the queue for the next connection instead of being lost.
   #writable (ws: WebSocket | null): ws is WebSocket {
-    return this.#state === 'open' && ws !== null && ws.readyState === WebSocket.OPEN
+    return this.#state === 'open' && ws !== null && ws.readyState === OPEN
   }
 
   #write (ws: WebSocket, item: Outgoing): void {
