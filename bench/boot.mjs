@@ -47,8 +47,11 @@ function cpuMs (pid) {
   }
 }
 
-/** Spawns argv, polls `path` until a 200; resolves { ms, cpu } and kills the process. */
-export async function timeBoot (argv, { cwd, env = {}, port, path, timeout = 60_000 }) {
+/**
+ * Spawns argv, polls `path` until a 200; resolves { ms, cpu } and stops the process with
+ * `signal` (SIGKILL: nothing of its shutdown is waited for; SIGINT lets it write a profile).
+ */
+export async function timeBoot (argv, { cwd, env = {}, port, path, timeout = 60_000, signal = 'SIGKILL' }) {
   const start = process.hrtime.bigint()
   const child = spawn(argv[0], argv.slice(1), { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] })
   let err = ''
@@ -67,7 +70,7 @@ export async function timeBoot (argv, { cwd, env = {}, port, path, timeout = 60_
     const ms = Number(process.hrtime.bigint() - start) / 1e6
     return { ms, cpu: cpuMs(child.pid) }
   } finally {
-    child.kill('SIGKILL')
+    child.kill(signal)
     await gone
   }
 }
@@ -110,8 +113,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     const prof = arg('prof', null)
     if (prof !== null) {
       const port = await freePort()
-      await timeBoot([process.execPath, `--cpu-prof-dir=${prof}`, bin, 'start'], { cwd: project.root, env: { TAO_PORT: String(port) }, port, path: project.path })
-      console.log(`no profile is written on SIGKILL: run \`node --cpu-prof ${bin} start\` in ${project.root} and stop it with Ctrl-C`)
+      // Stopped by SIGINT, a graceful shutdown: Node writes the profile as the process exits.
+      await timeBoot([process.execPath, '--cpu-prof', `--cpu-prof-dir=${prof}`, bin, 'start'], { cwd: project.root, env: { TAO_PORT: String(port) }, port, path: project.path, signal: 'SIGINT' })
+      console.log(`a CPU profile of one tao boot (and its shutdown) is in ${prof}`)
     }
     // The embedded store in its own process stands for a MongoDB server.
     const store = fork(fileURLToPath(new URL('./servers/embedded-store.mjs', import.meta.url)), [''], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] })
