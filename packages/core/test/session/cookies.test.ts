@@ -66,8 +66,9 @@ describe('cookies', () => {
   test('a page that reads no cookie parses none: pages have no onRequest cookie hook', async () => {
     const lines = app.fastify.printRoutes({ includeHooks: true, commonPrefix: false }).split('\n')
     const at = lines.findIndex((l) => l.endsWith(' /form (GET)'))
-    // The handler deadline's timer is the only other onRequest hook (server/handler-deadline.ts).
+    // The handler deadline is the only other onRequest hook, and its end the only other onSend
+    // one (server/handler-deadline.ts).
     assert.match(lines[at + 1]!, /\(onRequest\) \["checkHost\(\)","startHandlerDeadline\(\)"\]$/)
-    assert.match(lines[at + 2]!, /\(onSend\) \["securityHeaders\(\)","saveSession\(\)"\]$/)
+    assert.match(lines[at + 2]!, /\(onSend\) \["securityHeaders\(\)","saveSession\(\)","endHandlerDeadline\(\)"\]$/)
   })
 })
