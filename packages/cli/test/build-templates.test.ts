@@ -3,25 +3,12 @@
 // the page), compiles again a template edited since the build, and a template that does not
 // compile fails the build naming its file and line.
 import assert from 'node:assert/strict'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { after, before, test } from 'node:test'
-import { startTao, tao } from './helpers.js'
-
-const repo = fileURLToPath(new URL('../../../', import.meta.url))
-const root = mkdtempSync(join(tmpdir(), 'tao-build-templates-'))
-after(() => rmSync(root, { recursive: true, force: true }))
+import { after, test } from 'node:test'
+import { buildableProject, startTao, tao } from './helpers.js'
 
 const FILES: Record<string, string> = {
-  'package.json': '{ "name": "site", "private": true, "type": "module" }\n',
-  '.env': 'TAO_SECRET_KEY=5b8e0c1d2f3a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9a0b1c2d3e\n',
-  'settings.ts': "import { defineSettings } from '@tao/core'\n\nexport default defineSettings({ debug: false, allowedHosts: ['127.0.0.1'], database: { url: 'memory' } })\n",
-  'tsconfig.json': JSON.stringify({
-    compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', types: ['node'], strict: true, skipLibCheck: true, rootDir: '.', outDir: 'build', noEmit: true },
-    include: ['settings.ts', 'apps/**/*.ts', '.tao/*.d.ts'],
-  }),
   'apps/blog/routes.ts': "import { route } from '@tao/core'\n\nexport const prefix = '/blog'\nexport default [route('GET', '/', async (_req, reply) => reply.render('blog:post/list', { posts: ['<one>', 'two'] }), 'index')]\n",
   'templates/base.html': '<title>{% block title %}site{% endblock %}</title>{% block body %}{% endblock %}\n',
   'apps/blog/templates/post/list.html': '{% extends "base.html" %}{% from "blog:macros" import badge %}{% block title %}posts{% endblock %}' +
@@ -30,14 +17,8 @@ const FILES: Record<string, string> = {
   'apps/blog/templates/macros.njk': '{% macro badge(text) %}<b>{{ text }}</b>{% endmacro %}',
 }
 
-before(() => {
-  for (const [rel, text] of Object.entries(FILES)) {
-    mkdirSync(join(root, rel, '..'), { recursive: true })
-    writeFileSync(join(root, rel), text)
-  }
-  // typescript, @types/node and @tao/* of this checkout.
-  symlinkSync(join(repo, 'node_modules'), join(root, 'node_modules'))
-})
+const { root, cleanup } = buildableProject('tao-build-templates-', FILES)
+after(cleanup)
 
 /** The body of /blog/ as served by `tao start` of the build. */
 async function page (): Promise<string> {

@@ -61,3 +61,31 @@ export function fixtureCopy (name: string, prefix = 'tao-fixture-'): { root: str
   symlinkSync(join(repo, 'node_modules', '@tao'), join(root, 'node_modules', '@tao'))
   return { root, cleanup: () => rmSync(root, { recursive: true, force: true }) }
 }
+
+// The files every buildable test project has: a secret key, production settings on the
+// in-memory store, and a tsconfig `tao build` compiles to build/.
+const BUILDABLE: Record<string, string> = {
+  'package.json': '{ "name": "site", "private": true, "type": "module" }\n',
+  '.env': 'TAO_SECRET_KEY=5b8e0c1d2f3a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9a0b1c2d3e\n',
+  'settings.ts': "import { defineSettings } from '@tao/core'\n\nexport default defineSettings({ debug: false, allowedHosts: ['127.0.0.1'], database: { url: 'memory' } })\n",
+  'tsconfig.json': JSON.stringify({
+    compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', types: ['node'], strict: true, skipLibCheck: true, rootDir: '.', outDir: 'build', noEmit: true },
+    include: ['settings.ts', 'apps/**/*.ts', '.tao/*.d.ts'],
+  }),
+}
+
+/**
+ * A project `tao build` can build, in a temporary folder: the common files plus `files`, with
+ * node_modules linked to this checkout's (typescript, @types/node and @tao/*). Remove it with
+ * the returned `cleanup`.
+ */
+export function buildableProject (prefix: string, files: Record<string, string>): { root: string, cleanup: () => void } {
+  const repo = fileURLToPath(new URL('../../../', import.meta.url))
+  const root = mkdtempSync(join(tmpdir(), prefix))
+  for (const [rel, text] of Object.entries({ ...BUILDABLE, ...files })) {
+    mkdirSync(join(root, rel, '..'), { recursive: true })
+    writeFileSync(join(root, rel), text)
+  }
+  symlinkSync(join(repo, 'node_modules'), join(root, 'node_modules'))
+  return { root, cleanup: () => rmSync(root, { recursive: true, force: true }) }
+}

@@ -2,38 +2,23 @@
 // loader (tsx, esbuild). A module hook in the server process records every module it
 // resolves; `tao start --source`, which does need tsx, shows that the hook sees it.
 import assert from 'node:assert/strict'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
+import { pathToFileURL } from 'node:url'
 import { after, before, test } from 'node:test'
-import { startTao, tao } from './helpers.js'
-
-const repo = fileURLToPath(new URL('../../../', import.meta.url))
-const root = mkdtempSync(join(tmpdir(), 'tao-start-no-loader-'))
-after(() => rmSync(root, { recursive: true, force: true }))
+import { buildableProject, startTao, tao } from './helpers.js'
 
 const FILES: Record<string, string> = {
-  'package.json': '{ "name": "site", "private": true, "type": "module" }\n',
-  '.env': 'TAO_SECRET_KEY=5b8e0c1d2f3a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9a0b1c2d3e\n',
-  'settings.ts': "import { defineSettings } from '@tao/core'\n\nexport default defineSettings({ debug: false, allowedHosts: ['127.0.0.1'], database: { url: 'memory' } })\n",
-  'tsconfig.json': JSON.stringify({
-    compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', types: ['node'], strict: true, skipLibCheck: true, rootDir: '.', outDir: 'build', noEmit: true },
-    include: ['settings.ts', 'apps/**/*.ts', '.tao/*.d.ts'],
-  }),
   'apps/blog/routes.ts': "import { route } from '@tao/core'\n\nexport const prefix = '/blog'\nexport default [route('GET', '/', async () => ({ typed: 'yes' as const }), 'index')]\n",
   // Records, from Node's module hooks thread, every module the process resolves.
   'hooks.mjs': "import { appendFileSync } from 'node:fs'\nexport async function resolve (specifier, context, next) {\n  const r = await next(specifier, context)\n  appendFileSync(process.env.TAO_TEST_RESOLVED, r.url + '\\n')\n  return r\n}\n",
   'register.mjs': "import { register } from 'node:module'\nregister('./hooks.mjs', import.meta.url)\n",
 }
 
+const { root, cleanup } = buildableProject('tao-start-no-loader-', FILES)
+after(cleanup)
+
 before(() => {
-  for (const [rel, text] of Object.entries(FILES)) {
-    mkdirSync(join(root, rel, '..'), { recursive: true })
-    writeFileSync(join(root, rel), text)
-  }
-  // typescript, @types/node and @tao/* of this checkout.
-  symlinkSync(join(repo, 'node_modules'), join(root, 'node_modules'))
   const built = tao(['build'], root)
   assert.equal(built.status, 0, built.stdout + built.stderr)
 })
