@@ -1,8 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { WebSocket } from 'ws'
-
-/** ws's readyState of an open socket (OPEN): a type import keeps ws out of every boot. */
-const OPEN = 1
 import { taoError } from '../errors/index.js'
 import type { ChannelPayload, ChannelTransport } from './transport.js'
 
@@ -69,7 +66,7 @@ export class Channels {
    */
   join (group: string, socket: WebSocket): boolean {
     checkGroup('join', group)
-    if (socket.readyState !== OPEN) return false
+    if (socket.readyState !== socket.OPEN) return false
     let members = this.#groups.get(group)
     if (!members) this.#groups.set(group, members = new Set())
     members.add(socket)
@@ -144,7 +141,7 @@ export class Channels {
     const data = binary ? payload : Buffer.from(payload)
     const options = { binary }
     for (const socket of members) {
-      if (socket.readyState !== OPEN) continue
+      if (socket.readyState !== socket.OPEN) continue
       try {
         socket.send(data, options)
       } catch (err) {

@@ -1,8 +1,5 @@
 import type { WebSocketServer } from 'ws'
 
-/** ws's readyState of a closed socket (WebSocket.CLOSED), without importing ws for it. */
-const CLOSED = 3
-
 /** The close code and reason every socket gets when the app shuts down. */
 export const GOING_AWAY = 1001
 const REASON = 'Server shutting down'
@@ -13,7 +10,7 @@ const REASON = 'Server shutting down'
  * refuses handshakes still in flight from then on. Idempotent.
  */
 export async function closeSockets (wss: WebSocketServer, timeout: number): Promise<void> {
-  const open = [...wss.clients].filter((socket) => socket.readyState !== CLOSED)
+  const open = [...wss.clients].filter((socket) => socket.readyState !== socket.CLOSED)
   wss.close()
   if (open.length === 0) return
   await new Promise<void>((resolve) => {

@@ -13,11 +13,6 @@ import { encode, SendQueue, type Outgoing } from './send-queue.js'
 // class, and a project without websocket clients should not load ws at boot.
 const require = createRequire(import.meta.url)
 
-/** ws's readyState values (CONNECTING, OPEN, CLOSED). */
-const CONNECTING = 0
-const OPEN = 1
-const CLOSED = 3
-
 /** Where a client is: opening its first connection, open, between attempts, or stopped for good. */
 export type ClientState = 'connecting' | 'open' | 'reconnecting' | 'closed'
 
@@ -161,7 +156,7 @@ export class WebsocketClient {
     this.#queue.clear()
     for (const w of this.#waiters.splice(0)) w.reject(taoError('TAO_ERR_WS_CLIENT_CLOSED', [this.url]))
     const ws = this.#ws
-    if (!ws || ws.readyState === CLOSED) {
+    if (!ws || ws.readyState === ws.CLOSED) {
       this.#closed = Promise.resolve()
       return this.#closed
     }
@@ -169,7 +164,7 @@ export class WebsocketClient {
       const cut = setTimeout(() => ws.terminate(), CLOSE_TIMEOUT)
       ws.once('close', () => { clearTimeout(cut); resolve() })
     })
-    if (ws.readyState === CONNECTING) ws.terminate()
+    if (ws.readyState === ws.CONNECTING) ws.terminate()
     else ws.close(code, reason)
     return this.#closed
   }
@@ -260,7 +255,7 @@ export class WebsocketClient {
   // A socket that began closing (the peer's close frame is in) takes nothing more: what is
   // sent then waits in the queue for the next connection instead of being lost.
   #writable (ws: WebSocket | null): ws is WebSocket {
-    return this.#state === 'open' && ws !== null && ws.readyState === OPEN
+    return this.#state === 'open' && ws !== null && ws.readyState === ws.OPEN
   }
 
   #write (ws: WebSocket, item: Outgoing): void {
