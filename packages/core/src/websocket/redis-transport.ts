@@ -89,6 +89,10 @@ export function createRedisTransport (opts: RedisTransportOptions): RedisTranspo
     stats.received++
     for (const handler of handlers) handler(message.group, message.payload)
   }
+  // This transport subscribes again on every 'ready' itself (with a catch): ioredis's own
+  // resubscription would send a second SUBSCRIBE whose promise nobody handles, an unhandled
+  // rejection ("Connection is closed") when the client closes before Redis answers it.
+  subscriber.options.autoResubscribe = false
   subscriber.on('ready', subscribe)
   subscriber.on('messageBuffer', onMessage)
   if (subscriber.status === 'ready') subscribe()

@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process'
 import { createInterface } from 'node:readline'
 import { test } from 'node:test'
 import { fileURLToPath } from 'node:url'
-import { isTaoError, type RedisTransport, type TaoApp } from '@tao/core'
+import { closeRedisClient, createRedisClient, createRedisTransport, isTaoError, type RedisTransport, type TaoApp } from '@tao/core'
 import { fixtureApp, fixture } from '../kernel/helpers.js'
 import { needsRedis, startRedis } from '../support/redis-server.js'
 import { connect, eventually, within, type Client } from './helpers.js'
@@ -88,6 +88,35 @@ test('a Redis outage mid-test: publishes are counted, not thrown; delivery comes
   assert.equal(await within(one.client.next(), 'local delivery after', 3_000), 'after')
   assert.equal(await within(two.client.next(), 'remote delivery after', 3_000), 'after')
   for (const m of [one, two]) m.client.ws.terminate()
+})
+
+test('after a reconnection the subscriber subscribes once, with its failure handled', { skip: needsRedis }, async (t) => {
+  // ioredis's own resubscription sent a second SUBSCRIBE whose promise nobody handled: a
+  // client closed before Redis answered it failed the process with an unhandled rejection.
+  const redis = await startRedis()
+  t.after(() => redis.stop())
+  const log = { warn () {}, info () {}, debug () {}, error () {} } as never
+  const publisher = createRedisClient(redis.url, { name: 'pub', log })
+  const subscriber = createRedisClient(redis.url, { name: 'sub', log })
+  t.after(() => Promise.all([closeRedisClient(publisher), closeRedisClient(subscriber)]))
+  const transport = createRedisTransport({ publisher, subscriber, channel: 'tao:test:channels' })
+  t.after(() => transport.close())
+  await Promise.all([publisher.connect(), subscriber.connect()])
+  const subscribed = async (what: string): Promise<void> => {
+    for (const deadline = Date.now() + 20_000; ; await new Promise((resolve) => setTimeout(resolve, 20))) {
+      if (subscriber.status === 'ready' && (await publisher.pubsub('NUMSUB', 'tao:test:channels').catch(() => [0, 0]))[1] === 1) return
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    }
+  }
+  await subscribed('the subscription')
+  let subscribes = 0
+  const own = subscriber.subscribe.bind(subscriber)
+  subscriber.subscribe = ((...args: Parameters<typeof own>) => { subscribes++; return own(...args) }) as typeof own
+  await redis.kill()
+  await redis.restart()
+  await subscribed('the subscription again')
+  await new Promise((resolve) => setTimeout(resolve, 200))
+  assert.equal(subscribes, 1)
 })
 
 test('workers on Redis: the cluster relay and Redis do not both deliver', { skip: needsRedis, timeout: 90_000 }, async (t) => {
