@@ -60,3 +60,4 @@ export type { Redis } from 'ioredis'
 export { renderBootErrorPage, findUserPlace, type BootErrorPage, type CodePlace } from './server/index.js'
 // templates compiled ahead of time by `tao build` (issue 19)
 export { buildTemplates } from './templates/index.js'
+export { useBundledModules, builtinAppModules, appModuleFiles, runningBundled } from './apps/index.js'

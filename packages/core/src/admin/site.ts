@@ -1,6 +1,6 @@
-import { pathToFileURL } from 'node:url'
 import type { AppRegistry } from '../apps/index.js'
 import { findModule } from '../apps/discover.js'
+import { importAppModule } from '../apps/import-module.js'
 import { taoError } from '../errors/index.js'
 import { resolveAdmin, type ResolvedAdmin } from './model-admin.js'
 import { isModelAdmin } from './register.js'
@@ -23,13 +23,7 @@ export interface AdminSite {
 }
 
 async function importAdmin (file: string): Promise<ModelAdmin[]> {
-  let mod: Record<string, unknown>
-  try {
-    mod = await import(pathToFileURL(file).href)
-  } catch (err) {
-    if ((err as { code?: string }).code?.startsWith('TAO_ERR_')) throw err
-    throw taoError('TAO_ERR_APP_IMPORT', [file, (err as Error).message], { file }, { cause: err })
-  }
+  const mod = await importAppModule(file)
   const found: ModelAdmin[] = []
   for (const [name, value] of Object.entries(mod)) {
     const list = Array.isArray(value) ? value : [value]

@@ -1,10 +1,10 @@
-import { pathToFileURL } from 'node:url'
 import { didYouMean, listOrNone, taoError } from '../errors/index.js'
 import { isRouteDef } from '../routing/route.js'
 import type { RouteDef } from '../routing/types.js'
 import type { Settings } from '../settings/index.js'
 import type { AppConfig } from './app.js'
 import { discoverApps, findModule, type AppCandidate } from './discover.js'
+import { importAppModule } from './import-module.js'
 
 /** A route of the project with its full name and path, ready to register. */
 export interface RouteRecord {
@@ -21,15 +21,6 @@ export interface RouteRecord {
   readonly generated: boolean
 }
 
-async function importModule (file: string): Promise<Record<string, unknown>> {
-  try {
-    return await import(pathToFileURL(file).href)
-  } catch (err) {
-    if ((err as { code?: string }).code?.startsWith('TAO_ERR_')) throw err
-    throw taoError('TAO_ERR_APP_IMPORT', [file, (err as Error).message], { file }, { cause: err })
-  }
-}
-
 function checkPrefix (file: string, prefix: unknown): string {
   if (typeof prefix === 'string' && (prefix === '' || (prefix.startsWith('/') && !prefix.endsWith('/')))) return prefix
   throw taoError('TAO_ERR_APP_ROUTES_INVALID', [file, `\`export const prefix\` is ${JSON.stringify(prefix)}; use a path such as '/blog', or '' for none`], { file })
@@ -40,7 +31,7 @@ async function loadApp (candidate: AppCandidate, settings: Settings): Promise<Ap
   let routes: RouteDef[] = []
   let declaredPrefix: string | undefined
   if (routesFile) {
-    const mod = await importModule(routesFile)
+    const mod = await importAppModule(routesFile)
     const list = mod.default
     if (!Array.isArray(list)) {
       throw taoError('TAO_ERR_APP_ROUTES_INVALID', [routesFile, `its default export is ${list === undefined ? 'missing' : typeof list}, not an array of routes`], { file: routesFile, app: candidate.name })

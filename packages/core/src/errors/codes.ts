@@ -182,6 +182,8 @@ export const codes = {
     `Invalid value ${q(value)} for ${option}: expected ${expected}.`),
   TAO_ERR_CLI_BUILD_FAILED: def(2, (tool: string, status: string) =>
     `${tool} failed (${status}); see its output above. Fix the errors and run \`tao build\` again.`),
+  TAO_ERR_BUILD_STALE: def(500, (file: string) =>
+    `${file} is not in the server bundle \`tao build\` made (build/.tao-server): the build is older than the project. Run \`tao build\` again, or start with \`tao start --no-bundle\`.`),
   // auth (the built-in app) and mail
   TAO_ERR_AUTH_NOT_ENABLED: def(500, (what: string) =>
     `${what} needs the built-in app 'auth', which is off. Turn it on with \`auth: true\` in settings.ts (see docs/reference/auth.md).`),

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { pathToFileURL } from 'node:url'
 import type { Db } from 'mongodb'
+import { importFile } from '../apps/import-module.js'
 import type { AppRegistry } from '../apps/index.js'
 import { taoError } from '../errors/index.js'
 
@@ -61,7 +61,7 @@ export function findMigrations (registry: AppRegistry): MigrationFile[] {
 export async function importMigration (m: MigrationFile): Promise<MigrationModule> {
   let mod: Record<string, unknown>
   try {
-    mod = await import(pathToFileURL(m.file).href)
+    mod = await importFile(m.file)
   } catch (err) {
     throw taoError('TAO_ERR_APP_IMPORT', [m.file, (err as Error).message], { file: m.file }, { cause: err })
   }

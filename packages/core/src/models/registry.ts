@@ -1,18 +1,9 @@
-import { pathToFileURL } from 'node:url'
 import { findModule } from '../apps/discover.js'
+import { importAppModule } from '../apps/import-module.js'
 import type { AppRegistry } from '../apps/index.js'
 import { taoError } from '../errors/index.js'
 import { kCompileModel } from '../symbols.js'
 import { isModel, type Model } from './define-model.js'
-
-async function importModels (file: string): Promise<Record<string, unknown>> {
-  try {
-    return await import(pathToFileURL(file).href)
-  } catch (err) {
-    if ((err as { code?: string }).code?.startsWith('TAO_ERR_')) throw err
-    throw taoError('TAO_ERR_APP_IMPORT', [file, (err as Error).message], { file }, { cause: err })
-  }
-}
 
 /** The models a module exports: named exports and the items of a default array, each once. */
 function modelsOf (mod: Record<string, unknown>): Model[] {
@@ -34,7 +25,7 @@ export async function loadModels (registry: AppRegistry): Promise<ReadonlyMap<st
   const perApp = await Promise.all(registry.apps.map(async (app) => {
     const file = findModule(app.modulesDir, 'models')
     if (!file) return []
-    const models = modelsOf(await importModels(file))
+    const models = modelsOf(await importAppModule(file))
     const seen = new Set<string>()
     for (const model of models) {
       if (model.app !== app.name) {

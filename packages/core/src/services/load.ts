@@ -1,18 +1,9 @@
-import { pathToFileURL } from 'node:url'
 import { findModule } from '../apps/discover.js'
+import { importAppModule } from '../apps/import-module.js'
 import type { AppRegistry } from '../apps/index.js'
 import { taoError } from '../errors/index.js'
 import type { ServiceRecord } from './runner.js'
 import { isServiceDef } from './service.js'
-
-async function importServices (file: string): Promise<Record<string, unknown>> {
-  try {
-    return await import(pathToFileURL(file).href)
-  } catch (err) {
-    if ((err as { code?: string }).code?.startsWith('TAO_ERR_')) throw err
-    throw taoError('TAO_ERR_APP_IMPORT', [file, (err as Error).message], { file }, { cause: err })
-  }
-}
 
 /**
  * Imports every app's services module (apps/<app>/services.ts), in app order, and names each
@@ -24,7 +15,7 @@ export async function loadServices (registry: AppRegistry): Promise<ServiceRecor
   const perApp = await Promise.all(registry.apps.map(async (app) => {
     const file = findModule(app.modulesDir, 'services')
     if (!file) return []
-    const list = (await importServices(file)).default
+    const list = (await importAppModule(file)).default
     if (!Array.isArray(list)) {
       throw taoError('TAO_ERR_SERVICE_INVALID', [file, `its default export is ${list === undefined ? 'missing' : typeof list}, not an array of services`], { file, app: app.name })
     }

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { pathToFileURL } from 'node:url'
 import { parseEnv } from 'node:util'
+import { importFile } from '../apps/import-module.js'
 import { taoError } from '../errors/index.js'
 import type { UserSettings } from './define-settings.js'
 import { settingsSchema, type Settings } from './schema.js'
@@ -146,7 +146,7 @@ export async function loadSettings (opts: LoadSettingsOptions): Promise<Settings
   if (!file) throw taoError('TAO_ERR_PROJECT_NOT_FOUND', [root])
   let mod: { default?: unknown }
   try {
-    mod = await import(pathToFileURL(file).href)
+    mod = await importFile(file)
   } catch (err) {
     throw taoError('TAO_ERR_SETTINGS_LOAD', [file, (err as Error).message], { file }, { cause: err })
   }
