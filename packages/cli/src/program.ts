@@ -57,3 +57,14 @@ export async function run (argv: string[]): Promise<number> {
     return 1
   }
 }
+
+/**
+ * Runs the CLI with `argv` and sets the process's exit code. A failed command exits at once:
+ * handles left open (an IPC channel to a cluster primary, a service's timer) must not keep a
+ * failed process alive.
+ */
+export async function runAndExit (argv: string[]): Promise<void> {
+  const code = await run(argv)
+  if (code !== 0) process.exit(code)
+  process.exitCode = code
+}

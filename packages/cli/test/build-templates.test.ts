@@ -41,7 +41,7 @@ test('tao build compiles every template into build/.tao-templates; tao start run
   const dir = join(root, 'build', '.tao-templates')
   const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { templates: Record<string, string> }
   const files = Object.values(manifest.templates)
-  assert.match(built.stdout, new RegExp(`\\(${files.length} templates compiled\\)`))
+  assert.match(built.stdout, new RegExp(`\\(${files.length} templates compiled[;)]`))
   // The project's, and the built-in apps' the project turns on (their templates compile too).
   assert.deepEqual(files.filter((f) => !f.startsWith('/')).sort(), ['apps/blog/templates/macros.njk', 'apps/blog/templates/post/item.html', 'apps/blog/templates/post/list.html', 'templates/base.html'], files.join(', '))
   assert.equal((await page()).trim(), EXPECTED)

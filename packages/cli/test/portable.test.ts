@@ -4,7 +4,7 @@
 // packages), `npm test`, then `tao start` answering a page. Needs root for `unshare -n`.
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -29,9 +29,10 @@ const child = spawn('node_modules/.bin/tao', ['start', '--port', '0'], { stdio: 
 let out = ''
 child.stdout.on('data', async (chunk) => {
   out += chunk
-  const m = /tao: serving (\\S+)/.exec(out)
+  const m = /tao: serving (\\S+).*/.exec(out)
   if (!m || out.includes('FETCHED')) return
   out += 'FETCHED'
+  console.log('SERVING ' + m[0])
   const res = await fetch(m[1] + '/')
   console.log('STATUS ' + res.status + ' ' + (await res.text()).includes('It worked'))
   child.kill('SIGTERM')
@@ -65,6 +66,22 @@ test('a new project installs with npm ci, passes its tests and serves pages in a
   assert.equal(served.status, 0, served.stderr)
   assert.match(served.stdout, /^STATUS 200 true$/m)
   assert.match(served.stdout, /^EXIT 0$/m)
+
+  // Built (tsc, templates, the server bundle with esbuild from the project's own install), then
+  // moved to another folder with its node_modules: `tao start` runs the bundle there.
+  const built = offline('npm run build', copy)
+  assert.equal(built.status, 0, built.stdout + built.stderr)
+  assert.match(built.stdout, /server bundle of \d+ modules/)
+  const moved = join(tmp, 'moved', 'site')
+  mkdirSync(join(moved, '..'))
+  renameSync(copy, moved)
+  for (let i = 0; i < 2; i++) { // the second start runs from the code cache the first one saved
+    const bundled = offline('node fetch-page.mjs', moved)
+    assert.equal(bundled.status, 0, bundled.stderr)
+    assert.match(bundled.stdout, /^SERVING tao: serving \S+ \(apps: .*compiled build, server bundle\)$/m)
+    assert.match(bundled.stdout, /^STATUS 200 true$/m)
+    assert.match(bundled.stdout, /^EXIT 0$/m)
+  }
 })
 
 test('tao upgrade packs this tao into vendor/ again and reinstalls it, offline', { skip: !canUnshare && 'needs `unshare -n` (root) to cut the network' }, () => {

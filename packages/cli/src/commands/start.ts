@@ -1,7 +1,7 @@
 import cluster from 'node:cluster'
 import { availableParallelism } from 'node:os'
 import type { Command } from 'commander'
-import { DATABASE_URL_ENV, isDatabaseUnavailableError, pendingMigrations, runChecks, runPrimary, serve, startSharedDatabase, taoError, type TaoApp } from '@tao/core'
+import { DATABASE_URL_ENV, isDatabaseUnavailableError, pendingMigrations, runChecks, runningBundled, runPrimary, serve, startSharedDatabase, taoError, type TaoApp } from '@tao/core'
 import { DEV_CHILD_ENV, serveBootError } from '../dev-error-page.js'
 import { findProject } from '../paths.js'
 import { loadProject, loadProjectSettings } from '../project.js'
@@ -87,7 +87,7 @@ export async function startServer (opts: StartOptions & { dev?: boolean }): Prom
         return
       }
       const apps = app.registry.apps.filter((a) => a.origin !== 'builtin').map((a) => a.name).join(', ')
-      const how = project.compiled ? 'compiled build' : 'TypeScript sources'
+      const how = project.compiled ? `compiled build${runningBundled() ? ', server bundle' : ''}` : 'TypeScript sources'
       process.stdout.write(`tao: serving ${address} (apps: ${apps || 'none'}; ${how}${app.settings.debug ? '; debug on' : ''})\n`)
     },
   })
@@ -147,6 +147,7 @@ export function registerStart (program: Command): void {
     .option('--socket-mode <mode>', 'file mode of the socket, octal, e.g. 660 (default: settings.server.socketMode)')
     .option('--workers <n>', "fork N worker processes, or 'auto' for one per core (default: settings.server.workers, TAO_WORKERS; none: one process)")
     .option('--source', 'run the TypeScript sources even when a build exists')
+    .option('--no-bundle', 'run the build module by module, without the server bundle `tao build` made (build/.tao-server)')
     .addHelpText('after', '\nSignals: SIGTERM/SIGINT drain requests, stop services and exit 0; with workers, SIGHUP restarts them one at a time; SIGUSR2 is ignored. See docs/deployment.md.')
     .action(async (opts: StartOptions) => {
       try {
