@@ -5,8 +5,10 @@
 // The project is generated in a temporary folder (node_modules linked to this checkout) and
 // built with `tao build` once. Rounds are interleaved (tao, bare, bare, tao, ...); each start is
 // timed from spawn to the first 200 of one page, polled every 5 ms, and its CPU time up to
-// that answer is read from /proc. A third contender runs tao with its database on a server
-// (the embedded store in another process, as a mongod would be). `--prof DIR` writes a `node --cpu-prof` of one tao boot.
+// that answer is read from /proc. `tao start` runs the server bundle `tao build` made (its
+// first start, in the warm-up round, saves the code cache). Other contenders: tao with its
+// database on a server (the embedded store in another process, as a mongod would be), and
+// `tao start --no-bundle` (the build module by module). `--prof DIR` writes a `node --cpu-prof` of one tao boot.
 import { fork, spawn } from 'node:child_process'
 import { readFileSync, rmSync } from 'node:fs'
 import { request } from 'node:http'
@@ -80,14 +82,15 @@ export async function timeBoot (argv, { cwd, env = {}, port, path, timeout = 60_
  * project's default database, the embedded store in var/db) and bare Fastify; with
  * `databaseUrl`, also tao with its database on a server (the production setup).
  */
-export function bootContenders (project, { databaseUrl } = {}) {
-  const tao = (env = {}) => async () => {
+export function bootContenders (project, { databaseUrl, unbundled = false } = {}) {
+  const tao = (env = {}, args = []) => async () => {
     const port = await freePort()
-    return await timeBoot([process.execPath, bin, 'start'], { cwd: project.root, env: { TAO_PORT: String(port), TAO_HOST: '127.0.0.1', ...env }, port, path: project.path })
+    return await timeBoot([process.execPath, bin, 'start', ...args], { cwd: project.root, env: { TAO_PORT: String(port), TAO_HOST: '127.0.0.1', ...env }, port, path: project.path })
   }
   return {
     tao: tao(),
     ...(databaseUrl ? { 'tao, database server': tao({ TAO_DATABASE_URL: databaseUrl }) } : {}),
+    ...(unbundled ? { 'tao --no-bundle': tao({}, ['--no-bundle']) } : {}),
     'bare fastify': async () => {
       const port = await freePort()
       return await timeBoot([process.execPath, project.bare, String(port)], { cwd: project.root, port, path: project.path })
@@ -122,7 +125,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     const databaseUrl = await new Promise((resolve) => store.once('message', (m) => resolve(m.url)))
     let samples
     try {
-      samples = await bootRounds(bootContenders(project, { databaseUrl }), rounds)
+      samples = await bootRounds(bootContenders(project, { databaseUrl, unbundled: true }), rounds)
     } finally {
       store.kill('SIGTERM')
     }
@@ -132,7 +135,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       const cpu = s.map((x) => x.cpu).filter((x) => x !== null)
       console.log(`  ${name.padEnd(22)} median ${median(ms).toFixed(0).padStart(5)} ms (${spread(ms, 0)} ms)   CPU ${cpu.length ? `${median(cpu).toFixed(0)} ms (${spread(cpu, 0)})` : 'n/a'}`)
     }
-    for (const name of ['tao', 'tao, database server']) {
+    for (const name of ['tao', 'tao, database server', 'tao --no-bundle']) {
       const per = samples[name].map((x, i) => x.ms / samples['bare fastify'][i].ms)
       const perCpu = samples[name].map((x, i) => x.cpu / samples['bare fastify'][i].cpu)
       console.log(`  ${name} / bare: ${median(per).toFixed(2)}× wall (rounds ${spread(per, 2)}), ${median(perCpu).toFixed(2)}× CPU (${spread(perCpu, 2)}); goal ≤ 1.5×`)
