@@ -50,7 +50,7 @@ export interface CreateAppOptions {
 
 function fastifyOptions (settings: Settings, setup: LoggerSetup): FastifyHttpOptions<Server> {
   const s = settings.server
-  const { root: _root, requestLine: _line, ...log } = setup as Partial<Extract<LoggerSetup, { root: unknown }>>
+  const { root: _root, requestLine: _line, requestLogger: _logger, routeLog: _route, ...log } = setup as Partial<Extract<LoggerSetup, { root: unknown }>>
   return {
     // A pino instance, its request logging and the lazy req.log (server/logger.ts); or none.
     ...log,
@@ -100,8 +100,11 @@ export async function createApp (opts: CreateAppOptions = {}): Promise<TaoApp> {
   await prepareDatabase(settings)
   const fastify = Fastify(fastifyOptions(settings, log))
   if ('root' in log) {
-    // JSON logs: the request line comes from the first root onSend hook (server/request-log.ts).
+    // JSON logs (server/request-log.ts): req.log from the first root onRequest hook, the
+    // request line from the first root onSend hook.
     fastify.log = log.root
+    fastify.addHook('onRoute', log.routeLog)
+    fastify.addHook('onRequest', log.requestLogger)
     fastify.addHook('onSend', log.requestLine)
   }
   const app = new TaoApp(fastify, settings, registry, reverser, services, models)

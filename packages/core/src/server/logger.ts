@@ -1,7 +1,7 @@
-import { LogController, type FastifyBaseLogger, type FastifyReply, type FastifyRequest, type onSendHookHandler } from 'fastify'
+import { LogController, type FastifyBaseLogger, type FastifyReply, type FastifyRequest, type onRequestHookHandler, type onRouteHookHandler, type onSendHookHandler } from 'fastify'
 import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino'
 import type { Settings } from '../settings/index.js'
-import { JsonRequestController, jsonRequestLine, lazyChildLogger, lazyChildLoggerOf } from './request-log.js'
+import { JsonRequestController, jsonRequestLine, lazyChildLogger, requestLoggerHook, routeLogOptions } from './request-log.js'
 
 /** A static file is logged in pretty mode only when it fails or takes longer than this. */
 const SLOW_STATIC_MS = 500
@@ -16,10 +16,12 @@ export type LoggerSetup =
   }
   | {
     // JSON: Fastify without a logger of its own (no per-response listeners); createApp sets
-    // `fastify.log` to `root` and adds `requestLine` as the first root onSend hook.
+    // `fastify.log` to `root`, adds `requestLogger` as the first root onRequest hook,
+    // `routeLog` as an onRoute hook and `requestLine` as the first root onSend hook.
     logController: LogController
-    childLoggerFactory: typeof lazyChildLogger
     root: Logger
+    requestLogger: onRequestHookHandler
+    routeLog: onRouteHookHandler
     requestLine: onSendHookHandler
   }
 
@@ -87,25 +89,36 @@ function flushAtExit (flush: () => void): void {
 export function bufferedStdout (): DestinationStream & { flushSync (): void } {
   // Synchronous: a batch is written (EAGAIN retried) before write() returns, so nothing is in
   // flight when the process exits. The batching is ours: sonic-boom's own (minLength)
-  // measures its whole buffer on every line.
-  const out = pino.destination({ dest: 1, sync: true })
-  let buffer = ''
+  // measures its whole buffer on every line. Each line is encoded once, into the batch: a
+  // string of lines would be joined, then measured and encoded again at every write.
+  const out = pino.destination({ dest: 1, sync: true, contentMode: 'buffer' })
+  const batch = Buffer.allocUnsafeSlow(BATCH_SIZE)
+  let used = 0
   let timer: NodeJS.Timeout | undefined
   const flush = (): void => {
     clearTimeout(timer)
     timer = undefined
-    if (buffer === '') return
-    const chunk = buffer
-    buffer = ''
-    out.write(chunk)
+    if (used === 0) return
+    // A copy: sonic-boom keeps what it was given until it is written.
+    const chunk = Buffer.from(batch.subarray(0, used))
+    used = 0
+    out.write(chunk as unknown as string)
   }
   flushAtExit(flush)
   return {
     write (line: string): void {
-      buffer += line
-      if (buffer.length >= BATCH_SIZE) flush()
+      // UTF-8 takes at most 3 bytes per UTF-16 unit: room for the line is checked before it is
+      // encoded; a line longer than a batch goes out on its own.
+      if (used + line.length * 3 > BATCH_SIZE) {
+        flush()
+        if (line.length * 3 > BATCH_SIZE) {
+          out.write(Buffer.from(line) as unknown as string)
+          return
+        }
+      }
+      used += batch.write(line, used)
       // Unref'd: a process with nothing else to do exits, and the exit hook writes the rest.
-      else timer ??= setTimeout(flush, FLUSH_MS).unref()
+      timer ??= setTimeout(flush, FLUSH_MS).unref()
     },
     flushSync: flush,
   }
@@ -124,7 +137,13 @@ export async function buildLogger (settings: Settings, hooks?: LoggerOptions['ho
   const options: LoggerOptions = hooks === undefined ? { level: settings.logLevel } : { level: settings.logLevel, hooks }
   if (resolveLogFormat(settings) === 'json') {
     const log = pino(options, bufferedStdout())
-    return { root: log, requestLine: jsonRequestLine(log, settings.server.slowRequestTime), logController: new JsonRequestController(log), childLoggerFactory: lazyChildLoggerOf(log) }
+    return {
+      root: log,
+      requestLogger: requestLoggerHook(log),
+      routeLog: routeLogOptions(log),
+      requestLine: jsonRequestLine(log, settings.server.slowRequestTime),
+      logController: new JsonRequestController(log),
+    }
   }
   const { PinoPretty } = await import('pino-pretty')
   const stream = PinoPretty({

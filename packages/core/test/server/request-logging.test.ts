@@ -38,6 +38,17 @@ test("logLevel 'info': one line per request, no 'incoming request', errors with 
   assert.equal(inside?.reqId, requests[3]!.reqId)
 })
 
+test("a route's own logLevel is kept: its debug lines are written at the project's 'info'", async () => {
+  const server = await startTao(['start', '--port', '0'], root, { TAO_LOG_LEVEL: 'info' })
+  for (const path of ['/verbose', '/log']) await (await fetch(server.address + path)).arrayBuffer()
+  assert.equal(await server.stop(), 0)
+  const all = lines(server.output())
+  const debug = all.filter((l) => l.level === 20)
+  assert.deepEqual(debug.map((l) => l.step), ['debug'])
+  assert.equal(debug[0]!.reqId, all.find((l) => l.url === '/verbose')?.reqId)
+  assert.ok(all.find((l) => l.url === '/verbose')!.responseTime! >= 0)
+})
+
 test("logLevel 'warn': ordinary requests are not logged, slow ones and errors are", async () => {
   const server = await startTao(['start', '--port', '0'], root, { TAO_LOG_LEVEL: 'warn' })
   for (const path of ['/', '/slow', '/fail']) await (await fetch(server.address + path)).arrayBuffer()
