@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { cspDirectives, DEFAULT_CSP, helmetOptions } from './headers.js'
 import { serverTimeouts } from './timeouts.js'
+import { contentKind } from './static-headers.js'
 
 const security = { headers: true, csp: true, cspReportOnly: false } as const
 
@@ -34,4 +35,17 @@ test('timeouts: the header timeout never exceeds the request timeout; both are c
   assert.deepEqual(serverTimeouts(base as never), { requestTimeout: 30_000, headersTimeout: 20_000, connectionsCheckingInterval: 5_000 })
   assert.equal(serverTimeouts({ requestTimeout: 1_000, headersTimeout: 20_000 } as never).headersTimeout, 1_000)
   assert.equal(serverTimeouts({ requestTimeout: 0, headersTimeout: 0 } as never).connectionsCheckingInterval, undefined)
+})
+
+test('contentKind: documents and stylesheets by Content-Type, the same answer once remembered and past the memory', () => {
+  for (let round = 0; round < 2; round++) {
+    assert.equal(contentKind('text/html; charset=utf-8'), 'document')
+    assert.equal(contentKind('IMAGE/SVG+XML'), 'document')
+    assert.equal(contentKind('text/css'), 'stylesheet')
+    assert.equal(contentKind('application/json; charset=utf-8'), null)
+    assert.equal(contentKind(undefined), null)
+  }
+  for (let i = 0; i < 100; i++) assert.equal(contentKind(`application/x-${i}`), null)
+  assert.equal(contentKind('application/xhtml+xml; q=1'), 'document')
+  assert.equal(contentKind('text/css; charset=utf-8'), 'stylesheet')
 })

@@ -14,7 +14,7 @@ import { developmentDefaults } from './development.js'
 import { helmetOptions } from './headers.js'
 import { buildHostMatcher } from './hosts.js'
 import { normalizeUnreserved } from './url.js'
-import { computeSecurityHeaders, isDocument, isStylesheet, type HeaderList } from './static-headers.js'
+import { computeSecurityHeaders, contentKind, type HeaderList } from './static-headers.js'
 
 /** Options of {@link securityPlugin}. */
 export interface SecurityPluginOptions {
@@ -50,11 +50,11 @@ async function security (fastify: FastifyInstance, opts: SecurityPluginOptions):
       : null
     fastify.addHook('onSend', function securityHeaders (req, reply, payload, done) {
       setHeaders(reply, always)
-      const type = reply.getHeader('content-type')
-      if (isDocument(type)) {
+      const kind = contentKind(reply.getHeader('content-type'))
+      if (kind === 'document') {
         setHeaders(reply, documents)
         if (ownPolicy !== null) ownPolicy(reply)
-      } else if (isStylesheet(type)) {
+      } else if (kind === 'stylesheet') {
         setHeaders(reply, stylesheets)
       }
       if (hsts !== undefined && req.protocol === 'https') reply.header('strict-transport-security', hsts)

@@ -65,6 +65,27 @@ export async function computeSecurityHeaders (options: FastifyHelmetOptions): Pr
 const DOCUMENT_TYPE = /^(?:text\/html|application\/xhtml\+xml|image\/svg\+xml|(?:text|application)\/xml)\b/i
 const STYLESHEET_TYPE = /^text\/css\b/i
 
+/** What a Content-Type is for the security headers: a document, a stylesheet, or neither. */
+export type ContentKind = 'document' | 'stylesheet' | null
+
+const kinds = new Map<string, ContentKind>()
+/** How many distinct Content-Type values {@link contentKind} remembers (a site sends a handful). */
+const MAX_REMEMBERED_TYPES = 64
+
+/**
+ * {@link isDocument} and {@link isStylesheet} in one answer, remembered per Content-Type value:
+ * every response asks, and two regular expressions cost more than a lookup.
+ */
+export function contentKind (contentType: unknown): ContentKind {
+  if (typeof contentType !== 'string') return null
+  let kind = kinds.get(contentType)
+  if (kind === undefined) {
+    kind = isDocument(contentType) ? 'document' : isStylesheet(contentType) ? 'stylesheet' : null
+    if (kinds.size < MAX_REMEMBERED_TYPES) kinds.set(contentType, kind)
+  }
+  return kind
+}
+
 /** True when a response of this Content-Type is a document a browser renders. */
 export function isDocument (contentType: unknown): boolean {
   return typeof contentType === 'string' && DOCUMENT_TYPE.test(contentType)
