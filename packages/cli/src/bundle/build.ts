@@ -9,7 +9,7 @@ import { BUNDLE_DIR, BUNDLE_MAIN, BUNDLE_STAMP, stampOf } from './find.js'
 /**
  * Packages left out of the bundle and loaded from node_modules when asked for: tao's
  * TypeScript tooling (a built start never loads it), and optional packages of the driver and
- * of ws that are required inside try blocks when installed.
+ * of ws that are required inside try blocks when installed. (Native addons too: below.)
  */
 const EXTERNAL = [
   'tsx', 'esbuild', 'typescript', 'fsevents',
@@ -17,12 +17,40 @@ const EXTERNAL = [
   'bufferutil', 'utf-8-validate',
 ]
 
-/** Packages of node_modules with a native addon: bundled JavaScript cannot find their binaries. */
-function nativePackages (root: string): string[] {
-  const modules = join(root, 'node_modules')
-  if (!existsSync(modules)) return []
-  const names = readdirSync(modules).flatMap((n) => (n.startsWith('@') ? readdirSync(join(modules, n)).map((m) => `${n}/${m}`) : [n]))
-  return names.filter((n) => ['binding.gyp', 'prebuilds'].some((f) => existsSync(join(modules, n, f))))
+/** A package folder's root (its package.json's folder under a node_modules), or null. */
+function packageRoot (file: string): string | null {
+  const at = file.lastIndexOf(`${sep}node_modules${sep}`)
+  if (at === -1) return null
+  const rest = file.slice(at + 14).split(sep)
+  return file.slice(0, at + 14) + (rest[0]!.startsWith('@') ? join(rest[0]!, rest[1] ?? '') : rest[0])
+}
+
+/**
+ * Packages with a native addon (a binding.gyp or prebuilt binaries) stay outside the bundle,
+ * wherever they are installed (nested ones too): bundled JavaScript could not find their
+ * binaries. Each is required by its resolved file, relative to the bundle inside the project.
+ */
+function nativeAddons (root: string, outdir: string): Plugin {
+  const native = new Map<string, boolean>()
+  const isNative = (pkg: string): boolean => {
+    let yes = native.get(pkg)
+    if (yes === undefined) native.set(pkg, yes = ['binding.gyp', 'prebuilds'].some((f) => existsSync(join(pkg, f))))
+    return yes
+  }
+  const inner = Symbol('resolving')
+  return {
+    name: 'tao-native-addons',
+    setup (build) {
+      build.onResolve({ filter: /^[^./]/ }, async (args) => {
+        if (args.pluginData === inner || args.path.startsWith('node:')) return undefined
+        const found = await build.resolve(args.path, { resolveDir: args.resolveDir, kind: args.kind, importer: args.importer, pluginData: inner })
+        const pkg = found.errors.length === 0 && !found.external ? packageRoot(found.path) : null
+        if (pkg === null || !isNative(pkg)) return undefined
+        const url = urlFrom(root, outdir, found.path)
+        return { path: url.startsWith('file:') ? found.path : url, external: true }
+      })
+    },
+  }
 }
 
 /** Every compiled module of the project in build/ (its tests, templates and bundle aside). */
@@ -129,9 +157,9 @@ export async function bundleServer (root: string, build: string, packageModules:
       format: 'cjs',
       platform: 'node',
       target: 'node20',
-      external: [...EXTERNAL, ...nativePackages(root)],
+      external: EXTERNAL,
       banner: { js: BANNER },
-      plugins: [originalPlaces(root, outdir)],
+      plugins: [nativeAddons(root, outdir), originalPlaces(root, outdir)],
       metafile: true,
       logLevel: 'error',
       legalComments: 'none',
