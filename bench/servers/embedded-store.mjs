@@ -27,13 +27,14 @@ process.on('message', (m) => {
     }, 50)
   }
   if (m === 'rss') {
-    const { rss, heapUsed, arrayBuffers } = process.memoryUsage()
+    const { rss, heapUsed, heapTotal, external, arrayBuffers } = process.memoryUsage()
     // With --expose-gc, also the RSS once garbage is collected: what the store holds. Buffers
     // are freed by a sweeper after the collection, hence the wait and the second one.
     globalThis.gc?.()
     setTimeout(() => {
       globalThis.gc?.()
-      process.send({ rss, heapUsed, arrayBuffers, rssAfterGc: process.memoryUsage().rss, openMs, openCpuMs })
+      const after = process.memoryUsage()
+      process.send({ rss, heapUsed, heapTotal, external, arrayBuffers, rssAfterGc: after.rss, afterGc: after, openMs, openCpuMs })
     }, 200)
   }
 })

@@ -66,7 +66,11 @@ export class Collection {
     checkDocument(obj, raw)
     const keys = this.#checkUnique(old.id, obj)
     for (const [index, k] of keys) {
-      index.remove(old.id, index.keysOf(old.obj), old.seq)
+      const before = index.keysOf(old.obj)
+      // Most updates leave the indexed fields alone: a Map delete and set of the same key
+      // would only churn the index (and its B+ tree).
+      if (index.unchanged(before, k)) continue
+      index.remove(old.id, before, old.seq)
       index.add(old.id, k, old.seq)
     }
     old.release(this.#decoded)
