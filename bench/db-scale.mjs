@@ -10,6 +10,7 @@
 //    rebuilt), and the RSS after it;
 // 4. steady updates ($inc on random documents, 16 in flight) while sampling the directory's
 //    size: the journal is compacted into the snapshot, so disk use stays bounded.
+// TAO_BENCH_SLOWEST=1 also lists the slowest of the first finds, by position.
 // Every loop is bounded in count.
 import { fork } from 'node:child_process'
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
