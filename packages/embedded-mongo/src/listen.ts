@@ -75,7 +75,14 @@ export async function listenUnix (server: Server): Promise<Listening> {
     throw listenError(`a unix socket in ${tmpdir()}`, err as NodeJS.ErrnoException, "Make the temporary directory writable (TMPDIR), or use transport 'tcp'.")
   }
   const path = socketPathFor(dir)
-  const cleanup = (): void => { rmSync(dir, { recursive: true, force: true }) }
+  // A process that exits without closing the store (process.exit, an uncaught error) still
+  // removes the directory; only a killed one leaves it behind (in the temporary directory).
+  const remove = (): void => { rmSync(dir, { recursive: true, force: true }) }
+  process.once('exit', remove)
+  const cleanup = (): void => {
+    process.off('exit', remove)
+    remove()
+  }
   try {
     if (path.length > MAX_SOCKET_PATH) throw Object.assign(new Error('path too long'), { code: 'ENAMETOOLONG' })
     await listenOn(server, path, (err) => listenError(path, err, "Set TMPDIR to a shorter, writable directory, or use transport 'tcp'."))

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import { spawnSync } from 'node:child_process'
 import { existsSync, statSync } from 'node:fs'
 import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -53,6 +54,17 @@ describe('transport: TCP loopback or a unix domain socket', () => {
     assert.equal(existsSync(dirname(path)), false)
     // Nothing listens there any more.
     await assert.rejects(new Promise((resolve, reject) => connect(path).once('connect', resolve).once('error', reject)))
+  })
+
+  it('removes the socket directory when the process exits without closing the store', { skip: !unixSockets }, () => {
+    const script = `import { startEmbeddedMongo } from ${JSON.stringify(new URL('../../src/index.ts', import.meta.url).href)}
+const server = await startEmbeddedMongo({ transport: 'unix' })
+console.log(server.socketPath)
+process.exit(0)`
+    const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000 })
+    const path = run.stdout.trim()
+    assert.ok(path.endsWith('mongodb.sock'), run.stdout + run.stderr)
+    assert.equal(existsSync(dirname(path)), false)
   })
 
   it("'auto' is a unix socket where the platform has them", async () => {
