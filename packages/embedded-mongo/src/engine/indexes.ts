@@ -148,13 +148,13 @@ export class Index {
   /**
    * Whether a document's keys before and after a change are the same single key with no
    * array in it, so the index needs no change. Not under a collation, where equal keys can
-   * stand for different values, which the B+ tree keeps, nor for binary values (see holdsBytes).
+   * stand for different values, which the B+ tree keeps.
    */
   unchanged (before: IndexKey[], after: IndexKey[]): boolean {
     const [a] = before
     const [b] = after
     return this.collation === undefined && before.length === 1 && after.length === 1 && a?.key === b?.key &&
-      a !== undefined && !isMultikey(before) && !isMultikey(after) && !Object.values(a.values).some(holdsBytes)
+      !isMultikey(before) && !isMultikey(after)
   }
 
   add (id: string, keys: IndexKey[], seq: number): void {
@@ -189,13 +189,6 @@ export class Index {
 
 // Several keys, or an array (empty, or nested) as a key value: the document sorts by its
 // smallest or largest element, which one walk of the index cannot give for both directions.
-// Binary and Decimal128 values are decoded as views of the document's bytes: the B+ tree
-// must not keep an old version's, which would keep that version's buffer in memory.
-function holdsBytes (v: unknown): boolean {
-  const type = (v as { _bsontype?: string } | null)?._bsontype
-  return type === 'Binary' || type === 'Decimal128'
-}
-
 function isMultikey (keys: IndexKey[]): boolean {
   return keys.length > 1 || keys.some((k) => Object.values(k.values).some(Array.isArray))
 }
