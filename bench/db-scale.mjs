@@ -10,6 +10,7 @@
 //    rebuilt), and the RSS after it;
 // 4. steady updates ($inc on random documents, 16 in flight) while sampling the directory's
 //    size: the journal is compacted into the snapshot, so disk use stays bounded.
+// TAO_BENCH_SLOWEST=1 also lists the slowest of the first finds, by position.
 // Every loop is bounded in count.
 import { fork } from 'node:child_process'
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
@@ -70,6 +71,13 @@ const doc = (i) => ({
   bio: 'Writes about gardens, bicycles and the small joys of a well-kept notebook.',
 })
 
+/** The store's memory from a 'rss' answer: RSS against the BSON size, and where it is (V8 heap, buffers outside it), as is and after a full GC. */
+const memory = (m, dataSize) => {
+  const g = m.afterGc
+  return `RSS ${MB(m.rss)} = ${(m.rss / dataSize).toFixed(2)}x the BSON size (V8 heap used ${MB(m.heapUsed)} of ${MB(m.heapTotal)}, buffers ${MB(m.arrayBuffers)}, other external ${MB(m.external - m.arrayBuffers)}); ` +
+    `after a full GC ${MB(g.rss)} = ${(g.rss / dataSize).toFixed(2)}x (heap used ${MB(g.heapUsed)} of ${MB(g.heapTotal)}, buffers ${MB(g.arrayBuffers)}; outside them ${MB(g.rss - g.heapTotal - g.external)})`
+}
+
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]
 
 async function main () {
@@ -88,7 +96,7 @@ async function main () {
     const { dataSize, objects } = await client.db('bench').command({ dbStats: 1 })
     const loaded = await store.stats()
     console.log(`${objects.toLocaleString('en-US')} documents, ${MB(dataSize)} of BSON (${(dataSize / objects).toFixed(0)} bytes each), inserted in ${loadSecs.toFixed(1)} s`)
-    console.log(`RSS after loading: ${MB(loaded.rss)} = ${(loaded.rss / dataSize).toFixed(2)}x the BSON size (V8 heap used ${MB(loaded.heapUsed)}, buffers ${MB(loaded.arrayBuffers)}); after a full GC ${MB(loaded.rssAfterGc)} = ${(loaded.rssAfterGc / dataSize).toFixed(2)}x`)
+    console.log(`after loading: ${memory(loaded, dataSize)}`)
 
     // The first finds after a start pay for compiling the find path (in the store and in the
     // driver): they are reported apart from the rest.
@@ -100,8 +108,10 @@ async function main () {
       await store.gcs()
       const times = []
       let first
+      let firstTimes
       for (let k = 0; k < WARM + FINDS; k++) {
         if (k === WARM) {
+          firstTimes = [...times]
           first = [...times].sort((a, b) => a - b)
           times.length = 0
         }
@@ -111,6 +121,7 @@ async function main () {
         times.push(performance.now() - t)
         if (found?.n !== i) throw new Error(`findOne({ email }) found ${found?.n} for ${i}`)
       }
+      if (process.env.TAO_BENCH_SLOWEST) console.log(`slowest of the first ${WARM}: ${firstTimes.map((t, k) => [t, k]).sort((a, b) => b[0] - a[0]).slice(0, 25).map(([t, k]) => `#${k} ${t.toFixed(2)}`).join(', ')}`)
       times.sort((a, b) => a - b)
       const gc = await store.gcs()
       console.log(`${label}: indexed equality find (findOne({ email }), one at a time): first ${WARM.toLocaleString('en-US')} finds p50 ${percentile(first, 0.5).toFixed(3)} ms, p99 ${percentile(first, 0.99).toFixed(3)} ms; next ${FINDS.toLocaleString('en-US')} finds p50 ${percentile(times, 0.5).toFixed(3)} ms, p99 ${percentile(times, 0.99).toFixed(3)} ms, max ${times[times.length - 1].toFixed(1)} ms; the store's collections meanwhile: ${gc.count}, ${gc.totalMs.toFixed(1)} ms in all, longest ${gc.maxMs.toFixed(1)} ms`)
@@ -124,7 +135,7 @@ async function main () {
     store = await startStore(dir)
     const restartMs = performance.now() - t1
     const reopened = await store.stats()
-    console.log(`restart: store open (load + index rebuild) ${(reopened.openMs / 1000).toFixed(1)} s wall, ${(reopened.openCpuMs / 1000).toFixed(1)} s CPU; process start to ready ${(restartMs / 1000).toFixed(1)} s; disk ${MB(onDisk.total)}; RSS ${MB(reopened.rss)} = ${(reopened.rss / dataSize).toFixed(2)}x the BSON size (V8 heap used ${MB(reopened.heapUsed)}, buffers ${MB(reopened.arrayBuffers)}); after a full GC ${MB(reopened.rssAfterGc)} = ${(reopened.rssAfterGc / dataSize).toFixed(2)}x`)
+    console.log(`restart: store open (load + index rebuild) ${(reopened.openMs / 1000).toFixed(1)} s wall, ${(reopened.openCpuMs / 1000).toFixed(1)} s CPU; process start to ready ${(restartMs / 1000).toFixed(1)} s; disk ${MB(onDisk.total)}; ${memory(reopened, dataSize)}`)
     client = await new MongoClient(store.uri).connect()
     people = client.db('bench').collection('people')
     await findLatencies('after restart')
@@ -154,7 +165,7 @@ async function main () {
     const updSecs = (performance.now() - t2) / 1000
     const after = dirBytes(dir)
     const rss = await store.stats()
-    console.log(`${UPDATES.toLocaleString('en-US')} updates in ${updSecs.toFixed(1)} s (${Math.round(UPDATES / updSecs).toLocaleString('en-US')}/s, 16 in flight): journal max ${MB(maxJournal)}, directory max ${MB(maxTotal)} = ${(maxTotal / dataSize).toFixed(2)}x the BSON size, ${compactions} compaction(s) seen; at the end journal ${MB(after.journal)}, directory ${MB(after.total)}; RSS ${MB(rss.rss)} = ${(rss.rss / dataSize).toFixed(2)}x (V8 heap used ${MB(rss.heapUsed)}, buffers ${MB(rss.arrayBuffers)}), after a full GC ${MB(rss.rssAfterGc)} = ${(rss.rssAfterGc / dataSize).toFixed(2)}x`)
+    console.log(`${UPDATES.toLocaleString('en-US')} updates in ${updSecs.toFixed(1)} s (${Math.round(UPDATES / updSecs).toLocaleString('en-US')}/s, 16 in flight): journal max ${MB(maxJournal)}, directory max ${MB(maxTotal)} = ${(maxTotal / dataSize).toFixed(2)}x the BSON size, ${compactions} compaction(s) seen; at the end journal ${MB(after.journal)}, directory ${MB(after.total)}; ${memory(rss, dataSize)}`)
     await client.close()
   } finally {
     await store.stop()

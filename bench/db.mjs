@@ -1,5 +1,6 @@
 // Database benchmarks (not part of `npm test`). Build first (`npx tsc -b`), then:
-//   node --import tsx bench/db.mjs [--seconds 2] [--rounds 5] [--only cpu|floor|driver|http] [--cpu-prof]
+//   node --import tsx bench/db.mjs [--seconds 2] [--rounds 5] [--only cpu|floor|driver|http]
+//     [--transport tcp,unix] [--cpu-prof]
 // 1. The official driver on the embedded store, the store in its own process as a mongod
 //    would be: insertOne/s and findOne({ _id })/s, one operation at a time and 16 in flight, in
 //    memory and on disk (every acknowledged write is fsynced), with the store's own CPU time per
@@ -9,6 +10,8 @@
 //    database: same server process, interleaved rounds, medians.
 // The floor: the same driver finds against a server answering canned replies
 // (bench/servers/canned-mongo.mjs), in rounds interleaved with the store's; --only floor runs it alone.
+// --transport: TCP loopback and/or a unix domain socket (tao's default where the platform has
+// them), each measured in the same interleaved rounds; both by default.
 // Every measurement is bounded in time and count.
 import { fork, spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -26,6 +29,7 @@ const SECONDS = Number(arg('seconds', 2))
 const ROUNDS = Number(arg('rounds', 5))
 const ONLY = arg('only', '')
 const PROFILE = process.argv.includes('--cpu-prof')
+const TRANSPORTS = arg('transport', 'tcp,unix').split(',')
 const MAX_OPS = 200_000
 const fixture = fileURLToPath(new URL('../packages/core/test/fixtures/db-notes', import.meta.url))
 const storeServer = fileURLToPath(new URL('./servers/embedded-store.mjs', import.meta.url))
@@ -48,9 +52,9 @@ async function rate (op, concurrency) {
 }
 
 /** The store (or another server script) in a child process; resolves { uri, cpu(), stop() }. */
-async function startStore (dir, script = storeServer) {
+async function startStore (dir, script = storeServer, transport = 'tcp') {
   const execArgv = [...(PROFILE ? ['--cpu-prof', '--cpu-prof-dir', fileURLToPath(new URL('./profiles', import.meta.url))] : [])]
-  const child = fork(script, [dir ?? ''], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv })
+  const child = fork(script, [dir ?? '', transport], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv })
   const uri = await new Promise((resolve, reject) => {
     child.once('message', (m) => resolve(m.url))
     child.once('exit', (code) => reject(new Error(`the store exited with ${code}`)))
@@ -63,8 +67,8 @@ async function startStore (dir, script = storeServer) {
 const LOOKUP_DOCS = 10_000
 
 /** One round on a fresh store: { 'insert 1': { rate, cpuUs }, 'find 16': ... }. */
-async function driverRound (dir) {
-  const store = await startStore(dir)
+async function driverRound (dir, transport) {
+  const store = await startStore(dir, storeServer, transport)
   const client = await new MongoClient(store.uri, { maxPoolSize: 20 }).connect()
   const db = client.db('bench')
   const out = {}
@@ -143,8 +147,8 @@ async function ownCpuBench () {
  * with a reply built once (bench/servers/canned-mongo.mjs). Whatever the store does, the
  * driver cannot go faster than this on this machine; its CPU per op is the driver's own cost.
  */
-async function floorRound () {
-  const server = await startStore(undefined, cannedServer)
+async function floorRound (transport) {
+  const server = await startStore(undefined, cannedServer, transport)
   const client = await new MongoClient(server.uri, { maxPoolSize: 20 }).connect()
   const out = {}
   try {
@@ -167,14 +171,16 @@ async function floorRound () {
 
 async function driverBench () {
   const dir = mkdtempSync(join(tmpdir(), 'tao-bench-db-'))
-  const results = ONLY === 'floor' ? { floor: [] } : { floor: [], memory: [], disk: [] }
+  const kinds = ONLY === 'floor' ? ['floor'] : ['floor', 'memory', 'disk']
+  const results = Object.fromEntries(kinds.flatMap((kind) => TRANSPORTS.map((t) => [`${kind} ${t}`, []])))
   try {
     // Rounds interleave the floor and the store, so both meet the same load on a shared machine.
     for (let round = 0; round < ROUNDS; round++) {
       const modes = Object.keys(results)
       for (const mode of round % 2 === 0 ? modes : modes.reverse()) {
         rmSync(join(dir, 'data'), { recursive: true, force: true })
-        results[mode].push(await (mode === 'floor' ? floorRound() : driverRound(mode === 'disk' ? join(dir, 'data') : undefined)))
+        const [kind, transport] = mode.split(' ')
+        results[mode].push(await (kind === 'floor' ? floorRound(transport) : driverRound(kind === 'disk' ? join(dir, 'data') : undefined, transport)))
       }
     }
   } finally {
@@ -185,13 +191,20 @@ async function driverBench () {
       const rates = rounds.map((r) => r[name].rate)
       const cpus = rounds.map((r) => r[name].cpuUs)
       const drivers = rounds.map((r) => r[name].driverUs)
-      console.log(`${mode.padEnd(6)} ${name} in flight  ops/s ${fmt(median(rates))} (${spread(rates)})   ${mode === 'floor' ? 'server' : 'store '} CPU/op ${median(cpus).toFixed(1).padStart(5)} us (${spread(cpus, 1)})   driver CPU/op ${median(drivers).toFixed(1).padStart(5)} us`)
+      console.log(`${mode.padEnd(11)} ${name} in flight  ops/s ${fmt(median(rates))} (${spread(rates)})   ${mode.startsWith('floor') ? 'server' : 'store '} CPU/op ${median(cpus).toFixed(1).padStart(5)} us (${spread(cpus, 1)})   driver CPU/op ${median(drivers).toFixed(1).padStart(5)} us`)
     }
   }
-  for (const mode of ['memory', 'disk']) {
-    if (results[mode] === undefined) continue
-    const ratios = results[mode].map((r, i) => r['findOne   16'].rate / results.floor[i]['findOne   16'].rate)
-    console.log(`${mode} findOne 16 in flight against the floor of the same round: ${median(ratios).toFixed(2)}x (${spread(ratios, 2)})`)
+  for (const mode of Object.keys(results)) {
+    const [kind, transport] = mode.split(' ')
+    if (kind === 'floor') continue
+    const ratios = results[mode].map((r, i) => r['findOne   16'].rate / results[`floor ${transport}`][i]['findOne   16'].rate)
+    console.log(`${mode} findOne 16 in flight against the floor (${transport}) of the same round: ${median(ratios).toFixed(2)}x (${spread(ratios, 2)})`)
+  }
+  if (TRANSPORTS.includes('tcp') && TRANSPORTS.includes('unix')) {
+    for (const kind of kinds) {
+      const ratios = results[`${kind} unix`].map((r, i) => r['findOne   16'].rate / results[`${kind} tcp`][i]['findOne   16'].rate)
+      console.log(`${kind} findOne 16 in flight, unix socket against TCP of the same round: ${median(ratios).toFixed(2)}x (${spread(ratios, 2)})`)
+    }
   }
 }
 

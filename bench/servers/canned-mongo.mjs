@@ -2,7 +2,10 @@
 // answers every message with a reply built once (hello for the handshake and monitoring, a
 // one-document find batch for anything else), patching only responseTo. What the driver
 // achieves against it is what the driver and the kernel cost on their own.
+import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
 import { BSON, ObjectId } from 'bson'
 import { announce } from '../lib/serve.mjs'
 
@@ -66,7 +69,14 @@ const server = createServer((socket) => {
   })
   socket.on('error', () => {})
 })
-server.listen(0, '127.0.0.1', () => {
-  announce(`mongodb://127.0.0.1:${server.address().port}/?directConnection=true`)
-})
+// argv[3]: 'unix' listens on a unix socket in a temporary directory instead of TCP loopback.
+if (process.argv[3] === 'unix') {
+  const socketPath = join(mkdtempSync(join(tmpdir(), 'tao-bench-canned-')), 'mongodb.sock')
+  process.on('exit', () => rmSync(dirname(socketPath), { recursive: true, force: true }))
+  server.listen(socketPath, () => announce(`mongodb://${encodeURIComponent(socketPath)}/?directConnection=true`))
+} else {
+  server.listen(0, '127.0.0.1', () => {
+    announce(`mongodb://127.0.0.1:${server.address().port}/?directConnection=true`)
+  })
+}
 process.on('SIGTERM', () => process.exit(0))

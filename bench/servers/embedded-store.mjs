@@ -1,5 +1,5 @@
 // The embedded store alone in its own process, as a mongod would be: argv[2] is the data
-// directory ('' for memory). Announces its URI and the time it took to open (loading a data
+// directory ('' for memory), argv[3] the transport ('tcp' when absent, or 'unix'). Announces its URI and the time it took to open (loading a data
 // directory included, wall and CPU time), and answers 'cpu' like the HTTP bench servers, 'rss'
 // with its memory use and 'gc' with its collections since the last 'gc'.
 import { PerformanceObserver } from 'node:perf_hooks'
@@ -11,7 +11,7 @@ const { startEmbeddedMongo } = await import(process.env.TAO_BENCH_STORE || '@tao
 const dir = process.argv[2] || undefined
 const start = performance.now()
 const cpuStart = process.cpuUsage()
-const store = await startEmbeddedMongo({ dir })
+const store = await startEmbeddedMongo({ dir, transport: process.argv[3] || 'tcp' })
 const openMs = performance.now() - start
 const cpu = process.cpuUsage(cpuStart)
 const openCpuMs = (cpu.user + cpu.system) / 1000
@@ -27,13 +27,14 @@ process.on('message', (m) => {
     }, 50)
   }
   if (m === 'rss') {
-    const { rss, heapUsed, arrayBuffers } = process.memoryUsage()
+    const { rss, heapUsed, heapTotal, external, arrayBuffers } = process.memoryUsage()
     // With --expose-gc, also the RSS once garbage is collected: what the store holds. Buffers
     // are freed by a sweeper after the collection, hence the wait and the second one.
     globalThis.gc?.()
     setTimeout(() => {
       globalThis.gc?.()
-      process.send({ rss, heapUsed, arrayBuffers, rssAfterGc: process.memoryUsage().rss, openMs, openCpuMs })
+      const after = process.memoryUsage()
+      process.send({ rss, heapUsed, heapTotal, external, arrayBuffers, rssAfterGc: after.rss, afterGc: after, openMs, openCpuMs })
     }, 200)
   }
 })

@@ -1,4 +1,4 @@
-import { createServer, isIP, type Server, type Socket } from 'node:net'
+import { createServer, isIP, type Socket } from 'node:net'
 import { resolve as resolvePath } from 'node:path'
 import { serveConnection, type ServerState } from './connection.js'
 import { debug } from './debug.js'
@@ -7,6 +7,7 @@ import { readById } from './engine/read-by-id.js'
 import { Store } from './engine/store.js'
 import { DEFAULT_TTL_SLEEP_SECS, TtlMonitor } from './engine/ttl.js'
 import { EmbeddedMongoError } from './errors.js'
+import { listenTcp, listenUnix, usesUnixSocket, type Listening, type Transport } from './listen.js'
 import { DiskStorage } from './storage/disk-storage.js'
 
 /** Options of {@link startEmbeddedMongo}. */
@@ -17,6 +18,14 @@ export interface EmbeddedMongoOptions {
   host?: string
   /** TCP port; 0 picks a free one. @default 0 */
   port?: number
+  /**
+   * `'tcp'` listens on `host:port`. `'unix'` listens on a unix domain socket in a private
+   * directory made for it (mode 0700, removed at close): only this user can connect, and each
+   * message costs the kernel less than over TCP loopback. `'auto'` is `'unix'` where the
+   * platform has unix sockets (not Windows) and neither `host` nor `port` is given, else `'tcp'`.
+   * @default 'tcp'
+   */
+  transport?: Transport
   /** Receives warnings meant for the developer (e.g. a damaged journal that was repaired). */
   log?: (msg: string) => void
   /**
@@ -29,10 +38,19 @@ export interface EmbeddedMongoOptions {
 
 /** A running embedded database. */
 export interface EmbeddedMongo {
-  /** Connection string for the official driver, e.g. `mongodb://127.0.0.1:PORT/?directConnection=true`. */
+  /**
+   * Connection string for the official driver, e.g. `mongodb://127.0.0.1:PORT/?directConnection=true`,
+   * or `mongodb://%2Ftmp%2Ftao-db-XXXXXX%2Fmongodb.sock/?directConnection=true` on a unix socket.
+   */
   readonly uri: string
+  /** The loopback address of the TCP transport (the default host with a unix socket). */
   readonly host: string
+  /** The TCP port; 0 on a unix socket. */
   readonly port: number
+  /** The unix socket's path with transport 'unix'; undefined on TCP. */
+  readonly socketPath: string | undefined
+  /** Where it listens, for messages: `host:port`, or the unix socket's path. */
+  readonly address: string
   /** The data directory, absolute; undefined in memory mode. */
   readonly dir: string | undefined
   /**
@@ -48,6 +66,19 @@ export interface EmbeddedMongo {
 
 function isLoopback (host: string): boolean {
   return host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'))
+}
+
+function checkTransport (transport: Transport, explicitAddress: boolean): void {
+  if (transport !== 'tcp' && transport !== 'unix' && transport !== 'auto') {
+    throw new EmbeddedMongoError('TAO_ERR_EMBEDDED_OPTIONS',
+      `The embedded database option transport must be 'tcp', 'unix' or 'auto', but ${JSON.stringify(transport)} was given. Omit it for 'tcp'.`,
+      { transport })
+  }
+  if (transport === 'unix' && (explicitAddress || process.platform === 'win32')) {
+    throw new EmbeddedMongoError('TAO_ERR_EMBEDDED_OPTIONS',
+      `The embedded database cannot use transport 'unix' ${explicitAddress ? 'with a host or port' : 'on Windows'}. Use transport 'tcp'${explicitAddress ? ', or omit host and port' : ''}.`,
+      { transport })
+  }
 }
 
 function checkOptions (host: string, port: number, ttlSleep: number): void {
@@ -68,20 +99,6 @@ function checkOptions (host: string, port: number, ttlSleep: number): void {
   }
 }
 
-async function listen (server: Server, host: string, port: number): Promise<number> {
-  return await new Promise((resolve, reject) => {
-    server.once('error', (err: NodeJS.ErrnoException) => {
-      reject(new EmbeddedMongoError('TAO_ERR_EMBEDDED_LISTEN',
-        `The embedded database could not listen on ${host}:${port} (${err.code ?? err.message}). ${err.code === 'EADDRINUSE' ? 'Another process uses that port: stop it, or ' : ''}Choose another port, or use port 0 to pick a free one.`,
-        { host, port }, { cause: err }))
-    })
-    server.listen(port, host, () => {
-      const address = server.address()
-      resolve(typeof address === 'object' && address !== null ? address.port : port)
-    })
-  })
-}
-
 /**
  * Starts an in-process server that speaks the MongoDB wire protocol on loopback, for the
  * official `mongodb` driver. With `dir`, data survives restarts; without, it lives in memory.
@@ -94,7 +111,11 @@ async function listen (server: Server, host: string, port: number): Promise<numb
 export async function startEmbeddedMongo (options: EmbeddedMongoOptions = {}): Promise<EmbeddedMongo> {
   const host = options.host ?? '127.0.0.1'
   const ttlSleep = options.ttlMonitorSleepSecs ?? DEFAULT_TTL_SLEEP_SECS
+  const transport = options.transport ?? 'tcp'
+  const explicitAddress = options.host !== undefined || options.port !== undefined
+  checkTransport(transport, explicitAddress)
   checkOptions(host, options.port ?? 0, ttlSleep)
+  const unix = usesUnixSocket(transport, explicitAddress)
   const dir = options.dir === undefined ? undefined : resolvePath(options.dir)
   const store = new Store()
   const storage = dir === undefined ? undefined : DiskStorage.open(dir, store, { log: options.log ?? (() => {}) })
@@ -112,9 +133,9 @@ export async function startEmbeddedMongo (options: EmbeddedMongoOptions = {}): P
     socket.once('close', () => sockets.delete(socket))
     serveConnection(socket, ++connections, state)
   })
-  let port: number
+  let listening: Listening
   try {
-    port = await listen(server, host, options.port ?? 0)
+    listening = unix ? await listenUnix(server) : await listenTcp(server, host, options.port ?? 0)
   } catch (err) {
     cursors.close()
     ttl.close()
@@ -123,8 +144,7 @@ export async function startEmbeddedMongo (options: EmbeddedMongoOptions = {}): P
   }
   // After listening, a server error (e.g. too many open files) must not crash the application.
   server.on('error', (err) => { debug('server error: %s', err.message) })
-  const uriHost = host.includes(':') ? `[${host}]` : host
-  debug('listening on %s:%d (%s)', host, port, dir ?? 'in memory')
+  debug('listening on %s (%s)', listening.address, dir ?? 'in memory')
 
   let closing: Promise<void> | undefined
   const close = async (): Promise<void> => {
@@ -132,17 +152,20 @@ export async function startEmbeddedMongo (options: EmbeddedMongoOptions = {}): P
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()))
       for (const socket of sockets) socket.destroy()
       await stopped
+      listening.cleanup()
       cursors.close()
       ttl.close()
       await storage?.close()
-      debug('closed %s:%d', host, port)
+      debug('closed %s', listening.address)
     })()
     return await closing
   }
   return {
-    uri: `mongodb://${uriHost}:${port}/?directConnection=true`,
+    uri: listening.uri,
     host,
-    port,
+    port: listening.port,
+    socketPath: listening.socketPath,
+    address: listening.address,
     dir,
     readById: (db, collection, id) => closing === undefined ? readById(store, db, collection, id) : undefined,
     close,

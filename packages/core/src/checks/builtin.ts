@@ -5,7 +5,7 @@ import { missingTranslations } from '../i18n/extract.js'
 import type { Settings } from '../settings/index.js'
 import { readNginxConf, readUnits } from './deploy-files.js'
 import { checkDatabase } from '../db/checks.js'
-import { splitUrl } from '../db/url.js'
+import { isLocalHost, splitUrl } from '../db/url.js'
 import { decodeKey, lowEntropyReason } from '../session/keys.js'
 import { finding, type CheckId, type CheckMessage } from './messages.js'
 import type { CheckContext, CheckDef } from './registry.js'
@@ -108,8 +108,6 @@ function translations ({ settings, root, apps }: CheckContext): CheckMessage[] {
     m.missing.slice(0, 3).map((k) => `'${k}'`).join(', ') + (m.missing.length > 3 ? ', …' : '')))
 }
 
-const LOOPBACK_HOST = /^(127\.\d+\.\d+\.\d+|\[?::1\]?|localhost)(:\d+)?$/
-
 /**
  * websocket.W001: a database other machines could share (a server that is not on loopback)
  * while channels have no broker (no Redis URL, no transport factory): a second machine
@@ -120,7 +118,7 @@ function channelBroker ({ settings }: CheckContext): CheckMessage[] {
   const url = settings.database.url
   if (url === undefined || url === 'memory') return []
   const hosts = splitUrl(url)?.hosts.split(',') ?? []
-  if (hosts.length > 0 && hosts.every((h) => LOOPBACK_HOST.test(h))) return []
+  if (hosts.length > 0 && hosts.every(isLocalHost)) return []
   const ws = settings.websocket
   if (typeof ws.transport === 'function' || ws.transport === 'redis') return []
   if ((ws.channels.url ?? settings.redis.url) !== undefined && ws.transport === 'auto') return []
@@ -136,7 +134,7 @@ function sharedStores (ctx: CheckContext): CheckMessage[] {
   const url = settings.database.url
   if (url === undefined || url === 'memory') return []
   const hosts = splitUrl(url)?.hosts.split(',') ?? []
-  if (hosts.length > 0 && hosts.every((h) => LOOPBACK_HOST.test(h))) return []
+  if (hosts.length > 0 && hosts.every(isLocalHost)) return []
   const local = (choice: string) => choice === 'memory' || (choice === 'auto' && settings.redis.url === undefined)
   const what = [local(settings.cache.backend) ? 'the cache lives' : '', local(settings.rateLimit.store) ? 'rate limits count' : ''].filter(Boolean)
   return what.length === 0 ? [] : [finding('cache.W001', what.join(' and '))]

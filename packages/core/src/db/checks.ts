@@ -1,6 +1,6 @@
 import type { Settings } from '../settings/index.js'
 import { databaseTarget } from './embedded.js'
-import { splitUrl } from './url.js'
+import { isLocalHost, splitUrl } from './url.js'
 
 /** An advisory about the database settings (Django-style check: advice, never fatal). */
 export interface DatabaseCheck {
@@ -26,8 +26,6 @@ export const W002: DatabaseCheck = Object.freeze({
   hint: "Add 'tls=true' to the URL's query, or use a 'mongodb+srv://' URL (TLS by default).",
 })
 
-const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/
-
 /** The database checks that apply to these settings, minus those silenced in settings.checks.silence. */
 export function checkDatabase (settings: Settings): DatabaseCheck[] {
   const found: DatabaseCheck[] = []
@@ -36,7 +34,7 @@ export function checkDatabase (settings: Settings): DatabaseCheck[] {
   if (!settings.debug && target.kind === 'server') {
     const p = splitUrl(target.url)
     const hasPassword = p !== null && p.scheme === 'mongodb' && p.password !== undefined
-    const remote = p !== null && p.hosts.split(',').some((h) => !LOOPBACK.test(h))
+    const remote = p !== null && p.hosts.split(',').some((h) => !isLocalHost(h))
     const tls = p !== null && /[?&](tls|ssl)=true(&|$)/i.test(p.tail)
     if (hasPassword && remote && !tls) found.push(W002)
   }

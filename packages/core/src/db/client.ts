@@ -200,7 +200,7 @@ export class Database {
     // The store runs in this process: finds by _id skip the wire. Not while the debug
     // toolbar monitors commands, which must see every query.
     this.#db = this.#monitor ? client.db(this.name) : new LocalReadsDb(client, this.name, store.readById)
-    this.#host = `the embedded store at ${store.host}:${store.port}`
+    this.#host = `the embedded store at ${store.address}`
     this.#log.info(dir === undefined
       ? `database: embedded store in memory (${store.uri}), database '${this.name}'; its data is lost when the process exits`
       : `database: embedded store, data in ${dir} (${store.uri}), database '${this.name}'`)

@@ -57,12 +57,14 @@ export function fromEmbeddedError (err: unknown): unknown {
 }
 
 /**
- * Starts the embedded store in `dir` (in memory when undefined).
+ * Starts the embedded store in `dir` (in memory when undefined). It listens on a unix socket
+ * in a private directory (mode 0700) where the platform has them, so only this user can reach
+ * it and each message costs the kernel less than TCP loopback; on TCP loopback on Windows.
  * @throws TAO_ERR_EMBEDDED_* as TaoErrors (e.g. TAO_ERR_EMBEDDED_LOCKED: another process owns `dir`).
  */
 export async function startEmbeddedStore (dir: string | undefined, log?: (msg: string) => void): Promise<EmbeddedMongo> {
   try {
-    return await (await loadEmbedded()).startEmbeddedMongo({ dir, log })
+    return await (await loadEmbedded()).startEmbeddedMongo({ dir, log, transport: 'auto' })
   } catch (err) {
     throw fromEmbeddedError(err)
   }
@@ -70,7 +72,11 @@ export async function startEmbeddedStore (dir: string | undefined, log?: (msg: s
 
 /** An embedded store started by a primary process for its workers. */
 export interface SharedDatabase {
-  /** The URL workers connect to; pass it to them as TAO_DATABASE_URL. */
+  /**
+   * The URL workers connect to; pass it to them as TAO_DATABASE_URL. A unix socket's URL
+   * (`mongodb://%2Ftmp%2Ftao-db-XXXXXX%2Fmongodb.sock/?directConnection=true`) where the
+   * platform has them, `mongodb://127.0.0.1:PORT/?directConnection=true` otherwise.
+   */
   readonly url: string
   /** The data directory; undefined in memory. */
   readonly dir: string | undefined

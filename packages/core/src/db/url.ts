@@ -37,13 +37,30 @@ export function splitUrl (url: string): UrlParts | null {
   }
 }
 
+// The driver's form of a unix domain socket: its absolute path, percent-encoded, ending in '.sock'.
+const UNIX_SOCKET = /^%2F.*\.sock$/i
+const LOOPBACK_HOST = /^(127\.\d+\.\d+\.\d+|\[?::1\]?|localhost)(:\d+)?$/
+
 /**
- * The hosts a connection string names, without credentials: `'db1:27017,db2:27017'`, or the
- * SRV name of a `mongodb+srv://` URL.
+ * Whether a host of a connection string is on this machine: a loopback address or name
+ * (with or without a port), or a unix domain socket (as the embedded store of a primary).
+ */
+export function isLocalHost (host: string): boolean {
+  return LOOPBACK_HOST.test(host) || UNIX_SOCKET.test(host)
+}
+
+/**
+ * The hosts a connection string names, without credentials: `'db1:27017,db2:27017'`, the
+ * SRV name of a `mongodb+srv://` URL, or a unix socket's path (decoded).
  */
 export function describeHosts (url: string): string {
   const p = splitUrl(url)
-  return p && p.hosts !== '' ? p.hosts : '(the host in the database URL)'
+  if (!p || p.hosts === '') return '(the host in the database URL)'
+  return p.hosts.split(',').map((h) => UNIX_SOCKET.test(h) ? decodeHost(h) : h).join(',')
+}
+
+function decodeHost (host: string): string {
+  try { return decodeURIComponent(host) } catch { return host }
 }
 
 /** The URL with its password and secret query values replaced by `***`, safe to log. */

@@ -124,6 +124,8 @@ test('websocket.W001: a database several machines share, and channels with no br
   assert.deepEqual(ids(await check({ ...good, redis: {}, websocket: { channels: { url: 'redis://10.0.0.9' } } })), ['cache.W001'])
   assert.deepEqual(ids(await check({ ...good, redis: {}, database: { url: 'mongodb://127.0.0.1:27017/site' } })), [], 'a database on loopback serves one machine')
   assert.deepEqual(ids(await check({ ...good, websocket: { transport: 'cluster' } })), ['websocket.W001'], "'cluster' ignores the Redis URL")
+  // What a primary's workers get as TAO_DATABASE_URL: its embedded store on a unix socket.
+  assert.deepEqual(ids(await check({ ...good, redis: {}, database: { url: 'mongodb://%2Ftmp%2Ftao-db-x1%2Fmongodb.sock/?directConnection=true' } })), [], 'a database on a unix socket serves one machine')
 })
 
 test('cache.W001: a database several machines share, and the cache or rate limits in memory (issue #18)', async () => {
@@ -135,6 +137,7 @@ test('cache.W001: a database several machines share, and the cache or rate limit
   assert.deepEqual(ids(limitsOnly), ['cache.W001'])
   assert.match(limitsOnly.findings[0]!.msg, /but rate limits count in each process's memory/)
   assert.deepEqual(ids(await check({ ...good, redis: {}, database: { url: 'mongodb://127.0.0.1:27017/site' } })), [], 'a database on loopback serves one machine')
+  assert.deepEqual(ids(await check({ ...good, redis: {}, database: { url: 'mongodb://%2Ftmp%2Ftao-db-x1%2Fmongodb.sock/?directConnection=true' } })), [], 'a database on a unix socket serves one machine')
 })
 
 test('database and static files: embedded store, hashing off, missing collectstatic output', async () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
-import { existsSync } from 'node:fs'
-import { join } from 'node:path'
+import { existsSync, statSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import { test } from 'node:test'
 import { createApp, startSharedDatabase, DATABASE_URL_ENV } from '@tao/core'
 import { freePort, tempProject } from './helpers.js'
@@ -20,6 +20,12 @@ test('two worker processes share the one store the primary started, through TAO_
   t.after(() => shared.close())
   assert.equal(shared.dir, join(root, 'var', 'db'))
   assert.equal(DATABASE_URL_ENV, 'TAO_DATABASE_URL')
+  // Where the platform has unix sockets, the store listens on one in a directory only this user can open.
+  const socket = process.platform === 'win32' ? undefined : decodeURIComponent(/^mongodb:\/\/(%2F[^/]+\.sock)\/\?directConnection=true$/.exec(shared.url)?.[1] ?? '')
+  if (socket !== undefined) {
+    assert.ok(statSync(socket).isSocket(), shared.url)
+    assert.equal(statSync(dirname(socket)).mode & 0o777, 0o700)
+  }
   const workers: Worker[] = []
   t.after(() => Promise.all(workers.map(stopWorker)))
   for (let i = 0; i < 2; i++) workers.push(await startWorker(root, { [DATABASE_URL_ENV]: shared.url }))
@@ -32,6 +38,7 @@ test('two worker processes share the one store the primary started, through TAO_
   assert.deepEqual(await Promise.all(workers.map(stopWorker)), [0, 0])
   await shared.close()
   assert.equal(existsSync(join(root, 'var', 'db', 'LOCK')), false)
+  if (socket !== undefined) assert.equal(existsSync(dirname(socket)), false, 'the socket and its directory are removed')
 
   // The data stayed in the project's var/db.
   const app = await createApp({ root, env: {}, settings: { logLevel: 'silent' } })
@@ -51,7 +58,8 @@ test('SIGTERM closes the client then the store: a restarted server opens var/db 
   t.after(() => stopWorker(first))
   assert.ok(first.address, first.output())
   // The log line and the address come through different writes: wait for the log line.
-  const logged = new RegExp(`database: embedded store, data in ${join(root, 'var', 'db').replace(/[/\\]/g, '.')} \\(mongodb://127\\.0\\.0\\.1:\\d+/`)
+  const url = process.platform === 'win32' ? '127\\.0\\.0\\.1:\\d+' : '%2F\\S+%2Fmongodb\\.sock'
+  const logged = new RegExp(`database: embedded store, data in ${join(root, 'var', 'db').replace(/[/\\]/g, '.')} \\(mongodb://${url}/`)
   for (let i = 0; i < 50 && !logged.test(first.output()); i++) await new Promise((resolve) => setTimeout(resolve, 100))
   assert.match(first.output(), logged)
   const id = await post(first.address, 'before the reload')

@@ -190,6 +190,15 @@ export function decodeFields (bytes: Uint8Array, names: readonly Uint8Array[]): 
   return decode(out)
 }
 
+/**
+ * A copy of `bytes` in a buffer of exactly its size, for bytes to decode into values kept
+ * long: bson decodes binary values as views of their source, and Buffer.from would copy small
+ * ones into Node's shared 8 KiB pool, which a kept value would then hold whole.
+ */
+export function ownBytes (bytes: Uint8Array): Buffer {
+  return Buffer.from(new Uint8Array(bytes).buffer)
+}
+
 // Stored documents are copied into slabs of their own. Node's shared 8 KiB pool would mix
 // them with short-lived buffers (journal records, replies), and one live document then keeps
 // a whole pool slab of garbage alive: at a million documents, twice their size in memory.

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { Binary, type Document } from 'bson'
-import { decode } from '../bson/codec.js'
+import { decode, ownBytes } from '../bson/codec.js'
 import type { Store } from '../engine/store.js'
 import { isPlainObject } from '../engine/values.js'
 
@@ -41,7 +41,9 @@ export class SessionRegistry {
         return
       }
     }
-    this.touch(decode(bytes.subarray(start, end)))
+    // A copy: bson decodes the id as a view of the bytes, which would keep the whole message
+    // (an insert of megabytes) in memory for as long as the session is listed.
+    this.touch(decode(ownBytes(bytes.subarray(start, end))))
   }
 
   end (ids: unknown): void {

@@ -1,7 +1,7 @@
 import type { Binary, Document } from 'bson'
 import { decodeId, encode, objectIdKey, storedCopy } from '../bson/codec.js'
 import { CommandError } from './command-error.js'
-import { DecodedBudget, Entry } from './entry.js'
+import { DECODED_BYTES, DecodedBudget, Entry, LARGE_COLLECTION_BYTES } from './entry.js'
 import { duplicateKeyError, Index, type IndexKey } from './indexes.js'
 import type { JournalOp } from './journal.js'
 
@@ -58,6 +58,7 @@ export class Collection {
     this.#idOrder?.add([obj._id, entry.seq], id)
     this.docs.set(entry.id, entry)
     this.#log({ op: 'put', ns: this.ns, raw })
+    this.#fitDecoded()
     return entry
   }
 
@@ -66,7 +67,11 @@ export class Collection {
     checkDocument(obj, raw)
     const keys = this.#checkUnique(old.id, obj)
     for (const [index, k] of keys) {
-      index.remove(old.id, index.keysOf(old.obj), old.seq)
+      const before = index.keysOf(old.obj)
+      // Most updates leave the indexed fields alone: a Map delete and set of the same key
+      // would only churn the index (and its B+ tree).
+      if (index.unchanged(before, k)) continue
+      index.remove(old.id, before, old.seq)
       index.add(old.id, k, old.seq)
     }
     old.release(this.#decoded)
@@ -83,6 +88,19 @@ export class Collection {
     this.docs.delete(entry.id)
     entry.release(this.#decoded)
     this.#log({ op: 'del', ns: this.ns, id: obj._id })
+    this.#fitDecoded()
+  }
+
+  // Past LARGE_COLLECTION_BYTES the collection keeps no document decoded (one pass, when it
+  // crosses); below half of it, new and changed documents are kept decoded again.
+  #fitDecoded (): void {
+    const budget = this.#decoded
+    if (budget.limit > 0 && budget.stored > LARGE_COLLECTION_BYTES) {
+      budget.limit = 0
+      for (const entry of this.docs.values()) entry.unkeep(budget)
+    } else if (budget.limit === 0 && budget.stored < LARGE_COLLECTION_BYTES / 2) {
+      budget.limit = DECODED_BYTES
+    }
   }
 
   /**
@@ -91,8 +109,10 @@ export class Collection {
    */
   adopt (entry: Entry): void {
     this.docs.set(entry.id, entry)
+    this.#decoded.stored += entry.size
     if (entry.kept) this.#decoded.used += entry.size
     if (entry.seq >= this.#seq) this.#seq = entry.seq + 1
+    this.#fitDecoded()
   }
 
   /** Stores a document read back from disk; indexes are rebuilt once loading is done. */
@@ -103,6 +123,7 @@ export class Collection {
     // A new version keeps its place in natural order, as the Map keeps the key's.
     this.docs.set(id, new Entry(id, raw, undefined, this.#decoded, old?.seq ?? this.#seq++))
     this.#idOrder = undefined
+    this.#fitDecoded()
   }
 
   /** Removes a document by `_id` while loading from disk. */

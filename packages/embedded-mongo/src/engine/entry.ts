@@ -9,9 +9,18 @@ import { decode } from '../bson/codec.js'
  */
 export const DECODED_BYTES = 16 * 1024 * 1024
 
-/** How many bytes of a collection's documents are kept decoded, against {@link DECODED_BYTES}. */
+/**
+ * Past this many bytes of documents, a collection keeps none decoded: its decoded share
+ * would serve under a quarter of its reads while costing about three bytes of heap per byte
+ * (some 45 MB at a million small documents). Below half of it, it keeps them again.
+ */
+export const LARGE_COLLECTION_BYTES = 4 * DECODED_BYTES
+
+/** A collection's bytes of documents: all of them, and those kept decoded (against `limit`). */
 export class DecodedBudget {
   used = 0
+  stored = 0
+  limit = DECODED_BYTES
 }
 
 // Entries past the budget decoded during the current job; dropped once it ends.
@@ -35,7 +44,7 @@ export class Entry {
   // The offset is stored as ~offset (negative) for an entry counted in its collection's
   // budget: a field of its own would cost 8 bytes on each of a million entries.
   readonly #buffer: ArrayBufferLike
-  readonly #at: number
+  #at: number
   /** The document's size in bytes. */
   readonly size: number
   /** Position in natural order: kept by a new version of the document, new for a new document. */
@@ -47,7 +56,8 @@ export class Entry {
     this.#buffer = raw.buffer
     this.size = raw.length
     this.seq = seq
-    if (budget.used + raw.length <= DECODED_BYTES) {
+    budget.stored += raw.length
+    if (budget.used + raw.length <= budget.limit) {
       budget.used += raw.length
       this.#at = ~raw.byteOffset
       this.#obj = obj ?? decode(raw)
@@ -100,7 +110,16 @@ export class Entry {
 
   /** Gives the entry's share of `budget` (its collection's) back, once it is no longer stored. */
   release (budget: DecodedBudget): void {
+    budget.stored = Math.max(0, budget.stored - this.size)
     if (this.#at >= 0) return
     budget.used = Math.max(0, budget.used - this.size)
+  }
+
+  /** Stops keeping the entry decoded (its collection grew large), giving its share of `budget` back. */
+  unkeep (budget: DecodedBudget): void {
+    if (this.#at >= 0) return
+    budget.used = Math.max(0, budget.used - this.size)
+    this.#at = ~this.#at
+    this.#obj = undefined
   }
 }

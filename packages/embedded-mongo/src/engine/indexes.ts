@@ -145,6 +145,18 @@ export class Index {
     return key
   }
 
+  /**
+   * Whether a document's keys before and after a change are the same single key with no
+   * array in it, so the index needs no change. Not under a collation, where equal keys can
+   * stand for different values, which the B+ tree keeps.
+   */
+  unchanged (before: IndexKey[], after: IndexKey[]): boolean {
+    const [a] = before
+    const [b] = after
+    return this.collation === undefined && before.length === 1 && after.length === 1 && a?.key === b?.key &&
+      !isMultikey(before) && !isMultikey(after)
+  }
+
   add (id: string, keys: IndexKey[], seq: number): void {
     if (isMultikey(keys)) this.#multikeyDocs++
     if (this.#ordered !== undefined) for (const k of keys) this.#ordered.add(this.#orderedKey(k, seq), id)

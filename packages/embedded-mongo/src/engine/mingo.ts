@@ -119,6 +119,18 @@ export function operationOptions (op: OperationOptions | undefined, extra: Parti
   return mingoOptions(added)
 }
 
+/**
+ * Options for mingo's update operators, as mingo's updateMany builds them (an empty condition,
+ * values copied before they change) but on {@link sharedOptions}, without copying the operator
+ * context; undefined if that instance could not be captured.
+ */
+export function updateOptions (): Partial<Options> | undefined {
+  const Ctor = (sharedOptions as { constructor: unknown }).constructor as { init?: unknown }
+  if (typeof Ctor.init !== 'function') return undefined
+  const fresh = (Ctor.init as (o: Partial<Options>) => { update?: (locals: object) => Partial<Options> })(sharedOptions)
+  return fresh.update?.({ condition: {}, updateConfig: { cloneMode: 'copy' } })
+}
+
 /** Compiles a query filter, under an operation's collation and variables. */
 export function compileFilter (filter: Document, op?: OperationOptions): Query {
   return new Query(filter, operationOptions(op))

@@ -1,5 +1,6 @@
 import * as bulkLoadModule from 'sorted-btree/extended/bulkLoad.js'
 import { compareValues, typeRank, type StringCompare } from './compare.js'
+import { holdsBytes, ownValue } from './values.js'
 
 // sorted-btree is CommonJS compiled by TypeScript (`__esModule`): Node's ESM loader exposes its
 // exports by name, and loaders that transpile to CommonJS (tsx, which projects load settings.ts
@@ -56,7 +57,7 @@ export class OrderedKeys {
     this.#strings = strings
     const compare = (a: OrderedKey, b: OrderedKey): number => this.compare(a, b)
     pairs.sort((a, b) => compare(a[0], b[0]))
-    this.#tree = bulkLoad(pairs.map((p) => p[0]), pairs.map((p) => p[1]), NODE_SIZE, compare)
+    this.#tree = bulkLoad(pairs.map((p) => ownKey(p[0])), pairs.map((p) => p[1]), NODE_SIZE, compare)
   }
 
   get size (): number {
@@ -84,7 +85,7 @@ export class OrderedKeys {
   }
 
   add (key: OrderedKey, id: string): void {
-    this.#tree.set(key, id)
+    this.#tree.set(ownKey(key), id)
   }
 
   delete (key: OrderedKey): void {
@@ -111,4 +112,10 @@ export class OrderedKeys {
       }
     }
   }
+}
+
+// Keys live as long as the tree; bson decodes Binary and Decimal128 values as views of the bytes
+// they come from (an insert's whole message, a snapshot file), which such a key would keep.
+function ownKey (key: OrderedKey): OrderedKey {
+  return key.some(holdsBytes) ? key.map((v) => holdsBytes(v) ? ownValue(v) : v) : key
 }

@@ -4,6 +4,7 @@ import { decode } from '../bson/codec.js'
 import type { Entry } from './collection.js'
 import { asCommandError, CommandError } from './command-error.js'
 import { mingoOptions, runPipeline, type OperationOptions } from './mingo.js'
+import { applyPlainOperators } from './operator-update.js'
 import { checkOperators, isOperatorUpdate, modifierFor, rewriteOperators, usesPositional } from './update-operators.js'
 import { formatValue, idFirst, isPlainObject, setPath, valueKey } from './values.js'
 
@@ -83,8 +84,9 @@ function runOperators (docs: Document[], update: Document, filter: Document, arr
   const apply = (targets: Document[], mod: Document): void => {
     if (targets.length === 0 || Object.keys(mod).length === 0) return
     // The query is only needed to resolve the positional `$`; it also re-tests documents we already matched.
-    const condition = !inserting && usesPositional(mod) ? filter : {}
-    updateMany(targets, condition, mod, { arrayFilters, cloneMode: 'copy' }, mingoOptions())
+    const positional = !inserting && usesPositional(mod)
+    if (!positional && applyPlainOperators(targets, mod, arrayFilters)) return
+    updateMany(targets, positional ? filter : {}, mod, { arrayFilters, cloneMode: 'copy' }, mingoOptions())
   }
   try {
     for (const doc of docs) {

@@ -1,4 +1,4 @@
-import { EJSON, type Decimal128, type Document } from 'bson'
+import { Binary, Decimal128, EJSON, UUID, type Document } from 'bson'
 import { decimalKey } from './compare.js'
 
 /** True for `{...}` literals, false for arrays, dates and BSON values such as ObjectId. */
@@ -163,4 +163,19 @@ export function idFirst (doc: Document): Document {
   const out: Document = { _id: doc._id }
   for (const k of keys) if (k !== '_id') out[k] = doc[k]
   return out
+}
+
+/** Whether `v` is a Binary or a Decimal128: values bson decodes as views of their source bytes. */
+export function holdsBytes (v: unknown): boolean {
+  if (typeof v !== 'object' || v === null) return false
+  const type = (v as { _bsontype?: string })._bsontype
+  return type === 'Binary' || type === 'Decimal128'
+}
+
+/** A Binary (UUID included) or Decimal128 with bytes of its own; anything else as is. */
+export function ownValue (v: unknown): unknown {
+  if (v instanceof UUID) return new UUID(new Uint8Array(v.buffer.subarray(0, v.position)))
+  if (v instanceof Binary) return new Binary(new Uint8Array(v.buffer.subarray(0, v.position)), v.sub_type)
+  if (v instanceof Decimal128) return new Decimal128(new Uint8Array(v.bytes))
+  return v
 }

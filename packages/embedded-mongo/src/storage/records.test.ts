@@ -27,6 +27,16 @@ describe('storage/records', () => {
     assert.equal(back[0]?.op === 'createCollection' && back[0].uuid.toString('hex'), uuid.toString('hex'))
   })
 
+  it("decodes a collection's UUID and an index spec into buffers of their own, not views of the file's", () => {
+    // As a snapshot is read: each payload a view of one buffer for the whole file (1 MiB here), documents shared.
+    const scan = scanRecords(Buffer.concat([encodeRecord(ops[0]), encodeRecord({ op: 'createIndex', ns: 'd.c', spec: { v: 2, key: { b: 1 }, name: 'b_1', partialFilterExpression: { b: uuid } } })]))
+    const [created, index] = scan.payloads.map((p) => decodeRecord(Buffer.concat([p, Buffer.alloc(1 << 20)]).subarray(0, p.length), true))
+    assert.ok(created?.op === 'createCollection' && created.uuid.buffer.buffer.byteLength < 1024, 'the UUID does not keep the file in memory')
+    assert.equal(created.uuid.toString('hex'), uuid.toString('hex'))
+    const held = index?.op === 'createIndex' ? (index.spec.partialFilterExpression as { b: UUID }).b : undefined
+    assert.ok(held !== undefined && held.buffer.buffer.byteLength < 1024, 'nor does a binary value of an index spec')
+  })
+
   it('stops at a torn tail and reports the valid length', () => {
     const whole = Buffer.concat([encodeRecord(ops[1]), encodeRecord(ops[2])])
     const firstLength = encodeRecord(ops[1]).length

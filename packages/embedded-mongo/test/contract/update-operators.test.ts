@@ -132,6 +132,14 @@ describe('contract: update operators', () => {
       assert.equal(err.code, 40)
       return true
     })
+    // A path and its prefix, across operators; a $rename target and another operator's path.
+    for (const update of [{ $set: { 'a.b': 2 }, $unset: { a: '' } }, { $inc: { x: 1 }, $rename: { a: 'x' } }]) {
+      await assert.rejects(c.updateOne({ _id: 1 as never }, update), (err: MongoServerError) => {
+        assert.equal(err.code, 40, JSON.stringify(update))
+        return true
+      })
+    }
+    assert.deepEqual(await c.findOne({ _id: 1 as never }), { _id: 1, a: 1 }, 'nothing changed')
   })
 
   it('pipeline-style updates compute from the document', async () => {

@@ -1,0 +1,94 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import type { Server } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { EmbeddedMongoError } from './errors.js'
+
+/**
+ * How clients reach the store. `'tcp'`: host and port on loopback. `'unix'`: a unix domain
+ * socket in a private directory made for it. `'auto'`: `'unix'` where the platform has unix
+ * sockets and no host or port was given, `'tcp'` otherwise.
+ */
+export type Transport = 'tcp' | 'unix' | 'auto'
+
+/** Where a started server listens. */
+export interface Listening {
+  /** The connection string for the official driver. */
+  readonly uri: string
+  /** For messages: `host:port`, or the socket's path. */
+  readonly address: string
+  /** The TCP port; 0 on a unix socket. */
+  readonly port: number
+  /** The socket's path with transport 'unix'. */
+  readonly socketPath: string | undefined
+  /** Removes what listening made (the socket's private directory); call it after the server closed. */
+  cleanup (): void
+}
+
+// sun_path holds 108 bytes on Linux and 104 on macOS, its terminating NUL included.
+const MAX_SOCKET_PATH = 103
+
+/** Whether a unix socket is the transport for these options. */
+export function usesUnixSocket (transport: Transport, explicitAddress: boolean): boolean {
+  if (transport === 'tcp') return false
+  if (transport === 'unix') return true
+  return process.platform !== 'win32' && !explicitAddress && socketPathFor(join(tmpdir(), 'tao-db-XXXXXX')).length <= MAX_SOCKET_PATH
+}
+
+const socketPathFor = (dir: string): string => join(dir, 'mongodb.sock')
+
+function listenError (where: string, err: NodeJS.ErrnoException, hint: string): EmbeddedMongoError {
+  return new EmbeddedMongoError('TAO_ERR_EMBEDDED_LISTEN',
+    `The embedded database could not listen on ${where} (${err.code ?? err.message}). ${hint}`,
+    { address: where }, { cause: err })
+}
+
+function listenOn (server: Server, target: string | { host: string, port: number }, onError: (err: NodeJS.ErrnoException) => Error): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) => reject(onError(err)))
+    if (typeof target === 'string') server.listen(target, resolve)
+    else server.listen(target.port, target.host, resolve)
+  })
+}
+
+/** Listens on `host:port` (port 0 picks a free one). */
+export async function listenTcp (server: Server, host: string, port: number): Promise<Listening> {
+  await listenOn(server, { host, port }, (err) => listenError(`${host}:${port}`, err,
+    `${err.code === 'EADDRINUSE' ? 'Another process uses that port: stop it, or c' : 'C'}hoose another port, or use port 0 to pick a free one.`))
+  const address = server.address()
+  const bound = typeof address === 'object' && address !== null ? address.port : port
+  const uriHost = host.includes(':') ? `[${host}]` : host
+  return { uri: `mongodb://${uriHost}:${bound}/?directConnection=true`, address: `${host}:${bound}`, port: bound, socketPath: undefined, cleanup: () => {} }
+}
+
+/**
+ * Listens on a unix socket in a directory of its own under the system's temporary directory.
+ * mkdtemp makes that directory with mode 0700, so only this user can open the socket: unlike
+ * a loopback port, which any local user can connect to. The kernel also does less per message
+ * than over TCP loopback (bench/db.mjs). cleanup() removes the directory.
+ */
+export async function listenUnix (server: Server): Promise<Listening> {
+  let dir: string
+  try {
+    dir = mkdtempSync(join(tmpdir(), 'tao-db-'))
+  } catch (err) {
+    throw listenError(`a unix socket in ${tmpdir()}`, err as NodeJS.ErrnoException, "Make the temporary directory writable (TMPDIR), or use transport 'tcp'.")
+  }
+  const path = socketPathFor(dir)
+  // A process that exits without closing the store (process.exit, an uncaught error) still
+  // removes the directory; only a killed one leaves it behind (in the temporary directory).
+  const remove = (): void => { rmSync(dir, { recursive: true, force: true }) }
+  process.once('exit', remove)
+  const cleanup = (): void => {
+    process.off('exit', remove)
+    remove()
+  }
+  try {
+    if (path.length > MAX_SOCKET_PATH) throw Object.assign(new Error('path too long'), { code: 'ENAMETOOLONG' })
+    await listenOn(server, path, (err) => listenError(path, err, "Set TMPDIR to a shorter, writable directory, or use transport 'tcp'."))
+  } catch (err) {
+    cleanup()
+    throw err instanceof EmbeddedMongoError ? err : listenError(path, err as NodeJS.ErrnoException, "Set TMPDIR to a shorter directory, or use transport 'tcp'.")
+  }
+  return { uri: `mongodb://${encodeURIComponent(path)}/?directConnection=true`, address: path, port: 0, socketPath: path, cleanup }
+}
