@@ -62,9 +62,13 @@ export class RequestLineController extends LogController {
   override routeNotFound (): void {}
 }
 
-/** The longest a JSON log line waits in the buffer of {@link bufferedStdout}, and its size. */
+/**
+ * The longest a JSON log line waits in the buffer of {@link bufferedStdout}, and the most it
+ * holds: PIPE_BUF, as a write of at most that many bytes to a pipe is atomic, so the lines of
+ * several workers sharing one stdout never interleave.
+ */
 const FLUSH_MS = 100
-const BATCH_SIZE = 8 * 1024
+const BATCH_SIZE = 4096
 
 // One 'exit' listener for every buffer of the process (tests create many apps in one process):
 // weakly held, so an app that is gone is not kept alive for it.
@@ -80,19 +84,28 @@ function flushAtExit (flush: () => void): void {
   buffers.add(new WeakRef(flush))
 }
 
+/** Standard output for JSON logs: pino's lines, and the request lines of {@link jsonRequestLine}. */
+export interface BatchedStdout extends DestinationStream {
+  /** A line of Latin-1 text, one byte a character (the request line, whose URL is the request's bytes). */
+  writeLatin1 (line: string): void
+  /** Writes what the batch holds, now. */
+  flushSync (): void
+}
+
 /**
- * Standard output for JSON logs, buffered: lines go out 8 KB at a time (some fifty requests'
+ * Standard output (or `fd`) for JSON logs, buffered: lines go out 4 KB at a time (some twenty requests'
  * lines in one write(2), where writing each costs about as much as the rest of logging it), and
  * at the latest FLUSH_MS after they were logged. What is left is written when the process
  * exits, a crash included; only a SIGKILL loses it.
  */
-export function bufferedStdout (): DestinationStream & { flushSync (): void } {
+export function bufferedStdout (fd = 1): BatchedStdout {
   // Synchronous: a batch is written (EAGAIN retried) before write() returns, so nothing is in
   // flight when the process exits. The batching is ours: sonic-boom's own (minLength)
   // measures its whole buffer on every line. Each line is encoded once, into the batch: a
   // string of lines would be joined, then measured and encoded again at every write.
-  const out = pino.destination({ dest: 1, sync: true, contentMode: 'buffer' })
-  const batch = Buffer.allocUnsafeSlow(BATCH_SIZE)
+  const out = pino.destination({ dest: fd, sync: true, contentMode: 'buffer' })
+  // Node's own write methods per encoding (on every Buffer, not in its types).
+  const batch = Buffer.allocUnsafeSlow(BATCH_SIZE) as Buffer & { utf8Write (s: string, offset: number): number, latin1Write (s: string, offset: number): number }
   let used = 0
   let timer: NodeJS.Timeout | undefined
   const flush = (): void => {
@@ -104,21 +117,32 @@ export function bufferedStdout (): DestinationStream & { flushSync (): void } {
     used = 0
     out.write(chunk as unknown as string)
   }
+  // Room for `most` bytes, the most a line can take: false when it is longer than a batch and
+  // went out on its own.
+  const room = (line: string, most: number, encoding: 'utf8' | 'latin1'): boolean => {
+    if (used + most <= BATCH_SIZE) return true
+    flush()
+    if (most <= BATCH_SIZE) return true
+    out.write(Buffer.from(line, encoding) as unknown as string)
+    return false
+  }
+  // Unref'd: a process with nothing else to do exits, and the exit hook writes the rest.
+  const later = (): void => { timer ??= setTimeout(flush, FLUSH_MS).unref() }
   flushAtExit(flush)
+  // utf8Write and latin1Write, not write(line, offset, encoding), whose argument parsing costs
+  // as much as the copy.
   return {
     write (line: string): void {
-      // UTF-8 takes at most 3 bytes per UTF-16 unit: room for the line is checked before it is
-      // encoded; a line longer than a batch goes out on its own.
-      if (used + line.length * 3 > BATCH_SIZE) {
-        flush()
-        if (line.length * 3 > BATCH_SIZE) {
-          out.write(Buffer.from(line) as unknown as string)
-          return
-        }
-      }
-      used += batch.write(line, used)
-      // Unref'd: a process with nothing else to do exits, and the exit hook writes the rest.
-      timer ??= setTimeout(flush, FLUSH_MS).unref()
+      // UTF-8 takes at most 3 bytes per UTF-16 unit.
+      if (!room(line, line.length * 3, 'utf8')) return
+      used += batch.utf8Write(line, used)
+      later()
+    },
+    writeLatin1 (line: string): void {
+      // Latin-1 is copied into the batch as it is, without first joining the line's parts.
+      if (!room(line, line.length, 'latin1')) return
+      used += batch.latin1Write(line, used)
+      later()
     },
     flushSync: flush,
   }

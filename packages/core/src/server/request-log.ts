@@ -1,5 +1,7 @@
+import { performance } from 'node:perf_hooks'
 import { LogController, type FastifyBaseLogger, type FastifyReply, type FastifyRequest, type onRequestHookHandler, type onRouteHookHandler, type onSendHookHandler } from 'fastify'
 import { pino, type Bindings, type ChildLoggerOptions, type DestinationStream, type Level, type Logger } from 'pino'
+import type { BatchedStdout } from './logger.js'
 
 const INFO = 30
 
@@ -20,15 +22,19 @@ const INFO = 30
  */
 export function jsonRequestLine (log: Logger, slowMs: number): onSendHookHandler {
   const l = log as unknown as Record<symbol, unknown>
-  const stream = l[pino.symbols.streamSym] as DestinationStream
+  const stream = l[pino.symbols.streamSym] as DestinationStream & Partial<BatchedStdout>
   // pino's "pid" and "hostname" bindings, fixed for the logger's life.
   const bindings = l[pino.symbols.chindingsSym] as string
+  // Request lines go out as Latin-1 (copied, not encoded) when the stream takes it and the line
+  // is ASCII: the bindings are checked once, the URL per line.
+  const latin1 = stream.writeLatin1 !== undefined && /^[\x20-\x7e]*$/.test(bindings) ? stream as BatchedStdout : null
   let ms = 0
-  let time = ''
+  let head = ''
   return function requestLine (req, reply, payload, done) {
     const statusCode = reply.statusCode
     const start = (req.log as unknown as { start?: number }).start
-    const responseTime = start === undefined ? 0 : Math.round((performance.now() - start) * 100) / 100
+    const hundredths = start === undefined ? 0 : Math.round((performance.now() - start) * 100)
+    const responseTime = hundredths / 100
     if (statusCode >= 500 || (slowMs > 0 && responseTime >= slowMs)) {
       const line = { reqId: req.id, method: req.method, url: req.url, statusCode, responseTime }
       if (statusCode >= 500) log.error(line, 'request errored')
@@ -37,17 +43,49 @@ export function jsonRequestLine (log: Logger, slowMs: number): onSendHookHandler
       // The common line, written as pino would write it (same keys, same order, pino's own
       // "pid" and "hostname" bindings) without its generic serializer: on a small route,
       // pino's per-call work costs more than the request's other logging together. Only the
-      // URL needs JSON escaping: the id is Fastify's (`req-` and base 36), the method one
-      // llhttp knows; the time is formatted once per millisecond.
+      // URL may need JSON escaping: the id is Fastify's (`req-` and base 36), the method one
+      // llhttp knows; the line's start is made once per millisecond, the response time's text
+      // once per value.
       const now = Date.now()
       if (now !== ms) {
         ms = now
-        time = String(now)
+        head = `{"level":30,"time":${now}${bindings},"reqId":"`
       }
-      stream.write(`{"level":30,"time":${time}${bindings},"reqId":"${req.id}","method":"${req.method}","url":${JSON.stringify(req.url)},"statusCode":${statusCode},"responseTime":${responseTime},"msg":"request completed"}\n`)
+      const url = req.url
+      const plain = latin1 !== null && isPlainAscii(url)
+      const line = `${head}${req.id}","method":"${req.method}","url":${plain ? `"${url}"` : JSON.stringify(url)},"statusCode":${statusCode},"responseTime":${timeText(hundredths)},"msg":"request completed"}\n`
+      if (plain) latin1.writeLatin1(line)
+      else stream.write(line)
     }
     done(null, payload)
   }
+}
+
+/** How many hundredths of a millisecond have their text kept: the first 100 ms, some 400 KB at most. */
+const KEPT_TIMES = 10_000
+// Dense from the start, indexed by small integers: a sparse array would keep its elements in a
+// dictionary, and look each up by the index's text.
+const TIMES: Array<string | undefined> = new Array<string | undefined>(KEPT_TIMES).fill(undefined)
+
+/** `hundredths` of a millisecond as a JSON number of milliseconds (1234 → '12.34'), kept below 100 ms. */
+function timeText (hundredths: number): string {
+  if (!(hundredths >= 0 && hundredths < KEPT_TIMES)) return String(hundredths / 100)
+  const i = hundredths | 0
+  return (TIMES[i] ??= String(i / 100))
+}
+
+/**
+ * True when `s` can go into a JSON string as it is, one byte a character: printable ASCII, no
+ * quote or backslash. (Other URLs are escaped by JSON.stringify and written as UTF-8, so a
+ * line is always valid UTF-8.) A loop: on a URL it costs less than a regular expression or
+ * JSON.stringify.
+ */
+export function isPlainAscii (s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i)
+    if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) return false
+  }
+  return true
 }
 
 /** Fastify's log controller under {@link jsonRequestLine}: the line is the hook's. */
