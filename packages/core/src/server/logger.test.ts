@@ -38,7 +38,7 @@ test('JSON log batches: at most 4096 bytes a write, whole lines, in order, UTF-8
   const writes: Buffer[] = []
   const writeSync = fs.writeSync
   t.mock.method(fs, 'writeSync', function (this: unknown, ...args: Parameters<typeof fs.writeSync>) {
-    if (args[0] === fd) writes.push(Buffer.from(args[1] as Uint8Array))
+    if (args[0] === fd) writes.push(Buffer.from(args[1] as unknown as Uint8Array))
     return (writeSync as (...a: unknown[]) => number).apply(this, args)
   })
   const out = bufferedStdout(fd)
