@@ -1,5 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import type { Server } from 'node:net'
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { connect, type Server } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { EmbeddedMongoError } from './errors.js'
@@ -32,10 +32,64 @@ const MAX_SOCKET_PATH = 103
 export function usesUnixSocket (transport: Transport, explicitAddress: boolean): boolean {
   if (transport === 'tcp') return false
   if (transport === 'unix') return true
-  return process.platform !== 'win32' && !explicitAddress && socketPathFor(join(tmpdir(), 'tao-db-XXXXXX')).length <= MAX_SOCKET_PATH
+  return process.platform !== 'win32' && !explicitAddress && socketPathFor(join(tmpdir(), `${DIR_PREFIX}${process.pid}-XXXXXX`)).length <= MAX_SOCKET_PATH
 }
 
 const socketPathFor = (dir: string): string => join(dir, 'mongodb.sock')
+
+// A socket's directory is named after its process: tao-db-<pid>-<random>.
+const DIR_PREFIX = 'tao-db-'
+const OWNED_DIR = /^tao-db-(\d+)-[A-Za-z0-9]{6}$/
+
+/** False once `pid` has exited: no process has it (one of another user's still counts). */
+function alive (pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code !== 'ESRCH'
+  }
+}
+
+/** True when something accepts connections on the unix socket at `path`. */
+function listening (path: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(path)
+    socket.once('connect', () => { socket.destroy(); resolve(true) })
+    socket.once('error', (err: NodeJS.ErrnoException) => resolve(err.code !== 'ECONNREFUSED' && err.code !== 'ENOENT'))
+  })
+}
+
+/**
+ * Removes the socket directories of this user's stores whose process is gone: a killed
+ * process (SIGKILL, the OOM killer) cannot remove its own, and each would stay in the
+ * temporary directory. A directory is removed only when its process id is not running and
+ * nothing listens on its socket (a store of another pid namespace sharing the directory still
+ * answers); one of another user is left alone.
+ */
+export async function sweepDeadSocketDirs (dir = tmpdir()): Promise<number> {
+  let names: string[]
+  try {
+    names = readdirSync(dir)
+  } catch {
+    return 0
+  }
+  const uid = process.getuid?.()
+  let removed = 0
+  for (const name of names) {
+    const m = OWNED_DIR.exec(name)
+    if (!m || Number(m[1]) === process.pid || alive(Number(m[1]))) continue
+    const path = join(dir, name)
+    try {
+      const st = statSync(path)
+      if (!st.isDirectory() || (uid !== undefined && st.uid !== uid)) continue
+      if (await listening(socketPathFor(path))) continue
+      rmSync(path, { recursive: true, force: true })
+      removed++
+    } catch {}
+  }
+  return removed
+}
 
 function listenError (where: string, err: NodeJS.ErrnoException, hint: string): EmbeddedMongoError {
   return new EmbeddedMongoError('TAO_ERR_EMBEDDED_LISTEN',
@@ -65,18 +119,20 @@ export async function listenTcp (server: Server, host: string, port: number): Pr
  * Listens on a unix socket in a directory of its own under the system's temporary directory.
  * mkdtemp makes that directory with mode 0700, so only this user can open the socket: unlike
  * a loopback port, which any local user can connect to. The kernel also does less per message
- * than over TCP loopback (bench/db.mjs). cleanup() removes the directory.
+ * than over TCP loopback (bench/db.mjs). cleanup() removes the directory; the directories of
+ * killed processes are removed by the next store that starts (sweepDeadSocketDirs).
  */
 export async function listenUnix (server: Server): Promise<Listening> {
+  await sweepDeadSocketDirs()
   let dir: string
   try {
-    dir = mkdtempSync(join(tmpdir(), 'tao-db-'))
+    dir = mkdtempSync(join(tmpdir(), `${DIR_PREFIX}${process.pid}-`))
   } catch (err) {
     throw listenError(`a unix socket in ${tmpdir()}`, err as NodeJS.ErrnoException, "Make the temporary directory writable (TMPDIR), or use transport 'tcp'.")
   }
   const path = socketPathFor(dir)
   // A process that exits without closing the store (process.exit, an uncaught error) still
-  // removes the directory; only a killed one leaves it behind (in the temporary directory).
+  // removes the directory; a killed one leaves it behind, for the next store's sweep.
   const remove = (): void => { rmSync(dir, { recursive: true, force: true }) }
   process.once('exit', remove)
   const cleanup = (): void => {

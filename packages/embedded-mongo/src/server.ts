@@ -40,7 +40,7 @@ export interface EmbeddedMongoOptions {
 export interface EmbeddedMongo {
   /**
    * Connection string for the official driver, e.g. `mongodb://127.0.0.1:PORT/?directConnection=true`,
-   * or `mongodb://%2Ftmp%2Ftao-db-XXXXXX%2Fmongodb.sock/?directConnection=true` on a unix socket.
+   * or `mongodb://%2Ftmp%2Ftao-db-PID-XXXXXX%2Fmongodb.sock/?directConnection=true` on a unix socket.
    */
   readonly uri: string
   /** The loopback address of the TCP transport (the default host with a unix socket). */

@@ -74,7 +74,7 @@ export async function startEmbeddedStore (dir: string | undefined, log?: (msg: s
 export interface SharedDatabase {
   /**
    * The URL workers connect to; pass it to them as TAO_DATABASE_URL. A unix socket's URL
-   * (`mongodb://%2Ftmp%2Ftao-db-XXXXXX%2Fmongodb.sock/?directConnection=true`) where the
+   * (`mongodb://%2Ftmp%2Ftao-db-PID-XXXXXX%2Fmongodb.sock/?directConnection=true`) where the
    * platform has them, `mongodb://127.0.0.1:PORT/?directConnection=true` otherwise.
    */
   readonly url: string

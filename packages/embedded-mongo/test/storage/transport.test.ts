@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
-import { existsSync, statSync } from 'node:fs'
-import { connect } from 'node:net'
+import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs'
+import { once } from 'node:events'
+import { connect, createServer } from 'node:net'
 import { tmpdir } from 'node:os'
-import { dirname } from 'node:path'
+import { dirname, join } from 'node:path'
 import { describe, it } from 'node:test'
 import { MongoClient } from 'mongodb'
 import { EmbeddedMongoError, startEmbeddedMongo, type EmbeddedMongo } from '../../src/index.js'
@@ -65,6 +66,35 @@ process.exit(0)`
     const path = run.stdout.trim()
     assert.ok(path.endsWith('mongodb.sock'), run.stdout + run.stderr)
     assert.equal(existsSync(dirname(path)), false)
+  })
+
+  it("a killed process's socket directory is removed by the next store that starts, a live process's is not", { skip: !unixSockets }, async () => {
+    const script = `import { startEmbeddedMongo } from ${JSON.stringify(new URL('../../src/index.ts', import.meta.url).href)}
+const server = await startEmbeddedMongo({ transport: 'unix' })
+console.log(server.socketPath)
+process.kill(process.pid, 'SIGKILL')`
+    const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000 })
+    assert.equal(run.signal, 'SIGKILL', run.stderr)
+    const killed = dirname(run.stdout.trim())
+    assert.ok(existsSync(killed), 'a killed process leaves its directory')
+    // Another process's, still running (this test's parent): not touched.
+    const live = join(tmpdir(), `tao-db-${process.ppid}-Live01`)
+    mkdirSync(live, { mode: 0o700 })
+    // A dead process id whose socket still answers (a store of another pid namespace): not touched.
+    const answering = join(tmpdir(), `tao-db-${run.pid}-Lstn01`)
+    mkdirSync(answering, { mode: 0o700 })
+    const other = createServer().listen(join(answering, 'mongodb.sock'))
+    await once(other, 'listening')
+    try {
+      const server = await startEmbeddedMongo({ transport: 'unix' })
+      await server.close()
+      assert.equal(existsSync(killed), false, 'the next store removed it')
+      assert.ok(existsSync(live))
+      assert.ok(existsSync(answering))
+    } finally {
+      other.close()
+      for (const dir of [live, answering, killed]) rmSync(dir, { recursive: true, force: true })
+    }
   })
 
   it("'auto' is a unix socket where the platform has them", async () => {
