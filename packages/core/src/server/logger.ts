@@ -86,16 +86,16 @@ function flushAtExit (flush: () => void): void {
 
 /** Standard output for JSON logs: pino's lines, and the request lines of {@link jsonRequestLine}. */
 export interface BatchedStdout extends DestinationStream {
-  /** A line of Latin-1 text, one byte a character (the request line, whose URL is the request's bytes). */
+  /** A line of plain ASCII, copied one byte a character, not encoded (a request line; see isPlainAscii). */
   writeLatin1 (line: string): void
   /** Writes what the batch holds, now. */
   flushSync (): void
 }
 
 /**
- * Standard output (or `fd`) for JSON logs, buffered: lines go out 4 KB at a time (some twenty requests'
- * lines in one write(2), where writing each costs about as much as the rest of logging it), and
- * at the latest FLUSH_MS after they were logged. What is left is written when the process
+ * Standard output (or `fd`) for JSON logs, buffered: lines go out 4 KB at a time (some twenty
+ * requests' lines in one write(2), where writing each costs about as much as the rest of logging
+ * it), and at the latest FLUSH_MS after they were logged. What is left is written when the process
  * exits, a crash included; only a SIGKILL loses it.
  */
 export function bufferedStdout (fd = 1): BatchedStdout {
@@ -139,7 +139,7 @@ export function bufferedStdout (fd = 1): BatchedStdout {
       later()
     },
     writeLatin1 (line: string): void {
-      // Latin-1 is copied into the batch as it is, without first joining the line's parts.
+      // Latin-1 is copied into the batch straight from the line's parts: no flat copy first, no encoding.
       if (!room(line, line.length, 'latin1')) return
       used += batch.latin1Write(line, used)
       later()
